@@ -1,0 +1,303 @@
+"""Demo data for a Chinese medical-device distributor: `bench --site S md-demo`.
+
+Idempotent: every record is looked up by a natural key first, so running it again creates nothing twice.
+"""
+
+import frappe
+from frappe.utils import add_days, getdate, today
+from frappe.utils.nestedset import get_root_of
+
+COMPANY = "上海康达医疗器械有限公司"
+COMPANY_ABBR = "KD"
+CHINA_CHART = "China - 中国会计科目表  （财会[2006]3号《企业会计准则》）"
+ITEM_GROUP = "医疗器械 Medical Devices"
+DEMO_USER = "ra@md-demo.localhost"
+DEMO_USER_PASSWORD = "md-demo-2026"
+
+ITEMS = [
+	# item_code, item_name, class, shelf life (days), cold chain, storage condition
+	("MD-I-MASK", "医用外科口罩 Surgical Mask", "I", 730, 0, "常温、干燥 Room temperature, dry"),
+	("MD-II-SYRINGE", "一次性使用无菌注射器 Sterile Syringe 5 ml", "II", 1095, 0, "常温 Room temperature"),
+	("MD-II-THERMO", "医用电子体温计 Electronic Thermometer", "II", 1825, 0, "常温 Room temperature"),
+	("MD-III-IVD", "新型冠状病毒抗原检测试剂 SARS-CoV-2 Antigen Test", "III", 540, 1, "2-8 °C"),
+	(
+		"MD-III-STENT",
+		"冠状动脉药物洗脱支架 Drug-eluting Coronary Stent",
+		"III",
+		730,
+		0,
+		"常温、避光 Room temperature, dark",
+	),
+]
+
+SUPPLIERS = ["江苏华康医疗用品有限公司", "深圳迈瑞生物医疗电子股份有限公司"]
+CUSTOMERS = ["上海市第一人民医院", "复旦大学附属华山医院", "浙江瑞康医药有限公司"]
+
+# batch_id, item_code, days until expiry (negative: expired), supplier index, qty received, rate
+BATCHES = [
+	("KZ20250601", "MD-I-MASK", 400, 0, 5000, 0.45),
+	("KZ20241101", "MD-I-MASK", 45, 0, 2000, 0.42),
+	("ZSQ2025A07", "MD-II-SYRINGE", 800, 0, 3000, 0.9),
+	("TWJ2025B12", "MD-II-THERMO", 1500, 1, 200, 38.0),
+	("IVD2025C03", "MD-III-IVD", 25, 1, 600, 12.5),
+	("IVD2025A01", "MD-III-IVD", -10, 1, 100, 12.5),
+	("ZJ2025D15", "MD-III-STENT", 600, 1, 40, 6800.0),
+]
+
+# customer index, batch_id, qty delivered, rate
+DELIVERIES = [
+	(0, "KZ20250601", 1200, 0.8),
+	(0, "ZSQ2025A07", 800, 1.6),
+	(1, "ZJ2025D15", 6, 9800.0),
+	(1, "TWJ2025B12", 30, 65.0),
+	(2, "KZ20241101", 1500, 0.7),
+	(2, "IVD2025C03", 200, 22.0),
+]
+
+
+def create_demo_data() -> list[str]:
+	frappe.flags.allow_unverified_charts = True
+	frappe.local.flags.allow_unverified_charts = True
+	company = ensure_company()
+	ensure_item_group()
+	for item in ITEMS:
+		ensure_item(*item)
+	suppliers = [ensure_party("Supplier", name) for name in SUPPLIERS]
+	customers = [ensure_party("Customer", name) for name in CUSTOMERS]
+	warehouse = frappe.db.get_value("Warehouse", {"company": company, "warehouse_name": "Stores"})
+	receipt_date, delivery_date = demo_posting_dates(company)
+	for batch_id, item_code, days_to_expiry, supplier, qty, rate in BATCHES:
+		batch = ensure_batch(batch_id, item_code, days_to_expiry)
+		ensure_purchase_receipt(
+			company, suppliers[supplier], warehouse, item_code, batch, qty, rate, receipt_date
+		)
+	for customer, batch_id, qty, rate in DELIVERIES:
+		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
+		item_code = frappe.db.get_value("Batch", batch, "item")
+		ensure_delivery_note(
+			company, customers[customer], warehouse, item_code, batch, qty, rate, delivery_date
+		)
+	ensure_demo_user(company)
+	settings = frappe.get_single("Medical Device Settings")
+	if settings.default_company != company:
+		settings.default_company = company
+		settings.save(ignore_permissions=True)
+	return [
+		f"company: {company}",
+		f"devices: {len(ITEMS)}, batches: {len(BATCHES)}, receipts: {len(BATCHES)}, deliveries: {len(DELIVERIES)}",
+		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
+	]
+
+
+def ensure_company() -> str:
+	if frappe.db.exists("Company", COMPANY):
+		return COMPANY
+	if frappe.db.a_row_exists("Company") and frappe.db.get_single_value("System Settings", "setup_complete"):
+		# A site that already went through the setup wizard: add the demo company beside the others.
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": COMPANY,
+				"abbr": COMPANY_ABBR,
+				"country": "China",
+				"default_currency": "CNY",
+				"chart_of_accounts": CHINA_CHART,
+				"create_chart_of_accounts_based_on": "Standard Template",
+			}
+		).insert(ignore_permissions=True)
+		return COMPANY
+
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+	year = getdate(today()).year
+	setup_complete(
+		{
+			"currency": "CNY",
+			"full_name": "Demo Administrator",
+			"company_name": COMPANY,
+			"company_abbr": COMPANY_ABBR,
+			"timezone": "Asia/Shanghai",
+			"country": "China",
+			"fy_start_date": f"{year}-01-01",
+			"fy_end_date": f"{year}-12-31",
+			"language": "english",
+			"company_tagline": "医疗器械经营企业",
+			"email": "admin@md-demo.localhost",
+			"password": "admin",
+			"chart_of_accounts": CHINA_CHART,
+			"industry": "Healthcare",
+		}
+	)
+	return COMPANY
+
+
+def ensure_item_group():
+	if not frappe.db.exists("Item Group", ITEM_GROUP):
+		frappe.get_doc(
+			{
+				"doctype": "Item Group",
+				"item_group_name": ITEM_GROUP,
+				"parent_item_group": get_root_of("Item Group"),
+			}
+		).insert(ignore_permissions=True)
+
+
+def ensure_item(item_code, item_name, device_class, shelf_life, cold_chain, storage):
+	if frappe.db.exists("Item", item_code):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Item",
+			"item_code": item_code,
+			"item_name": item_name,
+			"item_group": ITEM_GROUP,
+			"stock_uom": "Nos",
+			"is_stock_item": 1,
+			"has_batch_no": 1,
+			"has_expiry_date": 1,
+			"shelf_life_in_days": shelf_life,
+			"md_is_medical_device": 1,
+			"md_device_class": device_class,
+			"md_requires_cold_chain": cold_chain,
+			"md_storage_condition": storage,
+		}
+	).insert(ignore_permissions=True)
+
+
+def ensure_party(doctype: str, name: str) -> str:
+	name_field = "supplier_name" if doctype == "Supplier" else "customer_name"
+	existing = frappe.db.get_value(doctype, {name_field: name})
+	if existing:
+		return existing
+	doc = frappe.get_doc({"doctype": doctype, name_field: name})
+	if doctype == "Supplier":
+		doc.supplier_group = get_root_of("Supplier Group")
+		doc.country = "China"
+	else:
+		doc.customer_group = get_root_of("Customer Group")
+		doc.territory = get_root_of("Territory")
+	return doc.insert(ignore_permissions=True).name
+
+
+def ensure_batch(batch_id: str, item_code: str, days_to_expiry: int) -> str:
+	existing = frappe.db.get_value("Batch", {"batch_id": batch_id, "item": item_code})
+	if existing:
+		return existing
+	expiry = add_days(today(), days_to_expiry)
+	shelf_life = frappe.db.get_value("Item", item_code, "shelf_life_in_days")
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Batch",
+				"batch_id": batch_id,
+				"item": item_code,
+				"manufacturing_date": add_days(expiry, -shelf_life),
+				"expiry_date": expiry,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def demo_posting_dates(company: str) -> tuple[str, str]:
+	"""Receipts about three months back, deliveries one month back, never before the first fiscal year."""
+	fy_start = frappe.db.get_value(
+		"Fiscal Year",
+		{"year_start_date": ("<=", today()), "year_end_date": (">=", today())},
+		"year_start_date",
+	)
+	receipt = max(getdate(add_days(today(), -90)), getdate(fy_start or today()))
+	delivery = max(getdate(add_days(today(), -30)), receipt)
+	return str(receipt), str(delivery)
+
+
+def ensure_purchase_receipt(company, supplier, warehouse, item_code, batch, qty, rate, posting_date):
+	reference = f"MD-DEMO-{frappe.db.get_value('Batch', batch, 'batch_id')}"
+	if frappe.db.exists("Purchase Receipt", {"supplier_delivery_note": reference, "docstatus": 1}):
+		return
+	expiry = frappe.db.get_value("Batch", batch, "expiry_date")
+	# An expired demo batch must have been received while it was still valid.
+	if expiry and getdate(posting_date) >= getdate(expiry):
+		posting_date = add_days(expiry, -60)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Purchase Receipt",
+			"company": company,
+			"supplier": supplier,
+			"supplier_delivery_note": reference,
+			"set_posting_time": 1,
+			"posting_date": posting_date,
+			"set_warehouse": warehouse,
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": qty,
+					"rate": rate,
+					"warehouse": warehouse,
+					"use_serial_batch_fields": 1,
+					"batch_no": batch,
+				}
+			],
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	doc.submit()
+
+
+def ensure_delivery_note(company, customer, warehouse, item_code, batch, qty, rate, posting_date):
+	reference = f"MD-DEMO-{frappe.db.get_value('Batch', batch, 'batch_id')}-{customer}"
+	if frappe.db.exists("Delivery Note", {"po_no": reference, "docstatus": 1}):
+		return
+	doc = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": company,
+			"customer": customer,
+			"po_no": reference,
+			"set_posting_time": 1,
+			"posting_date": posting_date,
+			"set_warehouse": warehouse,
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": qty,
+					"rate": rate,
+					"warehouse": warehouse,
+					"use_serial_batch_fields": 1,
+					"batch_no": batch,
+				}
+			],
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	doc.submit()
+
+
+def ensure_demo_user(company: str):
+	if frappe.db.exists("User", DEMO_USER):
+		return
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": DEMO_USER,
+			"first_name": "王",
+			"last_name": "质量",
+			"language": "zh",
+			"send_welcome_email": 0,
+			"new_password": DEMO_USER_PASSWORD,
+		}
+	)
+	user.append_roles(
+		"Regulatory Affairs Manager",
+		"QA Reviewer",
+		"Stock User",
+		"Stock Manager",
+		"Purchase User",
+		"Sales User",
+		"Quality Manager",
+		"Accounts User",
+	)
+	user.flags.no_welcome_mail = True
+	user.insert(ignore_permissions=True)
+	frappe.defaults.set_user_default("company", company, DEMO_USER)

@@ -1,0 +1,35 @@
+app_name = "medical_devices"
+app_title = "Medical Devices"
+app_publisher = "medical_devices developers"
+app_description = (
+	"Medical-device compliance for ERPNext: UDI, GSP, traceability and recalls, NMPA reports, "
+	"strict audit and device finance"
+)
+app_email = "dev@medical-devices.invalid"
+app_license = "GPL-3.0-or-later"
+required_apps = ["erpnext"]
+
+add_to_apps_screen = [
+	{
+		"name": "medical_devices",
+		"logo": "/assets/medical_devices/images/logo.svg",
+		"title": "Medical Devices",
+		"route": "/app/medical-devices",
+	}
+]
+
+# Install lifecycle: every custom field, property setter, role and default comes from
+# medical_devices.setup, applied on install and re-applied from patches.txt on migrate.
+before_install = "medical_devices.install.check_version_compatibility"
+before_migrate = "medical_devices.install.check_version_compatibility"
+after_install = "medical_devices.install.after_install"
+before_uninstall = "medical_devices.install.before_uninstall"
+
+before_tests = "medical_devices.testing.before_tests"
+
+# Medical-device item master data lives on ERPNext's Item; only device items are bound by our rules.
+doc_events = {
+	"Item": {
+		"validate": "medical_devices.medical_devices.overrides.item.validate",
+	},
+}

@@ -1,0 +1,84 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.frappe_site import log_dir, site_name, sites_path
+
+CHROMIUM_FLAGS = [
+	"--headless=new",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-dev-shm-usage",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--no-first-run",
+	"--window-size=1400,1000",
+]
+
+
+def free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url():
+	port = free_port()
+	log = open(log_dir() / "e2e-server.log", "w")
+	process = subprocess.Popen(
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			site_name(),
+			"serve",
+			"--port",
+			str(port),
+			"--noreload",
+		],
+		cwd=sites_path(),
+		stdout=log,
+		stderr=subprocess.STDOUT,
+	)
+	deadline = time.monotonic() + 60
+	while time.monotonic() < deadline:
+		if process.poll() is not None:
+			pytest.fail(f"web server exited; see {log.name}")
+		try:
+			socket.create_connection(("127.0.0.1", port), timeout=1).close()
+			break
+		except OSError:
+			time.sleep(0.5)
+	else:
+		process.kill()
+		pytest.fail("web server did not start within 60 s")
+	yield f"http://127.0.0.1:{port}"
+	process.terminate()
+	process.wait(timeout=20)
+	log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+	from selenium import webdriver
+	from selenium.webdriver.chrome.service import Service
+
+	options = webdriver.ChromeOptions()
+	options.binary_location = os.environ.get("MD_CHROMIUM", "/usr/bin/chromium")
+	for flag in CHROMIUM_FLAGS:
+		options.add_argument(flag)
+	options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+	driver = webdriver.Chrome(
+		service=Service(os.environ.get("MD_CHROMEDRIVER", "/usr/bin/chromedriver")), options=options
+	)
+	driver.set_page_load_timeout(60)
+	yield driver
+	driver.quit()

@@ -1,0 +1,79 @@
+"""A person logs into the desk, opens the Medical Devices workspace and the settings form."""
+
+import os
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.frappe_site import log_dir
+
+# Failures of the realtime socket (no socket.io server in the test run) are not page errors.
+IGNORED = ("socket.io", "favicon", "ERR_CONNECTION_REFUSED", "/api/method/frappe.realtime")
+
+
+def js_errors(driver):
+	errors = [
+		entry["message"]
+		for entry in driver.get_log("browser")
+		if entry["level"] == "SEVERE" and not any(token in entry["message"] for token in IGNORED)
+	]
+	errors += driver.execute_script("return window.__md_errors || []")
+	return errors
+
+
+def collect_uncaught_errors(driver):
+	driver.execute_script(
+		"""window.__md_errors = [];
+		window.addEventListener('error', e => window.__md_errors.push(String(e.message)));
+		window.addEventListener('unhandledrejection', e => window.__md_errors.push(String(e.reason)));"""
+	)
+
+
+def wait(driver, seconds=30):
+	return WebDriverWait(driver, seconds)
+
+
+def login(driver, base_url):
+	driver.get(f"{base_url}/login")
+	wait(driver).until(EC.visibility_of_element_located((By.ID, "login_email"))).send_keys("Administrator")
+	driver.find_element(By.ID, "login_password").send_keys(os.environ.get("MD_ADMIN_PASSWORD", "admin"))
+	driver.find_element(By.CSS_SELECTOR, ".btn-login").click()
+	wait(driver).until(lambda d: "/app" in d.current_url)
+	wait(driver).until(
+		lambda d: d.execute_script("return !!(window.frappe && frappe.boot && frappe.boot.user)")
+	)
+
+
+def test_workspace_and_settings_render_without_js_errors(browser, server_url):
+	login(browser, server_url)
+	browser.get_log("browser")  # drop what the login page logged
+
+	browser.get(f"{server_url}/app/medical-devices")
+	collect_uncaught_errors(browser)
+	wait(browser).until(
+		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".layout-main-section"), "Medical Device Settings")
+	)
+	page = browser.find_element(By.CSS_SELECTOR, ".layout-main-section").text
+	for label in ("Devices and Batches", "Purchasing and Sales", "Medical Device Items"):
+		assert label in page
+	browser.save_screenshot(str(log_dir() / "workspace.png"))
+	assert js_errors(browser) == []
+
+	browser.get(f"{server_url}/app/medical-device-settings")
+	collect_uncaught_errors(browser)
+	wait(browser).until(
+		EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-fieldname='near_expiry_days'] input"))
+	)
+	value = browser.find_element(By.CSS_SELECTOR, "[data-fieldname='near_expiry_days'] input").get_attribute(
+		"value"
+	)
+	assert value == "90"
+	region = browser.find_element(By.CSS_SELECTOR, "[data-fieldname='regulatory_region'] select")
+	assert region.get_attribute("value") == "China (NMPA)"
+	assert (
+		"apply to items marked as medical devices"
+		in browser.find_element(By.CSS_SELECTOR, ".form-intro-area, .form-message").text
+	)
+	browser.save_screenshot(str(log_dir() / "settings.png"))
+	assert js_errors(browser) == []

@@ -1,0 +1,53 @@
+"""`bench --site S md-demo` data: realistic, consistent stock, and idempotent."""
+
+import frappe
+from frappe.utils import getdate, today
+
+from erpnext.stock.doctype.batch.batch import get_batch_qty
+
+from medical_devices.demo import BATCHES, COMPANY, DELIVERIES, ITEMS, create_demo_data
+
+
+def test_demo_creates_a_chinese_device_company_and_is_idempotent():
+	create_demo_data()
+	counts = {
+		dt: frappe.db.count(dt)
+		for dt in ("Item", "Batch", "Purchase Receipt", "Delivery Note", "Supplier", "Customer", "GL Entry")
+	}
+	create_demo_data()
+	assert {dt: frappe.db.count(dt) for dt in counts} == counts
+
+	company = frappe.get_doc("Company", COMPANY)
+	assert (company.country, company.default_currency) == ("China", "CNY")
+	assert frappe.db.exists("Account", {"company": COMPANY, "account_name": ("like", "%库存%")})
+
+	classes = frappe.get_all(
+		"Item",
+		filters={"md_is_medical_device": 1, "item_code": ("in", [i[0] for i in ITEMS])},
+		pluck="md_device_class",
+	)
+	assert sorted(set(classes)) == ["I", "II", "III"]
+
+	expiries = {
+		batch_id: getdate(frappe.db.get_value("Batch", {"batch_id": batch_id}, "expiry_date"))
+		for batch_id, *_ in BATCHES
+	}
+	assert sum(1 for d in expiries.values() if d < getdate(today())) == 1
+	assert sum(1 for d in expiries.values() if 0 <= (d - getdate(today())).days <= 90) >= 2
+
+	warehouse = frappe.db.get_value("Warehouse", {"company": COMPANY, "warehouse_name": "Stores"})
+	delivered = {}
+	for _, batch_id, qty, _ in DELIVERIES:
+		delivered[batch_id] = delivered.get(batch_id, 0) + qty
+	for batch_id, _item, _, _, received, _ in BATCHES:
+		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
+		assert get_batch_qty(batch, warehouse) == received - delivered.get(batch_id, 0), batch_id
+
+	# Receipts reached the ledger: stock debited for what was bought, in CNY.
+	stock_value = frappe.db.sql(
+		"""select sum(debit) - sum(credit) from `tabGL Entry`
+		where company=%s and voucher_type='Purchase Receipt' and is_cancelled=0
+		and account in (select name from tabAccount where account_type='Stock')""",
+		COMPANY,
+	)[0][0]
+	assert round(stock_value, 2) == round(sum(qty * rate for *_, qty, rate in BATCHES), 2)

@@ -1,0 +1,75 @@
+"""Pure-Python extraction of the app's user-facing strings, mirroring what Frappe translates at run time."""
+
+import ast
+import csv
+import json
+import re
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "medical_devices"
+JS_MESSAGE = re.compile(r"""__\(\s*(["'`])((?:\\.|(?!\1).)*)\1""", re.S)
+DOCTYPE_PROPERTIES = ("label", "description")
+
+
+def python_messages(path: Path) -> set[str]:
+	found = set()
+	for node in ast.walk(ast.parse(path.read_text(), str(path))):
+		if (
+			isinstance(node, ast.Call)
+			and isinstance(node.func, ast.Name)
+			and node.func.id in ("_", "_lt")
+			and node.args
+			and isinstance(node.args[0], ast.Constant)
+			and isinstance(node.args[0].value, str)
+		):
+			found.add(node.args[0].value)
+	return found
+
+
+def js_messages(path: Path) -> set[str]:
+	return {match.group(2) for match in JS_MESSAGE.finditer(path.read_text())}
+
+
+def doctype_messages(data: dict) -> set[str]:
+	found = {data["name"]}
+	for field in data.get("fields", []):
+		for prop in DOCTYPE_PROPERTIES:
+			if field.get(prop):
+				found.add(field[prop])
+		if field.get("fieldtype") == "Select" and field.get("options"):
+			found.update(option for option in field["options"].split("\n") if option)
+	return found
+
+
+def workspace_messages(data: dict) -> set[str]:
+	found = {data["label"], data["title"]}
+	found.update(link["label"] for link in data.get("links", []))
+	found.update(shortcut["label"] for shortcut in data.get("shortcuts", []))
+	for block in json.loads(data.get("content") or "[]"):
+		text = block.get("data", {}).get("text")
+		if text:
+			found.add(re.sub(r"<[^>]+>", "", text).replace("&amp;", "&").strip())
+	return found
+
+
+def app_messages() -> set[str]:
+	found: set[str] = set()
+	for path in APP.rglob("*.py"):
+		found |= python_messages(path)
+	for path in APP.rglob("*.js"):
+		if "node_modules" not in path.parts and "dist" not in path.parts:
+			found |= js_messages(path)
+	for path in APP.rglob("*.json"):
+		if path.parent.name != path.stem:
+			continue
+		data = json.loads(path.read_text())
+		if data.get("doctype") == "DocType":
+			found |= doctype_messages(data)
+		elif data.get("doctype") == "Workspace":
+			found |= workspace_messages(data)
+	return found
+
+
+def translations(lang: str = "zh") -> dict[str, str]:
+	with open(APP / "translations" / f"{lang}.csv", newline="", encoding="utf-8") as f:
+		return {row[0]: row[1] for row in csv.reader(f) if row and row[0]}
