@@ -9,7 +9,10 @@ from frappe.utils.nestedset import get_root_of
 
 COMPANY = "上海康达医疗器械有限公司"
 COMPANY_ABBR = "KD"
-CHINA_CHART = "China - 中国会计科目表  （财会[2006]3号《企业会计准则》）"
+CURRENCY = "CNY"
+# ERPNext's only Chinese chart ("unverified") is a flat list without root or account types, on which
+# company setup fails; the standard chart is used until ERPNext ships a verified one.
+CHART_OF_ACCOUNTS = "Standard"
 ITEM_GROUP = "医疗器械 Medical Devices"
 DEMO_USER = "ra@md-demo.localhost"
 DEMO_USER_PASSWORD = "md-demo-2026"
@@ -56,8 +59,6 @@ DELIVERIES = [
 
 
 def create_demo_data() -> list[str]:
-	frappe.flags.allow_unverified_charts = True
-	frappe.local.flags.allow_unverified_charts = True
 	company = ensure_company()
 	ensure_item_group()
 	for item in ITEMS:
@@ -65,17 +66,34 @@ def create_demo_data() -> list[str]:
 	suppliers = [ensure_party("Supplier", name) for name in SUPPLIERS]
 	customers = [ensure_party("Customer", name) for name in CUSTOMERS]
 	warehouse = frappe.db.get_value("Warehouse", {"company": company, "warehouse_name": "Stores"})
+	price_lists = {"buying": ensure_price_list("buying"), "selling": ensure_price_list("selling")}
 	receipt_date, delivery_date = demo_posting_dates(company)
 	for batch_id, item_code, days_to_expiry, supplier, qty, rate in BATCHES:
 		batch = ensure_batch(batch_id, item_code, days_to_expiry)
 		ensure_purchase_receipt(
-			company, suppliers[supplier], warehouse, item_code, batch, qty, rate, receipt_date
+			company,
+			suppliers[supplier],
+			warehouse,
+			item_code,
+			batch,
+			qty,
+			rate,
+			receipt_date,
+			price_lists["buying"],
 		)
 	for customer, batch_id, qty, rate in DELIVERIES:
 		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
 		item_code = frappe.db.get_value("Batch", batch, "item")
 		ensure_delivery_note(
-			company, customers[customer], warehouse, item_code, batch, qty, rate, delivery_date
+			company,
+			customers[customer],
+			warehouse,
+			item_code,
+			batch,
+			qty,
+			rate,
+			delivery_date,
+			price_lists["selling"],
 		)
 	ensure_demo_user(company)
 	settings = frappe.get_single("Medical Device Settings")
@@ -100,8 +118,8 @@ def ensure_company() -> str:
 				"company_name": COMPANY,
 				"abbr": COMPANY_ABBR,
 				"country": "China",
-				"default_currency": "CNY",
-				"chart_of_accounts": CHINA_CHART,
+				"default_currency": CURRENCY,
+				"chart_of_accounts": CHART_OF_ACCOUNTS,
 				"create_chart_of_accounts_based_on": "Standard Template",
 			}
 		).insert(ignore_permissions=True)
@@ -124,7 +142,7 @@ def ensure_company() -> str:
 			"company_tagline": "医疗器械经营企业",
 			"email": "admin@md-demo.localhost",
 			"password": "admin",
-			"chart_of_accounts": CHINA_CHART,
+			"chart_of_accounts": CHART_OF_ACCOUNTS,
 			"industry": "Healthcare",
 		}
 	)
@@ -169,7 +187,7 @@ def ensure_party(doctype: str, name: str) -> str:
 	existing = frappe.db.get_value(doctype, {name_field: name})
 	if existing:
 		return existing
-	doc = frappe.get_doc({"doctype": doctype, name_field: name})
+	doc = frappe.get_doc({"doctype": doctype, name_field: name, "default_currency": CURRENCY})
 	if doctype == "Supplier":
 		doc.supplier_group = get_root_of("Supplier Group")
 		doc.country = "China"
@@ -177,6 +195,24 @@ def ensure_party(doctype: str, name: str) -> str:
 		doc.customer_group = get_root_of("Customer Group")
 		doc.territory = get_root_of("Territory")
 	return doc.insert(ignore_permissions=True).name
+
+
+def ensure_price_list(kind: str) -> str:
+	"""A CNY price list for buying or selling: the site's default one when it is in CNY, ours otherwise."""
+	settings_doctype, field = (
+		("Buying Settings", "buying_price_list")
+		if kind == "buying"
+		else ("Selling Settings", "selling_price_list")
+	)
+	default = frappe.db.get_single_value(settings_doctype, field)
+	if default and frappe.db.get_value("Price List", default, "currency") == CURRENCY:
+		return default
+	name = f"医疗器械{'采购' if kind == 'buying' else '销售'} {CURRENCY}"
+	if not frappe.db.exists("Price List", name):
+		frappe.get_doc(
+			{"doctype": "Price List", "price_list_name": name, "currency": CURRENCY, kind: 1, "enabled": 1}
+		).insert(ignore_permissions=True)
+	return name
 
 
 def ensure_batch(batch_id: str, item_code: str, days_to_expiry: int) -> str:
@@ -212,7 +248,9 @@ def demo_posting_dates(company: str) -> tuple[str, str]:
 	return str(receipt), str(delivery)
 
 
-def ensure_purchase_receipt(company, supplier, warehouse, item_code, batch, qty, rate, posting_date):
+def ensure_purchase_receipt(
+	company, supplier, warehouse, item_code, batch, qty, rate, posting_date, price_list
+):
 	reference = f"MD-DEMO-{frappe.db.get_value('Batch', batch, 'batch_id')}"
 	if frappe.db.exists("Purchase Receipt", {"supplier_delivery_note": reference, "docstatus": 1}):
 		return
@@ -226,6 +264,9 @@ def ensure_purchase_receipt(company, supplier, warehouse, item_code, batch, qty,
 			"company": company,
 			"supplier": supplier,
 			"supplier_delivery_note": reference,
+			"currency": CURRENCY,
+			"conversion_rate": 1,
+			"buying_price_list": price_list,
 			"set_posting_time": 1,
 			"posting_date": posting_date,
 			"set_warehouse": warehouse,
@@ -245,7 +286,7 @@ def ensure_purchase_receipt(company, supplier, warehouse, item_code, batch, qty,
 	doc.submit()
 
 
-def ensure_delivery_note(company, customer, warehouse, item_code, batch, qty, rate, posting_date):
+def ensure_delivery_note(company, customer, warehouse, item_code, batch, qty, rate, posting_date, price_list):
 	reference = f"MD-DEMO-{frappe.db.get_value('Batch', batch, 'batch_id')}-{customer}"
 	if frappe.db.exists("Delivery Note", {"po_no": reference, "docstatus": 1}):
 		return
@@ -255,6 +296,9 @@ def ensure_delivery_note(company, customer, warehouse, item_code, batch, qty, ra
 			"company": company,
 			"customer": customer,
 			"po_no": reference,
+			"currency": CURRENCY,
+			"conversion_rate": 1,
+			"selling_price_list": price_list,
 			"set_posting_time": 1,
 			"posting_date": posting_date,
 			"set_warehouse": warehouse,

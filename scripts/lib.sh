@@ -260,8 +260,12 @@ link_app() {
 		as_bench "$MD_BENCH_DIR/env/bin/pip" install -q -e "$APP_SOURCE" -r "$APP_SOURCE/requirements-dev.txt"
 		printf '%s' "$want" | as_bench tee "$stamp" >/dev/null
 	fi
-	as_bench grep -qx medical_devices "$MD_BENCH_DIR/sites/apps.txt" ||
-		echo medical_devices | as_bench tee -a "$MD_BENCH_DIR/sites/apps.txt" >/dev/null
+	# apps.txt may lack its final newline; rewrite it whole rather than appending.
+	if ! as_bench grep -qx medical_devices "$MD_BENCH_DIR/sites/apps.txt"; then
+		{ as_bench cat "$MD_BENCH_DIR/sites/apps.txt" | sed '/^$/d'; echo medical_devices; } >"/tmp/md-apps.$$"
+		as_bench tee "$MD_BENCH_DIR/sites/apps.txt" <"/tmp/md-apps.$$" >/dev/null
+		rm -f "/tmp/md-apps.$$"
+	fi
 }
 
 site_exists() { as_bench test -f "$MD_BENCH_DIR/sites/$1/site_config.json"; }

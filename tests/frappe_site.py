@@ -39,9 +39,11 @@ def bench_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 		text=True,
 		timeout=900,
 	)
-	frappe.db.rollback()  # start a new snapshot: see what the other process committed
+	# The other process may have changed installed apps and hooks: reconnect with nothing cached.
+	frappe.db.rollback()
+	frappe.destroy()
+	connect()
 	frappe.clear_cache()
-	frappe.local.flags.clear()
 	if check and result.returncode != 0:
 		raise AssertionError(f"bench {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 	return result

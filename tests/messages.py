@@ -44,7 +44,8 @@ def doctype_messages(data: dict) -> set[str]:
 def workspace_messages(data: dict) -> set[str]:
 	found = {data["label"], data["title"]}
 	found.update(link["label"] for link in data.get("links", []))
-	found.update(shortcut["label"] for shortcut in data.get("shortcuts", []))
+	for shortcut in data.get("shortcuts", []):
+		found.update(filter(None, (shortcut["label"], shortcut.get("format"))))
 	for block in json.loads(data.get("content") or "[]"):
 		text = block.get("data", {}).get("text")
 		if text:

@@ -82,3 +82,10 @@ def browser():
 	driver.set_page_load_timeout(60)
 	yield driver
 	driver.quit()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+	report = yield
+	setattr(item, f"rep_{report.when}", report)
+	return report

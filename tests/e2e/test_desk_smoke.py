@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -45,7 +46,14 @@ def login(driver, base_url):
 	)
 
 
-def test_workspace_and_settings_render_without_js_errors(browser, server_url):
+@pytest.fixture
+def screenshot_on_failure(browser, request):
+	yield
+	if request.node.rep_call.failed if hasattr(request.node, "rep_call") else True:
+		browser.save_screenshot(str(log_dir() / f"failed-{request.node.name}.png"))
+
+
+def test_workspace_and_settings_render_without_js_errors(browser, server_url, screenshot_on_failure):
 	login(browser, server_url)
 	browser.get_log("browser")  # drop what the login page logged
 

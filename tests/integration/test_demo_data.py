@@ -3,8 +3,6 @@
 import frappe
 from frappe.utils import getdate, today
 
-from erpnext.stock.doctype.batch.batch import get_batch_qty
-
 from medical_devices.demo import BATCHES, COMPANY, DELIVERIES, ITEMS, create_demo_data
 
 
@@ -19,7 +17,7 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 
 	company = frappe.get_doc("Company", COMPANY)
 	assert (company.country, company.default_currency) == ("China", "CNY")
-	assert frappe.db.exists("Account", {"company": COMPANY, "account_name": ("like", "%库存%")})
+	assert frappe.db.get_value("Company", COMPANY, "default_inventory_account")
 
 	classes = frappe.get_all(
 		"Item",
@@ -41,7 +39,7 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 		delivered[batch_id] = delivered.get(batch_id, 0) + qty
 	for batch_id, _item, _, _, received, _ in BATCHES:
 		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
-		assert get_batch_qty(batch, warehouse) == received - delivered.get(batch_id, 0), batch_id
+		assert batch_balance(batch, warehouse) == received - delivered.get(batch_id, 0), batch_id
 
 	# Receipts reached the ledger: stock debited for what was bought, in CNY.
 	stock_value = frappe.db.sql(
@@ -51,3 +49,13 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 		COMPANY,
 	)[0][0]
 	assert round(stock_value, 2) == round(sum(qty * rate for *_, qty, rate in BATCHES), 2)
+
+
+def batch_balance(batch: str, warehouse: str) -> float:
+	"""What the stock ledger holds of a batch, expired or not (ERPNext's pickers skip expired batches)."""
+	return frappe.db.sql(
+		"""select coalesce(sum(entry.qty), 0) from `tabSerial and Batch Entry` entry
+		join `tabStock Ledger Entry` sle on sle.serial_and_batch_bundle = entry.parent
+		where sle.is_cancelled = 0 and entry.batch_no = %s and sle.warehouse = %s""",
+		(batch, warehouse),
+	)[0][0]

@@ -13,7 +13,7 @@ ROLE_NAMES = [role["role_name"] for role in ROLES]
 
 def our_custom_fields():
 	return frappe.get_all(
-		"Custom Field", filters={"fieldname": ("like", "md\\_%")}, fields=["dt", "fieldname", "modified"]
+		"Custom Field", filters={"fieldname": ("like", "md_%")}, fields=["dt", "fieldname", "modified"]
 	)
 
 

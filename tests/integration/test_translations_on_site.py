@@ -1,12 +1,16 @@
 import frappe
-from frappe.translate import get_messages_for_app
+from frappe.translate import get_all_translations, get_messages_for_app, get_messages_from_navbar
 
 from tests.messages import translations
 
 
-def test_frappe_finds_no_untranslated_string_of_ours():
-	zh = translations("zh")
-	missing = sorted({message for _, message, *_ in get_messages_for_app("medical_devices")} - zh.keys())
+def test_every_string_frappe_shows_for_us_has_a_chinese_translation():
+	zh = get_all_translations("zh")
+	# Frappe adds its own navbar strings to every app's list; they are not ours to translate.
+	navbar = {message for _, message, *_ in get_messages_from_navbar()}
+	messages = {message for _, message, *_ in get_messages_for_app("medical_devices")} - navbar
+	assert "Medical Device Settings" in messages
+	missing = sorted(message for message in messages if message not in zh)
 	assert not missing, missing
 
 
@@ -15,11 +19,7 @@ def test_site_serves_our_chinese_translation():
 	frappe.local.lang_full_dict = None
 	try:
 		assert frappe._("Medical Devices") == "医疗器械"
-		assert frappe._("Regulatory Region") == zh_label("Regulatory Region")
+		assert frappe._("Regulatory Region") == translations("zh")["Regulatory Region"]
 	finally:
 		frappe.local.lang = "en"
 		frappe.local.lang_full_dict = None
-
-
-def zh_label(message):
-	return translations("zh")[message]
