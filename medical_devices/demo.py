@@ -337,6 +337,7 @@ def ensure_demo_user(company: str):
 		"QA Reviewer",
 		"Stock User",
 		"Stock Manager",
+		"Item Manager",
 		"Purchase User",
 		"Sales User",
 		"Quality Manager",

@@ -89,3 +89,35 @@ def pytest_runtest_makereport(item, call):
 	report = yield
 	setattr(item, f"rep_{report.when}", report)
 	return report
+
+
+ZH_USER = "md-e2e-zh@example.com"
+ZH_PASSWORD = "Md-e2e-zh-2026!"
+
+
+@pytest.fixture(scope="session")
+def chinese_user():
+	"""A desk user who reads Chinese first."""
+	from tests.frappe_site import connect
+
+	frappe = connect()
+	try:
+		if not frappe.db.exists("User", ZH_USER):
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": ZH_USER,
+					"first_name": "测试",
+					"language": "zh",
+					"send_welcome_email": 0,
+				}
+			)
+			user.append_roles("System Manager", "Regulatory Affairs Manager", "Stock User")
+			user.insert(ignore_permissions=True)
+		from frappe.utils.password import update_password
+
+		update_password(ZH_USER, ZH_PASSWORD)
+		frappe.db.commit()  # nosemgrep: the web server process must see the user
+	finally:
+		frappe.destroy()
+	return ZH_USER, ZH_PASSWORD

@@ -35,10 +35,13 @@ def wait(driver, seconds=30):
 	return WebDriverWait(driver, seconds)
 
 
-def login(driver, base_url):
+def login(driver, base_url, user="Administrator", password=None):
+	driver.delete_all_cookies()
 	driver.get(f"{base_url}/login")
-	wait(driver).until(EC.visibility_of_element_located((By.ID, "login_email"))).send_keys("Administrator")
-	driver.find_element(By.ID, "login_password").send_keys(os.environ.get("MD_ADMIN_PASSWORD", "admin"))
+	wait(driver).until(EC.visibility_of_element_located((By.ID, "login_email"))).send_keys(user)
+	driver.find_element(By.ID, "login_password").send_keys(
+		password or os.environ.get("MD_ADMIN_PASSWORD", "admin")
+	)
 	driver.find_element(By.CSS_SELECTOR, ".btn-login").click()
 	wait(driver).until(lambda d: "/app" in d.current_url)
 	wait(driver).until(
@@ -84,4 +87,22 @@ def test_workspace_and_settings_render_without_js_errors(browser, server_url, sc
 		in browser.find_element(By.CSS_SELECTOR, ".form-intro-area, .form-message").text
 	)
 	browser.save_screenshot(str(log_dir() / "settings.png"))
+	assert js_errors(browser) == []
+
+
+def test_desk_speaks_chinese_to_a_chinese_user(browser, server_url, chinese_user, screenshot_on_failure):
+	login(browser, server_url, *chinese_user)
+	browser.get(f"{server_url}/app/medical-devices")
+	wait(browser).until(
+		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".layout-main-section"), "器械与批次")
+	)
+	assert "医疗器械" in browser.find_element(By.CSS_SELECTOR, ".desk-sidebar").text
+	assert "医疗器械设置" in browser.find_element(By.CSS_SELECTOR, ".layout-main-section").text
+	browser.save_screenshot(str(log_dir() / "workspace-zh.png"))
+
+	browser.get(f"{server_url}/app/medical-device-settings")
+	wait(browser).until(
+		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".form-layout"), "近效期预警（天）")
+	)
+	assert "监管地区" in browser.find_element(By.CSS_SELECTOR, ".form-layout").text
 	assert js_errors(browser) == []
