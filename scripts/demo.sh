@@ -21,13 +21,14 @@ if ! site_exists "$MD_DEMO_SITE"; then
 	say "creating site $MD_DEMO_SITE (about a minute)"
 	new_site "$MD_DEMO_SITE" >/dev/null
 fi
-if ! bench --site "$MD_DEMO_SITE" list-apps 2>/dev/null | grep -q '^medical_devices'; then
-	bench --site "$MD_DEMO_SITE" install-app medical_devices >/dev/null
-fi
-# Migrate only when the app's schema or setup changed since the last run.
+# Migrate only when the app's schema or setup changed since the last run (a fresh install is up to date).
 fingerprint=$(cd "$APP_SOURCE" && find medical_devices -name '*.json' -o -name 'patches.txt' -o -path '*/constants/*.py' |
 	sort | xargs cat | sha1sum | cut -c1-40)
 stamp="$MD_BENCH_DIR/sites/$MD_DEMO_SITE/.md-migrated"
+if ! bench --site "$MD_DEMO_SITE" list-apps 2>/dev/null | grep -q '^medical_devices'; then
+	bench --site "$MD_DEMO_SITE" install-app medical_devices >/dev/null
+	printf '%s' "$fingerprint" | as_bench tee "$stamp" >/dev/null
+fi
 if [ "$(as_bench cat "$stamp" 2>/dev/null || true)" != "$fingerprint" ]; then
 	say "migrating $MD_DEMO_SITE"
 	bench --site "$MD_DEMO_SITE" migrate >/dev/null
