@@ -2,6 +2,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
 	sys.path.insert(0, str(REPO))
@@ -9,3 +11,18 @@ if str(REPO) not in sys.path:
 # Set by scripts/test.sh for the integration and browser tests.
 SITE = os.environ.get("MD_SITE")
 SITES_PATH = os.environ.get("MD_SITES_PATH")
+
+
+@pytest.fixture(scope="session")
+def frappe_site():
+	"""One connection to the run's site, shared by integration and browser tests (unit tests never ask)."""
+	from tests.frappe_site import connect
+
+	frappe = connect()
+	from medical_devices.testing import before_tests
+
+	before_tests()
+	yield frappe.local.site
+	if getattr(frappe.local, "db", None):
+		frappe.db.rollback()
+	frappe.destroy()
