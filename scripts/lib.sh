@@ -262,7 +262,7 @@ link_app() {
 	fi
 	# apps.txt may lack its final newline; rewrite it whole rather than appending.
 	if ! as_bench grep -qx medical_devices "$MD_BENCH_DIR/sites/apps.txt"; then
-		{ as_bench cat "$MD_BENCH_DIR/sites/apps.txt" | sed '/^$/d'; echo medical_devices; } >"/tmp/md-apps.$$"
+		{ as_bench cat "$MD_BENCH_DIR/sites/apps.txt"; printf '\nmedical_devices\n'; } | sed '/^$/d' >"/tmp/md-apps.$$"
 		as_bench tee "$MD_BENCH_DIR/sites/apps.txt" <"/tmp/md-apps.$$" >/dev/null
 		rm -f "/tmp/md-apps.$$"
 	fi

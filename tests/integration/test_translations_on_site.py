@@ -23,3 +23,16 @@ def test_site_serves_our_chinese_translation():
 	finally:
 		frappe.local.lang = "en"
 		frappe.local.lang_full_dict = None
+
+
+def test_we_do_not_change_how_frappe_and_erpnext_translate_their_own_words():
+	from frappe.translate import get_translations_from_apps
+
+	upstream = get_translations_from_apps("zh", ["frappe", "erpnext"])
+	ours = translations("zh")
+	changed = {
+		source: (upstream[source], target)
+		for source, target in ours.items()
+		if source in upstream and upstream[source] != target
+	}
+	assert not changed, changed
