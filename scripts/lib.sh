@@ -54,6 +54,8 @@ as_root() {
 		"$@"
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
 		sudo "$@"
+	elif command -v sudo >/dev/null && [ -t 0 ]; then
+		sudo "$@" # asks for the password on the terminal
 	else
 		die "this step needs root: $*" "run the command again with sudo, or ask an administrator to run: $*"
 	fi
@@ -172,7 +174,8 @@ ensure_bench_user() {
 # A MariaDB account with a password for bench (new-site prompts when root has none).
 ensure_db_admin() {
 	local file="$(bench_home)/.md-db-admin"
-	MD_DB_ADMIN_USER=${MD_DB_ADMIN_USER:-md_admin}
+	# One account per bench user, so that two benches on one machine never reset each other's password.
+	MD_DB_ADMIN_USER=${MD_DB_ADMIN_USER:-md_admin_${MD_BENCH_USER//[^a-zA-Z0-9_]/_}}
 	if [ -z "${MD_DB_ADMIN_PASSWORD:-}" ] && as_root test -s "$file"; then
 		MD_DB_ADMIN_PASSWORD=$(as_root cat "$file")
 	fi
