@@ -4,6 +4,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 started=$SECONDS
 MD_DEMO_SITE=${MD_DEMO_SITE:-md-demo.localhost}
 MD_PORT=${MD_PORT:-8000}
+MD_SOCKETIO_PORT=${MD_SOCKETIO_PORT:-9000}
 
 server_is_ours() {
 	local pid_file="$MD_BENCH_DIR/logs/md-demo-server.pid"
@@ -12,9 +13,11 @@ server_is_ours() {
 }
 
 prepare_bench
-if tcp_open 127.0.0.1 "$MD_PORT" && ! server_is_ours; then
-	die "port $MD_PORT is already in use by another program" \
+if ! server_is_ours; then
+	tcp_open 127.0.0.1 "$MD_PORT" && die "port $MD_PORT is already in use by another program" \
 		"stop that program, or choose another port: MD_PORT=8001 $0"
+	tcp_open 127.0.0.1 "$MD_SOCKETIO_PORT" && die "port $MD_SOCKETIO_PORT (realtime) is already in use by another program" \
+		"stop that program, or choose another port: MD_SOCKETIO_PORT=9001 $0"
 fi
 
 if ! site_exists "$MD_DEMO_SITE"; then
@@ -43,7 +46,9 @@ if server_is_ours; then
 	say "the server is already running"
 else
 	say "starting the server on port $MD_PORT"
-	as_bench sed -i -E "s/^web: bench serve --port [0-9]+/web: bench serve --port $MD_PORT/" "$MD_BENCH_DIR/Procfile"
+	as_bench sed -i -E "s/^(web:.*--port )[0-9]+/\\1$MD_PORT/" "$MD_BENCH_DIR/Procfile"
+	bench set-config -g -p webserver_port "$MD_PORT" >/dev/null
+	bench set-config -g -p socketio_port "$MD_SOCKETIO_PORT" >/dev/null
 	as_bench mkdir -p "$MD_BENCH_DIR/logs"
 	as_bench setsid bash -c "nohup '$MD_TOOLS/bin/bench' start >'$MD_BENCH_DIR/logs/md-demo-server.log' 2>&1 & echo \$! >'$MD_BENCH_DIR/logs/md-demo-server.pid'"
 	for _ in $(seq 60); do server_is_ours && break; sleep 1; done

@@ -74,7 +74,16 @@ as_bench() {
 	fi
 }
 bench() { as_bench "$MD_TOOLS/bin/bench" "$@"; }
-bench_python() { as_bench "$MD_BENCH_DIR/env/bin/python" "$@"; }
+# bench_logged LOGFILE ARGS...: a quiet bench command whose output is shown only when it fails.
+bench_logged() {
+	local log="$MD_BENCH_DIR/logs/$1"
+	shift
+	as_bench mkdir -p "$MD_BENCH_DIR/logs"
+	if ! as_bench bash -c '"$0" "$@" >"'"$log"'" 2>&1' "$MD_TOOLS/bin/bench" "$@"; then
+		as_bench tail -n 40 "$log" >&2
+		die "bench $* failed" "read $log"
+	fi
+}
 
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
@@ -288,10 +297,10 @@ new_site() {
 ensure_assets() {
 	if ! as_bench test -f "$MD_BENCH_DIR/sites/assets/assets.json" ||
 		! as_bench grep -q '"erpnext' "$MD_BENCH_DIR/sites/assets/assets.json"; then
-		say "building assets (first time only)"
-		bench build
+		say "building assets (first time only, a few minutes; log: $MD_BENCH_DIR/logs/md-build.log)"
+		bench_logged md-build.log build
 	else
-		bench build --app medical_devices >/dev/null
+		bench_logged md-build.log build --app medical_devices
 	fi
 }
 

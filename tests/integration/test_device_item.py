@@ -61,6 +61,14 @@ def test_ordinary_items_are_not_bound_by_device_rules():
 	assert frappe.db.get_value("Item", item.name, "md_is_medical_device") == 0
 
 
+def test_switching_controls_off_lets_legacy_device_data_in():
+	settings = frappe.get_single("Medical Device Settings")
+	settings.enable_controls = 0
+	settings.save()
+	item = make_item("_Test MD Legacy Import", md_is_medical_device=1).insert()
+	assert frappe.db.exists("Item", item.name)
+
+
 def test_settings_reject_negative_days_and_keep_the_old_value():
 	settings = frappe.get_single("Medical Device Settings")
 	settings.near_expiry_days = -5

@@ -2,10 +2,13 @@ import frappe
 from frappe import _
 
 from medical_devices.medical_devices.constants.custom_fields import DEVICE_CLASSES
+from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+	controls_enabled,
+)
 
 
 def validate(doc, method=None):
-	if not doc.get("md_is_medical_device"):
+	if not doc.get("md_is_medical_device") or not controls_enabled():
 		return
 	if doc.md_device_class not in DEVICE_CLASSES:
 		frappe.throw(
