@@ -45,6 +45,11 @@ fi
 : "${MD_DB_PORT:=3306}"
 : "${MD_REDIS_URL:=redis://127.0.0.1:6379}"
 : "${MD_PYTHON:=/usr/bin/python3}"
+# uv and Node.js carry their own CA lists; make them trust the system's too (corporate TLS proxies put theirs there).
+if [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+	: "${SSL_CERT_FILE:=/etc/ssl/certs/ca-certificates.crt}" "${NODE_EXTRA_CA_CERTS:=/etc/ssl/certs/ca-certificates.crt}"
+	export SSL_CERT_FILE NODE_EXTRA_CA_CERTS
+fi
 export MD_BENCH_USER MD_FRAPPE_SOURCE MD_FRAPPE_BRANCH MD_ERPNEXT_SOURCE MD_ERPNEXT_BRANCH MD_DB_HOST MD_DB_PORT
 
 bench_home() { getent passwd "$MD_BENCH_USER" | cut -d: -f6; }
@@ -70,6 +75,7 @@ as_bench() {
 	else
 		as_root runuser -u "$MD_BENCH_USER" -- env -C "$dir" HOME="$(bench_home)" \
 			PATH="$MD_TOOLS/bin:/usr/local/bin:/usr/bin:/bin" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+			${SSL_CERT_FILE:+SSL_CERT_FILE=$SSL_CERT_FILE} ${NODE_EXTRA_CA_CERTS:+NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS} \
 			${CI:+CI=$CI} ${MD_SITE:+MD_SITE=$MD_SITE} "$@"
 	fi
 }
