@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -26,3 +27,8 @@ def frappe_site():
 	if getattr(frappe.local, "db", None):
 		frappe.db.rollback()
 	frappe.destroy()
+
+
+# Property tests: no example database on disk (CI clones are fresh) and no deadline on a loaded 2-core machine.
+settings.register_profile("md", database=None, deadline=None)
+settings.load_profile("md")

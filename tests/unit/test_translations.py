@@ -2,7 +2,7 @@ import re
 
 from tests.messages import app_messages, translations
 
-PLACEHOLDER = re.compile(r"\{\d+\}")
+PLACEHOLDER = re.compile(r"\{\w*\}")
 
 
 def test_every_user_facing_string_has_a_chinese_translation():
