@@ -18,18 +18,32 @@ DEMO_USER = "ra@md-demo.localhost"
 DEMO_USER_PASSWORD = "md-demo-2026"
 
 ITEMS = [
-	# item_code, item_name, class, shelf life (days), cold chain, storage condition
-	("MD-I-MASK", "医用外科口罩 Surgical Mask", "I", 730, 0, "常温、干燥 Room temperature, dry"),
-	("MD-II-SYRINGE", "一次性使用无菌注射器 Sterile Syringe 5 ml", "II", 1095, 0, "常温 Room temperature"),
-	("MD-II-THERMO", "医用电子体温计 Electronic Thermometer", "II", 1825, 0, "常温 Room temperature"),
-	("MD-III-IVD", "新型冠状病毒抗原检测试剂 SARS-CoV-2 Antigen Test", "III", 540, 1, "2-8 °C"),
+	# item_code, item_name, class, shelf life (days), storage condition, (min, max) °C for cold chain
+	("MD-I-MASK", "医用外科口罩 Surgical Mask", "Class I", 730, "常温、干燥 Room temperature, dry", None),
+	(
+		"MD-II-SYRINGE",
+		"一次性使用无菌注射器 Sterile Syringe 5 ml",
+		"Class II",
+		1095,
+		"常温 Room temperature",
+		None,
+	),
+	(
+		"MD-II-THERMO",
+		"医用电子体温计 Electronic Thermometer",
+		"Class II",
+		1825,
+		"常温 Room temperature",
+		None,
+	),
+	("MD-III-IVD", "新型冠状病毒抗原检测试剂 SARS-CoV-2 Antigen Test", "Class III", 540, "2-8 °C", (2, 8)),
 	(
 		"MD-III-STENT",
 		"冠状动脉药物洗脱支架 Drug-eluting Coronary Stent",
-		"III",
+		"Class III",
 		730,
-		0,
 		"常温、避光 Room temperature, dark",
+		None,
 	),
 ]
 
@@ -48,6 +62,26 @@ BATCHES = [
 ]
 
 # customer index, batch_id, qty delivered, rate
+# item_code, certificate number, registrant, approved (days ago), valid for (days; None: filing)
+CERTIFICATES = [
+	("MD-I-MASK", "沪械备20210031", "江苏华康医疗用品有限公司", 1600, None),
+	("MD-II-SYRINGE", "苏械注准20232140123", "江苏华康医疗用品有限公司", 900, 1825),
+	("MD-II-THERMO", "粤械注准20212070456", "深圳迈瑞生物医疗电子股份有限公司", 1790, 1825),  # expiring soon
+	("MD-III-IVD", "国械注准20223400789", "深圳迈瑞生物医疗电子股份有限公司", 700, 1825),
+	("MD-III-STENT", "国械注准20203130321", "深圳迈瑞生物医疗电子股份有限公司", 2100, 1825),  # expired
+]
+
+# item_code, issuing agency, DI, package level, base units, parent (DI of the level that contains it)
+DEVICE_IDENTIFIERS = [
+	("MD-I-MASK", "GS1", "16901234100010", "Case", 1000, None),
+	("MD-I-MASK", "GS1", "06901234100013", "Minimum Sales Unit", 1, "16901234100010"),
+	("MD-II-SYRINGE", "GS1", "16901234100027", "Case", 500, None),
+	("MD-II-SYRINGE", "GS1", "06901234100020", "Minimum Sales Unit", 1, "16901234100027"),
+	("MD-II-THERMO", "GS1", "06901234100037", "Minimum Sales Unit", 1, None),
+	("MD-III-IVD", "GS1", "06901234100044", "Minimum Sales Unit", 1, None),
+	("MD-III-STENT", "MA", "MA.156.M0.100761.21234561", "Minimum Sales Unit", 1, None),
+]
+
 DELIVERIES = [
 	(0, "KZ20250601", 1200, 0.8),
 	(0, "ZSQ2025A07", 800, 1.6),
@@ -63,6 +97,10 @@ def create_demo_data() -> list[str]:
 	ensure_item_group()
 	for item in ITEMS:
 		ensure_item(*item)
+	for certificate in CERTIFICATES:
+		ensure_certificate(*certificate)
+	for identifier in DEVICE_IDENTIFIERS:
+		ensure_device_identifier(*identifier)
 	suppliers = [ensure_party("Supplier", name) for name in SUPPLIERS]
 	customers = [ensure_party("Customer", name) for name in CUSTOMERS]
 	warehouse = frappe.db.get_value("Warehouse", {"company": company, "warehouse_name": "Stores"})
@@ -102,7 +140,8 @@ def create_demo_data() -> list[str]:
 		settings.save(ignore_permissions=True)
 	return [
 		f"company: {company}",
-		f"devices: {len(ITEMS)}, batches: {len(BATCHES)}, receipts: {len(BATCHES)}, deliveries: {len(DELIVERIES)}",
+		f"devices: {len(ITEMS)}, certificates: {len(CERTIFICATES)}, DIs: {len(DEVICE_IDENTIFIERS)}, "
+		f"batches: {len(BATCHES)}, receipts: {len(BATCHES)}, deliveries: {len(DELIVERIES)}",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
 
@@ -160,7 +199,7 @@ def ensure_item_group():
 		).insert(ignore_permissions=True)
 
 
-def ensure_item(item_code, item_name, device_class, shelf_life, cold_chain, storage):
+def ensure_item(item_code, item_name, device_class, shelf_life, storage, cold_chain):
 	if frappe.db.exists("Item", item_code):
 		return
 	frappe.get_doc(
@@ -176,10 +215,58 @@ def ensure_item(item_code, item_name, device_class, shelf_life, cold_chain, stor
 			"shelf_life_in_days": shelf_life,
 			"md_is_medical_device": 1,
 			"md_device_class": device_class,
-			"md_requires_cold_chain": cold_chain,
+			"md_requires_cold_chain": 1 if cold_chain else 0,
+			"md_storage_temperature_min": cold_chain[0] if cold_chain else 0,
+			"md_storage_temperature_max": cold_chain[1] if cold_chain else 0,
 			"md_storage_condition": storage,
 		}
 	).insert(ignore_permissions=True)
+
+
+def ensure_certificate(item_code, number, holder, approved_days_ago, valid_days):
+	if frappe.db.exists("Registration Certificate", number):
+		return
+	device_class, item_name = frappe.db.get_value("Item", item_code, ["md_device_class", "item_name"])
+	approval = add_days(today(), -approved_days_ago)
+	frappe.get_doc(
+		{
+			"doctype": "Registration Certificate",
+			"certificate_number": number,
+			"certificate_type": "Filing Certificate"
+			if device_class == "Class I"
+			else "Registration Certificate",
+			"device_class": device_class,
+			"holder": holder,
+			"product_name": item_name,
+			"approval_date": approval,
+			"expiry_date": add_days(approval, valid_days) if valid_days else None,
+			"items": [{"item": item_code}],
+		}
+	).insert(ignore_permissions=True)
+
+
+def ensure_device_identifier(item_code, agency, di, level, base_quantity, parent):
+	if not frappe.db.exists("UDI Device Identifier", di):
+		certificate = frappe.db.get_value("Registration Certificate Item", {"item": item_code}, "parent")
+		frappe.get_doc(
+			{
+				"doctype": "UDI Device Identifier",
+				"di": di,
+				"issuing_agency": agency,
+				"item": item_code,
+				"package_level": level,
+				"base_quantity": base_quantity,
+				"parent_di": parent,
+				"registration_certificate": certificate,
+				"pi_has_batch": 1,
+				"pi_has_expiry_date": 1,
+				"pi_has_manufacturing_date": 1,
+			}
+		).insert(ignore_permissions=True)
+	if level == "Minimum Sales Unit" and not frappe.db.get_value("Item", item_code, "md_default_di"):
+		item = frappe.get_doc("Item", item_code)
+		item.md_default_di = di
+		item.save(ignore_permissions=True)
 
 
 def ensure_party(doctype: str, name: str) -> str:

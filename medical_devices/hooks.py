@@ -33,3 +33,9 @@ doc_events = {
 		"validate": "medical_devices.medical_devices.overrides.item.validate",
 	},
 }
+
+scheduler_events = {
+	"daily": [
+		"medical_devices.udi.doctype.registration_certificate.registration_certificate.update_certificate_statuses",
+	],
+}

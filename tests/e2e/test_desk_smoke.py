@@ -89,6 +89,17 @@ def test_workspace_and_settings_render_without_js_errors(browser, server_url, sc
 	browser.save_screenshot(str(log_dir() / "settings.png"))
 	assert js_errors(browser) == []
 
+	for route, field in (
+		("udi-device-identifier/new", "package_level"),
+		("registration-certificate/new", "certificate_type"),
+	):
+		browser.get(f"{server_url}/app/{route}")
+		collect_uncaught_errors(browser)
+		wait(browser).until(
+			EC.visibility_of_element_located((By.CSS_SELECTOR, f"[data-fieldname='{field}'] select"))
+		)
+		assert js_errors(browser) == [], route
+
 
 def test_desk_speaks_chinese_to_a_chinese_user(browser, server_url, chinese_user, screenshot_on_failure):
 	login(browser, server_url, *chinese_user)

@@ -3,7 +3,15 @@
 import frappe
 from frappe.utils import getdate, today
 
-from medical_devices.demo import BATCHES, COMPANY, DELIVERIES, ITEMS, create_demo_data
+from medical_devices.demo import (
+	BATCHES,
+	CERTIFICATES,
+	COMPANY,
+	DELIVERIES,
+	DEVICE_IDENTIFIERS,
+	ITEMS,
+	create_demo_data,
+)
 
 
 def test_demo_creates_a_chinese_device_company_and_is_idempotent():
@@ -24,7 +32,7 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 		filters={"md_is_medical_device": 1, "item_code": ("in", [i[0] for i in ITEMS])},
 		pluck="md_device_class",
 	)
-	assert sorted(set(classes)) == ["I", "II", "III"]
+	assert sorted(set(classes)) == ["Class I", "Class II", "Class III"]
 
 	expiries = {
 		batch_id: getdate(frappe.db.get_value("Batch", {"batch_id": batch_id}, "expiry_date"))
@@ -59,3 +67,33 @@ def batch_balance(batch: str, warehouse: str) -> float:
 		where sle.is_cancelled = 0 and entry.batch_no = %s and sle.warehouse = %s""",
 		(batch, warehouse),
 	)[0][0]
+
+
+def test_demo_devices_have_identifiers_at_two_package_levels_and_certificates():
+	create_demo_data()
+	mask_levels = frappe.get_all(
+		"UDI Device Identifier",
+		filters={"item": "MD-I-MASK"},
+		fields=["package_level", "base_quantity", "parent_di"],
+		order_by="base_quantity",
+	)
+	assert [(row.package_level, row.base_quantity) for row in mask_levels] == [
+		("Minimum Sales Unit", 1),
+		("Case", 1000),
+	]
+	assert mask_levels[0].parent_di == "16901234100010"
+	for item_code, *_ in ITEMS:
+		default_di = frappe.db.get_value("Item", item_code, "md_default_di")
+		assert (
+			frappe.db.get_value("UDI Device Identifier", default_di, "package_level") == "Minimum Sales Unit"
+		)
+	assert len(DEVICE_IDENTIFIERS) == frappe.db.count("UDI Device Identifier", {"item": ("like", "MD-%")})
+	statuses = {
+		number: frappe.db.get_value("Registration Certificate", number, "status")
+		for _, number, *_ in CERTIFICATES
+	}
+	assert set(statuses.values()) == {"Valid", "Expiring Soon", "Expired"}
+	assert (
+		frappe.db.get_value("Registration Certificate", "沪械备20210031", "certificate_type")
+		== "Filing Certificate"
+	)

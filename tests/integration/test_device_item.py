@@ -24,7 +24,7 @@ def test_device_item_needs_a_class():
 
 
 def test_device_item_must_be_batch_or_serial_tracked():
-	item = make_item("_Test MD Untracked", md_is_medical_device=1, md_device_class="II")
+	item = make_item("_Test MD Untracked", md_is_medical_device=1, md_device_class="Class II")
 	with pytest.raises(frappe.ValidationError, match="batch or serial"):
 		item.insert()
 	assert not frappe.db.exists("Item", "_Test MD Untracked")
@@ -46,12 +46,12 @@ def test_valid_device_item_saves_with_its_master_data():
 	item = make_item(
 		"_Test MD Stent",
 		md_is_medical_device=1,
-		md_device_class="III",
+		md_device_class="Class III",
 		has_batch_no=1,
 		md_storage_condition="2-8 °C",
 	).insert()
 	assert frappe.db.get_value("Item", item.name, ["md_device_class", "md_storage_condition"]) == (
-		"III",
+		"Class III",
 		"2-8 °C",
 	)
 

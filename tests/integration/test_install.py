@@ -59,7 +59,12 @@ def assert_installed():
 	assert {(f.dt, f.fieldname) for f in our_custom_fields()} == expected_fields
 	item_meta = frappe.get_meta("Item")
 	assert item_meta.get_field("md_is_medical_device").fieldtype == "Check"
-	assert item_meta.get_field("md_device_class").options.split("\n") == ["", "I", "II", "III"]
+	assert item_meta.get_field("md_device_class").options.split("\n") == [
+		"",
+		"Class I",
+		"Class II",
+		"Class III",
+	]
 	assert frappe.get_meta("Batch").get_field("expiry_date").in_list_view == 1
 	assert len(our_property_setters()) == len(PROPERTY_SETTERS)
 	for role in ROLE_NAMES:

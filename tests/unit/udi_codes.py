@@ -3,15 +3,9 @@
 import datetime
 
 from medical_devices.udi.parser.hibcc import mod43
+from medical_devices.udi.parser.identifiers import gtin_check_digit
 
 GS = "\x1d"
-
-
-def gtin_check_digit(payload: str) -> str:
-	total = sum(
-		int(digit) * (3 if position % 2 == 0 else 1) for position, digit in enumerate(reversed(payload))
-	)
-	return str((10 - total % 10) % 10)
 
 
 def gtin14(payload13: str) -> str:

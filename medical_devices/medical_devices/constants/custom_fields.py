@@ -2,7 +2,7 @@ from frappe.desk.page.setup_wizard.install_fixtures import _  # marks labels for
 
 # Device master data on ERPNext's Item. `md_is_medical_device` is the switch that decides whether any rule of
 # this app applies to an item, its batches and the documents that move it.
-DEVICE_CLASSES = ("I", "II", "III")
+DEVICE_CLASSES = ("Class I", "Class II", "Class III")
 
 CUSTOM_FIELDS = {
 	"Item": [
@@ -52,6 +52,33 @@ CUSTOM_FIELDS = {
 			"insert_after": "md_requires_cold_chain",
 			"depends_on": "eval:doc.md_is_medical_device",
 			"description": _("As on the label, e.g. 2-8 °C, keep dry"),
+		},
+		{
+			"fieldname": "md_storage_temperature_min",
+			"label": _("Storage Temperature Min (°C)"),
+			"fieldtype": "Float",
+			"insert_after": "md_storage_condition",
+			"depends_on": "eval:doc.md_is_medical_device",
+			"mandatory_depends_on": "eval:doc.md_is_medical_device && doc.md_requires_cold_chain",
+		},
+		{
+			"fieldname": "md_storage_temperature_max",
+			"label": _("Storage Temperature Max (°C)"),
+			"fieldtype": "Float",
+			"insert_after": "md_storage_temperature_min",
+			"depends_on": "eval:doc.md_is_medical_device",
+			"mandatory_depends_on": "eval:doc.md_is_medical_device && doc.md_requires_cold_chain",
+		},
+		{
+			"fieldname": "md_default_di",
+			"label": _("Default Device Identifier (DI)"),
+			"fieldtype": "Link",
+			"options": "UDI Device Identifier",
+			"insert_after": "md_device_class",
+			"depends_on": "eval:doc.md_is_medical_device && !doc.__islocal",
+			"description": _(
+				"The minimum sales unit's UDI-DI, printed on labels and exported to the UDI database"
+			),
 		},
 	],
 }

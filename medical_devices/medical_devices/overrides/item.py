@@ -12,15 +12,42 @@ def validate(doc, method=None):
 		return
 	if doc.md_device_class not in DEVICE_CLASSES:
 		frappe.throw(
-			_("Item {0} is a medical device: set its Device Class to I, II or III.").format(
+			_("Item {0} is a medical device: set its Device Class (I, II or III).").format(
 				frappe.bold(doc.item_code or doc.item_name)
 			),
 			title=_("Device Class Missing"),
 		)
+	validate_storage_temperature(doc)
+	validate_default_di(doc)
 	if not doc.has_batch_no and not doc.has_serial_no:
 		frappe.throw(
 			_(
 				"Medical device {0} must be tracked by batch or serial number, so that every unit can be traced."
 			).format(frappe.bold(doc.item_code or doc.item_name)),
 			title=_("Traceability Required"),
+		)
+
+
+def validate_storage_temperature(doc):
+	low, high = doc.get("md_storage_temperature_min"), doc.get("md_storage_temperature_max")
+	if doc.get("md_requires_cold_chain") and (low is None or high is None or (not low and not high)):
+		frappe.throw(
+			_("Cold-chain device {0} needs its storage temperature range.").format(
+				frappe.bold(doc.item_code)
+			),
+			title=_("Storage Temperature Missing"),
+		)
+	if low is not None and high is not None and (low or high) and low > high:
+		frappe.throw(
+			_("The minimum storage temperature is above the maximum."), title=_("Invalid Temperature Range")
+		)
+
+
+def validate_default_di(doc):
+	if not doc.get("md_default_di"):
+		return
+	owner = frappe.db.get_value("UDI Device Identifier", doc.md_default_di, "item")
+	if owner != doc.name:
+		frappe.throw(
+			_("Device identifier {0} belongs to item {1}, not to this item.").format(doc.md_default_di, owner)
 		)

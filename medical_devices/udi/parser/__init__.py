@@ -3,11 +3,12 @@
 from medical_devices.udi.parser.ahm import looks_like_ahm, parse_ahm
 from medical_devices.udi.parser.gs1 import looks_like_gs1, parse_gs1
 from medical_devices.udi.parser.hibcc import looks_like_hibcc, parse_hibcc
+from medical_devices.udi.parser.identifiers import check_di
 from medical_devices.udi.parser.ma import looks_like_ma, parse_ma
 from medical_devices.udi.parser.model import UDI, UDIError, _
 from medical_devices.udi.parser.normalize import DEFAULT_GS_STANDINS, GS1_SYMBOLOGIES, clean_scan
 
-__all__ = ["DEFAULT_GS_STANDINS", "UDI", "UDIError", "parse_udi"]
+__all__ = ["DEFAULT_GS_STANDINS", "UDI", "UDIError", "check_di", "parse_udi"]
 
 
 def parse_udi(text: str, *, gs_standins=DEFAULT_GS_STANDINS) -> UDI:
