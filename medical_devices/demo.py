@@ -201,6 +201,17 @@ def ensure_item_group():
 
 def ensure_item(item_code, item_name, device_class, shelf_life, storage, cold_chain):
 	if frappe.db.exists("Item", item_code):
+		# Demo sites made by an earlier version lack the temperature range that cold-chain items now need.
+		if cold_chain and not any(
+			frappe.db.get_value(
+				"Item", item_code, ["md_storage_temperature_min", "md_storage_temperature_max"]
+			)
+		):
+			frappe.db.set_value(
+				"Item",
+				item_code,
+				{"md_storage_temperature_min": cold_chain[0], "md_storage_temperature_max": cold_chain[1]},
+			)
 		return
 	frappe.get_doc(
 		{
