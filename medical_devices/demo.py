@@ -72,6 +72,7 @@ CERTIFICATES = [
 ]
 
 # item_code, issuing agency, DI, package level, base units, parent (DI of the level that contains it)
+CASE_UOM = "Box"
 DEVICE_IDENTIFIERS = [
 	("MD-I-MASK", "GS1", "16901234100010", "Case", 1000, None),
 	("MD-I-MASK", "GS1", "06901234100013", "Minimum Sales Unit", 1, "16901234100010"),
@@ -257,6 +258,8 @@ def ensure_certificate(item_code, number, holder, approved_days_ago, valid_days)
 
 
 def ensure_device_identifier(item_code, agency, di, level, base_quantity, parent):
+	if base_quantity != 1:
+		ensure_uom_conversion(item_code, CASE_UOM, base_quantity)
 	if not frappe.db.exists("UDI Device Identifier", di):
 		certificate = frappe.db.get_value("Registration Certificate Item", {"item": item_code}, "parent")
 		frappe.get_doc(
@@ -267,6 +270,7 @@ def ensure_device_identifier(item_code, agency, di, level, base_quantity, parent
 				"item": item_code,
 				"package_level": level,
 				"base_quantity": base_quantity,
+				"uom": CASE_UOM if base_quantity != 1 else None,
 				"parent_di": parent,
 				"registration_certificate": certificate,
 				"pi_has_batch": 1,
@@ -278,6 +282,16 @@ def ensure_device_identifier(item_code, agency, di, level, base_quantity, parent
 		item = frappe.get_doc("Item", item_code)
 		item.md_default_di = di
 		item.save(ignore_permissions=True)
+
+
+def ensure_uom_conversion(item_code: str, uom: str, factor: float):
+	if not frappe.db.exists("UOM", uom):
+		frappe.get_doc({"doctype": "UOM", "uom_name": uom}).insert(ignore_permissions=True)
+	if frappe.db.exists("UOM Conversion Detail", {"parent": item_code, "uom": uom}):
+		return
+	item = frappe.get_doc("Item", item_code)
+	item.append("uoms", {"uom": uom, "conversion_factor": factor})
+	item.save(ignore_permissions=True)
 
 
 def ensure_party(doctype: str, name: str) -> str:

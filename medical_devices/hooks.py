@@ -39,3 +39,8 @@ scheduler_events = {
 		"medical_devices.udi.doctype.registration_certificate.registration_certificate.update_certificate_statuses",
 	],
 }
+
+# One scan of a UDI fills the row (item via DI, batch, serial); other barcodes fall back to ERPNext's lookup.
+override_whitelisted_methods = {
+	"erpnext.stock.utils.scan_barcode": "medical_devices.udi.scanning.scan_barcode",
+}

@@ -14,8 +14,14 @@ GTIN_UNIT = "06901234999983"
 GTIN_CASE = "16901234999980"
 
 
+BOX, CARTON = "_Test MD Box", "_Test MD Carton"
+
+
 @pytest.fixture
 def device_item():
+	for uom in (BOX, CARTON):
+		if not frappe.db.exists("UOM", uom):
+			frappe.get_doc({"doctype": "UOM", "uom_name": uom}).insert()
 	return frappe.get_doc(
 		{
 			"doctype": "Item",
@@ -26,6 +32,11 @@ def device_item():
 			"has_batch_no": 1,
 			"md_is_medical_device": 1,
 			"md_device_class": "Class III",
+			"uoms": [
+				{"uom": "Nos", "conversion_factor": 1},
+				{"uom": BOX, "conversion_factor": 10},
+				{"uom": CARTON, "conversion_factor": 20},
+			],
 		}
 	).insert()
 
@@ -63,7 +74,7 @@ def make_di(item, di=GTIN_UNIT, **fields):
 
 def test_device_identifiers_at_two_package_levels(device_item):
 	certificate = make_certificate(device_item).insert()
-	case = make_di(device_item, GTIN_CASE, package_level="Case", base_quantity=10).insert()
+	case = make_di(device_item, GTIN_CASE, package_level="Case", base_quantity=10, uom=BOX).insert()
 	unit = make_di(device_item, parent_di=case.name, registration_certificate=certificate.name).insert()
 	assert unit.name == GTIN_UNIT
 	device_item.reload()
@@ -98,12 +109,24 @@ def test_bad_device_identifiers_are_refused(device_item, fields, message):
 
 
 def test_parent_must_be_a_bigger_package_of_the_same_item(device_item):
-	case = make_di(device_item, GTIN_CASE, package_level="Case", base_quantity=10).insert()
+	case = make_di(device_item, GTIN_CASE, package_level="Case", base_quantity=10, uom=BOX).insert()
 	inner = make_di(
-		device_item, "06901234999976", package_level="Inner Pack", base_quantity=20, parent_di=case.name
+		device_item,
+		"06901234999976",
+		package_level="Inner Pack",
+		base_quantity=20,
+		uom=CARTON,
+		parent_di=case.name,
 	)
 	with pytest.raises(frappe.ValidationError, match="more base units"):
 		inner.insert()
+
+
+def test_package_needs_a_uom_that_converts_to_its_base_units(device_item):
+	with pytest.raises(frappe.ValidationError, match="Package UOM"):
+		make_di(device_item, GTIN_CASE, package_level="Case", base_quantity=10).insert()
+	with pytest.raises(frappe.ValidationError, match="must convert 1"):
+		make_di(device_item, GTIN_CASE, package_level="Case", base_quantity=12, uom=BOX).insert()
 
 
 def test_di_needs_a_medical_device_item():

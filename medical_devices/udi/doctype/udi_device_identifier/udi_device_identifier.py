@@ -38,6 +38,7 @@ class UDIDeviceIdentifier(Document):
 			frappe.throw(_("Base Units per Package must be more than zero."))
 		if self.package_level == "Minimum Sales Unit" and self.base_quantity != 1:
 			frappe.throw(_("The minimum sales unit holds exactly one base unit."))
+		self.validate_package_uom()
 		if not self.parent_di:
 			return
 		if self.parent_di == self.name or self.parent_di == self.di:
@@ -56,6 +57,27 @@ class UDIDeviceIdentifier(Document):
 				_("Parent DI {0} must hold more base units than this package ({1}).").format(
 					self.parent_di, self.base_quantity
 				)
+			)
+
+	def validate_package_uom(self):
+		"""A scan counts one package in its UOM; ERPNext's UOM conversion turns that into base units."""
+		stock_uom = frappe.db.get_value("Item", self.item, "stock_uom")
+		if self.base_quantity == 1 and self.uom in (None, "", stock_uom):
+			return
+		if not self.uom or self.uom == stock_uom:
+			frappe.throw(
+				_("A package of {0} base units needs its own Package UOM, so that a scan counts {0}.").format(
+					self.base_quantity
+				)
+			)
+		factor = frappe.db.get_value(
+			"UOM Conversion Detail", {"parent": self.item, "uom": self.uom}, "conversion_factor"
+		)
+		if factor != self.base_quantity:
+			frappe.throw(
+				_(
+					"Item {0} must convert 1 {1} into {2} {3} (UOM Conversion in the item) for scans to count right."
+				).format(frappe.bold(self.item), self.uom, self.base_quantity, stock_uom)
 			)
 
 	def validate_nhsa_code(self):

@@ -1,0 +1,149 @@
+"""One scan of a UDI fills a stock document row: item (via the DI at any package level), batch and serial.
+
+Hooked in place of ERPNext's `erpnext.stock.utils.scan_barcode` (override_whitelisted_methods), so every form
+that uses ERPNext's barcode scanner gets it; anything that is not a UDI falls back to ERPNext's own lookup.
+"""
+
+import re
+
+import frappe
+from frappe import _
+from frappe.utils import formatdate, getdate
+
+from erpnext.stock.utils import _update_item_info
+from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
+
+from medical_devices.udi.parser import DEFAULT_GS_STANDINS, UDI, UDIError, parse_udi
+
+# Text that can only be meant as a UDI: a broken one gets our precise message, not "item not found".
+UDI_LOOKALIKE = re.compile(
+	r"^(\][A-Za-z]\d|\(0[01]\)|01\d{14}.|\+[A-Z$]|\*\+|MA\.|MF[0-9A-Z]|https?://)", re.I
+)
+
+
+@frappe.whitelist()
+def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
+	try:
+		udi = parse_udi(search_value, gs_standins=scanner_gs_standins())
+	except UDIError as error:
+		result = erpnext_scan_barcode(search_value, ctx)
+		if result or not UDI_LOOKALIKE.match(search_value.strip()):
+			return result
+		frappe.throw(error.translated(_), title=_("Unreadable UDI"))
+	return scan_result_for(udi, frappe.parse_json(ctx) if ctx else frappe._dict())
+
+
+def scanner_gs_standins() -> tuple[str, ...]:
+	configured = frappe.db.get_single_value("Medical Device Settings", "scanner_gs_standins") or ""
+	extra = tuple(token for token in configured.split() if token)
+	return DEFAULT_GS_STANDINS + extra
+
+
+def scan_result_for(udi: UDI, ctx: dict) -> dict:
+	identifier = device_identifier(udi)
+	item = frappe.get_cached_value(
+		"Item", identifier.item, ["has_batch_no", "has_serial_no", "stock_uom"], as_dict=True
+	)
+	result = frappe._dict(item_code=identifier.item)
+	if identifier.uom and identifier.uom != item.stock_uom:
+		result.uom = identifier.uom
+	if udi.lot and item.has_batch_no:
+		result.batch_no = find_or_create_batch(identifier.item, udi)
+	if udi.serial and item.has_serial_no:
+		result.serial_no = check_serial(identifier.item, udi.serial)
+	return _update_item_info(result, ctx)
+
+
+def device_identifier(udi: UDI) -> frappe._dict:
+	if not udi.di:
+		frappe.throw(
+			_("This is a HIBCC secondary code on its own: scan the primary code of the same label first."),
+			title=_("Device Identifier Missing"),
+		)
+	identifier = frappe.db.get_value(
+		"UDI Device Identifier", udi.di, ["name", "item", "uom", "status", "base_quantity"], as_dict=True
+	)
+	if not identifier:
+		frappe.throw(
+			_("Device identifier {0} is not registered: add it under UDI Device Identifier first.").format(
+				frappe.bold(udi.di)
+			),
+			title=_("Unknown Device Identifier"),
+		)
+	if identifier.status != "Active":
+		frappe.throw(
+			_("Device identifier {0} is inactive and cannot be scanned into documents.").format(
+				frappe.bold(udi.di)
+			),
+			title=_("Inactive Device Identifier"),
+		)
+	return identifier
+
+
+def find_or_create_batch(item_code: str, udi: UDI) -> str:
+	"""The batch with this lot number (its batch ID, whatever the document is named), created when new."""
+	batch = frappe.db.get_value(
+		"Batch",
+		{"batch_id": udi.lot, "item": item_code},
+		["name", "expiry_date", "manufacturing_date"],
+		as_dict=True,
+	)
+	if batch:
+		check_dates_agree(batch, udi)
+		return batch.name
+	if frappe.db.exists("Batch", {"batch_id": udi.lot}):
+		frappe.throw(
+			_("Batch number {0} already belongs to another item: check the label.").format(
+				frappe.bold(udi.lot)
+			),
+			title=_("Batch of Another Item"),
+		)
+	new_batch = frappe.get_doc(
+		{
+			"doctype": "Batch",
+			"batch_id": udi.lot,
+			"item": item_code,
+			"expiry_date": udi.expiry,
+			"manufacturing_date": udi.production_date,
+		}
+	)
+	new_batch.insert()
+	return new_batch.name
+
+
+def check_dates_agree(batch: frappe._dict, udi: UDI):
+	for label, scanned, on_file in (
+		(_("expiry date"), udi.expiry, batch.expiry_date),
+		(_("manufacturing date"), udi.production_date, batch.manufacturing_date),
+	):
+		if scanned and on_file and getdate(scanned) != getdate(on_file):
+			frappe.throw(
+				_(
+					"The scanned {0} {1} contradicts batch {2}, which has {3} on file: check the label."
+				).format(
+					label,
+					frappe.bold(formatdate(scanned)),
+					frappe.bold(batch.name),
+					frappe.bold(formatdate(on_file)),
+				),
+				title=_("Batch Dates Disagree"),
+			)
+
+
+def check_serial(item_code: str, serial: str) -> str:
+	record = frappe.db.get_value("Serial No", serial, ["item_code", "status"], as_dict=True)
+	if not record:
+		return serial
+	if record.item_code != item_code:
+		frappe.throw(
+			_("Serial number {0} belongs to item {1}.").format(
+				frappe.bold(serial), frappe.bold(record.item_code)
+			),
+			title=_("Serial of Another Item"),
+		)
+	if record.status == "Delivered":
+		frappe.throw(
+			_("Serial number {0} has already been delivered.").format(frappe.bold(serial)),
+			title=_("Serial Already Delivered"),
+		)
+	return serial

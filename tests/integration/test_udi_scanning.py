@@ -1,0 +1,293 @@
+"""A scanned UDI fills stock document rows: item via the DI at any package level, batch, serial; bad scans
+change nothing. The documents are then submitted and the stock ledger checked."""
+
+import pytest
+
+import frappe
+from frappe.utils import add_days, getdate, today
+
+GS = "\x1d"
+UNIT_DI = "06901234888881"
+CASE_DI = "16901234888888"
+SERIAL_DI = "06901234888874"
+CASE_UOM = "_Test MD Case"
+
+
+def scan(text):
+	"""What the desk's barcode scanner calls: ERPNext's method name, resolved through our override."""
+	method = frappe.get_hooks("override_whitelisted_methods")["erpnext.stock.utils.scan_barcode"][-1]
+	return frappe.get_attr(method)(text, {"company": context().company})
+
+
+def gs1(di, lot=None, expiry=None, serial=None, production=None):
+	text = "01" + di
+	if expiry:
+		text += "17" + getdate(expiry).strftime("%y%m%d")
+	if production:
+		text += "11" + getdate(production).strftime("%y%m%d")
+	if lot:
+		text += "10" + lot + (GS if serial else "")
+	if serial:
+		text += "21" + serial
+	return text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def context_records(frappe_site):
+	"""Device items, their DIs and parties, made once and committed for the module (rows are _Test MD ...)."""
+	company = frappe.db.get_value("Company", {}, "name")
+	warehouse = frappe.db.get_value(
+		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
+	)
+	group = frappe.db.get_value("Item Group", {"is_group": 0})
+	if not frappe.db.exists("UOM", CASE_UOM):
+		frappe.get_doc({"doctype": "UOM", "uom_name": CASE_UOM}).insert()
+	for code, fields in (
+		(
+			"_Test MD Scan Batch",
+			{
+				"has_batch_no": 1,
+				"has_expiry_date": 1,
+				"uoms": [{"uom": "Nos", "conversion_factor": 1}, {"uom": CASE_UOM, "conversion_factor": 10}],
+			},
+		),
+		("_Test MD Scan Serial", {"has_serial_no": 1}),
+	):
+		if not frappe.db.exists("Item", code):
+			frappe.get_doc(
+				{
+					"doctype": "Item",
+					"item_code": code,
+					"item_group": group,
+					"stock_uom": "Nos",
+					"is_stock_item": 1,
+					"md_is_medical_device": 1,
+					"md_device_class": "Class II",
+					"valuation_rate": 10,
+					**fields,
+				}
+			).insert()
+	for di, item, level, base, uom in (
+		(CASE_DI, "_Test MD Scan Batch", "Case", 10, CASE_UOM),
+		(UNIT_DI, "_Test MD Scan Batch", "Minimum Sales Unit", 1, None),
+		(SERIAL_DI, "_Test MD Scan Serial", "Minimum Sales Unit", 1, None),
+	):
+		if not frappe.db.exists("UDI Device Identifier", di):
+			frappe.get_doc(
+				{
+					"doctype": "UDI Device Identifier",
+					"di": di,
+					"issuing_agency": "GS1",
+					"item": item,
+					"package_level": level,
+					"base_quantity": base,
+					"uom": uom,
+				}
+			).insert()
+	for doctype, name_field, extra in (
+		(
+			"Supplier",
+			"supplier_name",
+			{"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0})},
+		),
+		(
+			"Customer",
+			"customer_name",
+			{
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+			},
+		),
+	):
+		if not frappe.db.exists(doctype, "_Test MD Scan Party"):
+			frappe.get_doc({"doctype": doctype, name_field: "_Test MD Scan Party", **extra}).insert()
+	frappe.db.commit()  # nosemgrep: shared by the tests of this module, each of which rolls back its own work
+	frappe.flags.md_scan_context = frappe._dict(company=company, warehouse=warehouse)
+	yield
+
+
+def context():
+	return frappe.flags.md_scan_context
+
+
+def row_from_scan(text, **extra):
+	data = scan(text)
+	row = {"item_code": data["item_code"], "qty": 1, "use_serial_batch_fields": 1, **extra}
+	for key in ("batch_no", "serial_no", "uom"):
+		if data.get(key):
+			row[key] = data[key]
+	return row
+
+
+def make(doctype, rows, **fields):
+	doc = frappe.get_doc({"doctype": doctype, "company": context().company, **fields})
+	for row in rows:
+		doc.append("items", row)
+	doc.insert()
+	doc.submit()
+	return doc
+
+
+def receive(text, qty=1):
+	row = row_from_scan(text, qty=qty, rate=10, warehouse=context().warehouse)
+	return make("Purchase Receipt", [row], supplier="_Test MD Scan Party", set_warehouse=context().warehouse)
+
+
+def ledger_qty(voucher):
+	return frappe.db.sql(
+		"select sum(actual_qty) from `tabStock Ledger Entry` where voucher_no=%s and is_cancelled=0",
+		voucher.name,
+	)[0][0]
+
+
+def batch_of(lot):
+	return frappe.db.get_value(
+		"Batch", {"batch_id": lot}, ["name", "item", "expiry_date", "manufacturing_date"], as_dict=True
+	)
+
+
+def test_scan_fills_item_and_creates_the_batch_with_its_dates():
+	expiry, production = add_days(today(), 400), add_days(today(), -20)
+	data = scan("]d2" + gs1(UNIT_DI, "LOT-A1", expiry, production=production) + "\r\n")
+	batch = batch_of("LOT-A1")
+	assert (data["item_code"], data["batch_no"], data["has_batch_no"]) == (
+		"_Test MD Scan Batch",
+		batch.name,
+		1,
+	)
+	assert (batch.item, batch.expiry_date, batch.manufacturing_date) == (
+		"_Test MD Scan Batch",
+		getdate(expiry),
+		getdate(production),
+	)
+	assert scan(gs1(UNIT_DI, "LOT-A1", expiry))["batch_no"] == batch.name  # found, not created twice
+	assert frappe.db.count("Batch", {"batch_id": "LOT-A1"}) == 1
+
+
+def test_case_level_scan_counts_the_case_in_base_units():
+	receipt = receive(gs1(CASE_DI, "LOT-C1", add_days(today(), 300)))
+	row = receipt.items[0]
+	assert (row.uom, row.conversion_factor, row.stock_qty) == (CASE_UOM, 10, 10)
+	assert ledger_qty(receipt) == 10
+
+
+def test_contradicting_expiry_changes_nothing():
+	scan(gs1(UNIT_DI, "LOT-E1", add_days(today(), 200)))
+	before = batch_of("LOT-E1")
+	with pytest.raises(frappe.ValidationError, match="contradicts batch"):
+		scan(gs1(UNIT_DI, "LOT-E1", add_days(today(), 201)))
+	assert batch_of("LOT-E1") == before
+
+
+def test_unknown_di_changes_nothing():
+	batches = frappe.db.count("Batch")
+	with pytest.raises(frappe.ValidationError, match="not registered"):
+		scan(gs1("06901234777772", "LOT-U1", add_days(today(), 100)))
+	assert frappe.db.count("Batch") == batches
+
+
+def test_broken_udi_gets_the_parsers_message_and_plain_barcodes_still_work():
+	with pytest.raises(frappe.ValidationError, match="check digit"):
+		scan("0106901234888883" + "10X")
+	item = frappe.get_doc("Item", "_Test MD Scan Serial")
+	item.append("barcodes", {"barcode": "4006381333931", "barcode_type": "EAN"})
+	item.save()
+	assert scan("4006381333931")["item_code"] == "_Test MD Scan Serial"
+	assert scan("no such barcode") == {}
+
+
+def test_serial_scan_and_a_serial_already_delivered():
+	receipt = receive(gs1(SERIAL_DI, serial="SN-0001"))
+	assert frappe.db.get_value("Serial No", "SN-0001", ["item_code", "status"]) == (
+		"_Test MD Scan Serial",
+		"Active",
+	)
+	assert ledger_qty(receipt) == 1
+	make(
+		"Delivery Note",
+		[row_from_scan(gs1(SERIAL_DI, serial="SN-0001"), rate=20, warehouse=context().warehouse)],
+		customer="_Test MD Scan Party",
+	)
+	assert frappe.db.get_value("Serial No", "SN-0001", "status") == "Delivered"
+	with pytest.raises(frappe.ValidationError, match="already been delivered"):
+		scan(gs1(SERIAL_DI, serial="SN-0001"))
+
+
+@pytest.mark.parametrize(
+	"doctype", ["Delivery Note", "Sales Invoice", "Stock Entry", "Stock Reconciliation", "Purchase Invoice"]
+)
+def test_scans_go_through_every_stock_document(doctype):
+	code = gs1(UNIT_DI, "LOT-D-" + doctype[:5].upper(), add_days(today(), 500))
+	receive(code, qty=5)
+	warehouse, batch = context().warehouse, scan(code)["batch_no"]
+	if doctype == "Delivery Note":
+		doc = make(
+			doctype, [row_from_scan(code, rate=20, warehouse=warehouse)], customer="_Test MD Scan Party"
+		)
+		assert ledger_qty(doc) == -1
+	elif doctype == "Sales Invoice":
+		doc = make(
+			doctype,
+			[row_from_scan(code, rate=20, warehouse=warehouse)],
+			customer="_Test MD Scan Party",
+			update_stock=1,
+			due_date=add_days(today(), 30),
+		)
+		assert ledger_qty(doc) == -1
+	elif doctype == "Stock Entry":
+		doc = make(
+			doctype,
+			[row_from_scan(code, s_warehouse=warehouse, basic_rate=10)],
+			stock_entry_type="Material Issue",
+		)
+		assert ledger_qty(doc) == -1
+	elif doctype == "Stock Reconciliation":
+		doc = make(
+			doctype,
+			[row_from_scan(code, qty=3, valuation_rate=10, warehouse=warehouse)],
+			purpose="Stock Reconciliation",
+		)
+		assert ledger_qty(doc) == -2
+	else:
+		doc = make(
+			doctype,
+			[row_from_scan(code, rate=10, warehouse=warehouse)],
+			supplier="_Test MD Scan Party",
+			update_stock=1,
+			set_warehouse=warehouse,
+		)
+		assert ledger_qty(doc) == 1
+	bundle_batches = frappe.get_all(
+		"Serial and Batch Entry", filters={"parent": doc.items[0].serial_and_batch_bundle}, pluck="batch_no"
+	)
+	assert bundle_batches == [batch]
+
+
+def test_pick_list_row_from_a_scan():
+	code = gs1(UNIT_DI, "LOT-PICK", add_days(today(), 500))
+	receive(code, qty=4)
+	data = scan(code)
+	pick = frappe.get_doc(
+		{
+			"doctype": "Pick List",
+			"company": context().company,
+			"purpose": "Material Transfer",
+			"locations": [
+				{
+					"item_code": data["item_code"],
+					"qty": 2,
+					"stock_qty": 2,
+					"warehouse": context().warehouse,
+					"batch_no": data["batch_no"],
+					"use_serial_batch_fields": 1,
+					"conversion_factor": 1,
+				}
+			],
+		}
+	)
+	pick.flags.ignore_mandatory = True
+	pick.insert()
+	assert (pick.locations[0].item_code, pick.locations[0].batch_no) == (
+		"_Test MD Scan Batch",
+		data["batch_no"],
+	)
