@@ -44,3 +44,6 @@ scheduler_events = {
 override_whitelisted_methods = {
 	"erpnext.stock.utils.scan_barcode": "medical_devices.udi.scanning.scan_barcode",
 }
+
+# Print formats call this to draw GS1-128 UDI symbols.
+jinja = {"methods": ["medical_devices.udi.labels.udi_label"]}

@@ -53,3 +53,12 @@ def log_dir() -> Path:
 	path = Path(os.environ.get("MD_ARTIFACTS", Path(sites_path()) / ".." / "logs" / "md-tests"))
 	path.mkdir(parents=True, exist_ok=True)
 	return path
+
+
+def ensure_connected():
+	"""The shared connection, made again if an earlier test's bench command or teardown released it."""
+	import frappe
+
+	if not getattr(frappe.local, "db", None):
+		connect()
+	return frappe

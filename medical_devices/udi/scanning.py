@@ -108,6 +108,9 @@ def find_or_create_batch(item_code: str, udi: UDI) -> str:
 		}
 	)
 	new_batch.insert()
+	if not udi.production_date and new_batch.manufacturing_date:
+		# Batch defaults its manufacturing date to today; a date the label never stated must not be recorded.
+		new_batch.db_set("manufacturing_date", None, update_modified=False)
 	return new_batch.name
 
 

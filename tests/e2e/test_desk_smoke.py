@@ -117,3 +117,42 @@ def test_desk_speaks_chinese_to_a_chinese_user(browser, server_url, chinese_user
 	)
 	assert "监管地区" in browser.find_element(By.CSS_SELECTOR, ".form-layout").text
 	assert js_errors(browser) == []
+
+
+def test_scanning_a_udi_into_a_purchase_receipt_fills_the_row(
+	browser, server_url, frappe_site, screenshot_on_failure
+):
+	import frappe
+	from frappe.utils import add_days, getdate, today
+
+	from tests.e2e.scan_records import SUPPLIER, make_scan_records
+
+	item_code, di, case_di = make_scan_records()
+	expiry = getdate(add_days(today(), 365))
+	login(browser, server_url)
+	browser.get(f"{server_url}/app/purchase-receipt/new")
+	collect_uncaught_errors(browser)
+	scan_field = wait(browser).until(
+		EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-fieldname='scan_barcode'] input"))
+	)
+	browser.execute_script("return cur_frm.set_value('supplier', arguments[0])", SUPPLIER)
+	browser.execute_script("return new Promise(r => setTimeout(r, 1500))")
+	# A keyboard-wedge scanner types the GS separator as a stand-in and ends with Enter.
+	for code in (f"]d201{di}17{expiry:%y%m%d}10E2E-LOT-1", f"(01){case_di}(17){expiry:%y%m%d}(10)E2E-LOT-1"):
+		scan_field.send_keys(code)
+		scan_field.send_keys("\n")
+		wait(browser).until(
+			lambda d: d.execute_script("return cur_frm.doc.items.filter(r => r.item_code).length") >= 1
+		)
+		browser.execute_script("return new Promise(r => setTimeout(r, 1500))")
+	rows = browser.execute_script(
+		"return cur_frm.doc.items.filter(r => r.item_code).map(r => [r.item_code, r.batch_no, r.uom, r.qty, r.conversion_factor])"
+	)
+	batch = frappe.db.get_value("Batch", {"batch_id": "E2E-LOT-1"}, ["name", "expiry_date"], as_dict=True)
+	assert batch and getdate(batch.expiry_date) == expiry
+	assert sorted(rows, key=lambda r: r[4]) == [
+		[item_code, batch.name, "Nos", 1, 1],
+		[item_code, batch.name, "_Test MD E2E Case", 1, 12],
+	]
+	browser.save_screenshot(str(log_dir() / "scan-purchase-receipt.png"))
+	assert js_errors(browser) == []

@@ -174,6 +174,7 @@ def test_case_level_scan_counts_the_case_in_base_units():
 def test_contradicting_expiry_changes_nothing():
 	scan(gs1(UNIT_DI, "LOT-E1", add_days(today(), 200)))
 	before = batch_of("LOT-E1")
+	assert before.manufacturing_date is None  # the label stated none, so none is recorded
 	with pytest.raises(frappe.ValidationError, match="contradicts batch"):
 		scan(gs1(UNIT_DI, "LOT-E1", add_days(today(), 201)))
 	assert batch_of("LOT-E1") == before
@@ -290,4 +291,36 @@ def test_pick_list_row_from_a_scan():
 	assert (pick.locations[0].item_code, pick.locations[0].batch_no) == (
 		"_Test MD Scan Batch",
 		data["batch_no"],
+	)
+
+
+def test_udi_labels_print_for_a_batch_and_a_delivery_note():
+	frappe.db.set_value("Item", "_Test MD Scan Batch", "md_default_di", UNIT_DI)
+	expiry = getdate(add_days(today(), 600))
+	code = gs1(UNIT_DI, "LOT-LBL", expiry)
+	receive(code, qty=2)
+	batch = scan(code)["batch_no"]
+	hri = f"(01){UNIT_DI}(17){expiry:%y%m%d}(10)LOT-LBL"  # no (11): the scan carried no production date
+
+	html = render("Batch", batch, "UDI Batch Label")
+	assert hri in html and "<svg" in html
+
+	note = make(
+		"Delivery Note",
+		[row_from_scan(code, qty=2, rate=20, warehouse=context().warehouse)],
+		customer="_Test MD Scan Party",
+	)
+	html = render("Delivery Note", note.name, "UDI Delivery Labels")
+	assert hri in html and html.count("<svg") == 1
+
+	frappe.db.set_value("Item", "_Test MD Scan Batch", "md_default_di", None)
+	assert "no default GS1 device identifier" in render("Batch", batch, "UDI Batch Label")
+
+
+def render(doctype, name, print_format):
+	"""The print format as the print view renders it (frappe.get_print also writes a committed access log)."""
+	from frappe.www.printview import get_rendered_template
+
+	return get_rendered_template(
+		frappe.get_doc(doctype, name), print_format=frappe.get_doc("Print Format", print_format)
 	)
