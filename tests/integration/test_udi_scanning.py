@@ -324,3 +324,12 @@ def render(doctype, name, print_format):
 	return get_rendered_template(
 		frappe.get_doc(doctype, name), print_format=frappe.get_doc("Print Format", print_format)
 	)
+
+
+def test_keyboard_wedge_stand_in_from_the_settings():
+	code = gs1(UNIT_DI, "LOT-W1", add_days(today(), 300)).replace("10LOT-W1", "10LOT-W1" + GS + "21X")
+	wedge = code.replace(GS, "|")
+	with pytest.raises(frappe.ValidationError):
+		scan(wedge)  # "|" is no separator yet: the lot would swallow the serial and fail
+	frappe.db.set_single_value("Medical Device Settings", "scanner_gs_standins", "|")
+	assert frappe.db.get_value("Batch", scan(wedge)["batch_no"], "batch_id") == "LOT-W1"
