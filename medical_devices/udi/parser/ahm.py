@@ -7,7 +7,7 @@ Experimental: the issuing agency's public specification is thin; this follows th
 import datetime
 import re
 
-from medical_devices.udi.parser.model import UDI, UDIError, _
+from medical_devices.udi.parser.model import UDI, UDIError, _, yymmdd_or_yyyymmdd
 from medical_devices.udi.parser.normalize import GS
 
 DI = re.compile(r"^MF[0-9A-Z]{1,13}$")
@@ -53,11 +53,6 @@ def parse_ahm(code: str) -> UDI:
 
 
 def ahm_date(value: str) -> datetime.date:
-	if value.isdigit() and len(value) in (6, 8):
-		try:
-			return datetime.date(
-				int(value[:-4]) + (2000 if len(value) == 6 else 0), int(value[-4:-2]), int(value[-2:])
-			)
-		except ValueError:
-			pass
+	if date := yymmdd_or_yyyymmdd(value):
+		return date
 	raise UDIError(_("The date “{value}” in the AHM code is not a date (YYMMDD or YYYYMMDD)."), value=value)

@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from medical_devices.udi.parser.model import UDI, UDIError, _
+from medical_devices.udi.parser.model import UDI, UDIError, _, yymmdd_or_yyyymmdd
 
 DI_PARTS = 5
 SEGMENT = re.compile(r"^[0-9A-Za-z]+$")
@@ -61,10 +61,6 @@ def parse_ma(code: str) -> UDI:
 
 
 def ma_date(value: str) -> datetime.date:
-	if value.isdigit() and len(value) in (6, 8):
-		year = int(value[:-4]) + (2000 if len(value) == 6 else 0)
-		try:
-			return datetime.date(year, int(value[-4:-2]), int(value[-2:]))
-		except ValueError:
-			pass
+	if date := yymmdd_or_yyyymmdd(value):
+		return date
 	raise UDIError(_("The date “{value}” in the MA code is not a date (YYMMDD or YYYYMMDD)."), value=value)

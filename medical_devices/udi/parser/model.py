@@ -39,3 +39,14 @@ class UDI:
 	@property
 	def has_production_identifier(self) -> bool:
 		return any((self.lot, self.serial, self.expiry, self.production_date))
+
+
+def yymmdd_or_yyyymmdd(value: str) -> datetime.date | None:
+	"""A date written as YYMMDD (this century) or YYYYMMDD, or None when it is no real date."""
+	if not value.isdigit() or len(value) not in (6, 8):
+		return None
+	year = int(value[:-4]) + (2000 if len(value) == 6 else 0)
+	try:
+		return datetime.date(year, int(value[-4:-2]), int(value[-2:]))
+	except ValueError:
+		return None
