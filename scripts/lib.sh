@@ -190,13 +190,17 @@ ensure_bench_user() {
 	MD_BENCH_DIR=${MD_BENCH_DIR:-$(bench_home)/md-bench}
 	MD_TOOLS=${MD_TOOLS:-$(bench_home)/.md-tools}
 	export MD_BENCH_DIR MD_TOOLS
-	# Local mirrors may belong to another user: let git read them.
-	local src
-	for src in "$MD_FRAPPE_SOURCE" "$MD_ERPNEXT_SOURCE"; do
-		if [ -d "$src" ] && ! as_bench git config --global --get-all safe.directory | grep -qxF "$src"; then
-			as_bench git config --global --add safe.directory "$src"
-			as_bench git config --global --add safe.directory "$src/.git"
-		fi
+	trust_git_source "$MD_FRAPPE_SOURCE"
+	trust_git_source "$MD_ERPNEXT_SOURCE"
+}
+
+# A local mirror may belong to another user: let the bench user's git read it.
+trust_git_source() {
+	local src=$1 path
+	[ -d "$src" ] || return 0
+	for path in "$src" "$src/.git"; do
+		as_bench git config --global --get-all safe.directory | grep -qxF "$path" ||
+			as_bench git config --global --add safe.directory "$path"
 	done
 }
 
