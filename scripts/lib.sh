@@ -244,7 +244,6 @@ ensure_bench_tool() {
 }
 
 ensure_bench() {
-	ensure_bench_tool
 	if [ ! -f "$MD_BENCH_DIR/apps/frappe/frappe/__init__.py" ]; then
 		say "creating bench $MD_BENCH_DIR with Frappe from $MD_FRAPPE_SOURCE ($MD_FRAPPE_BRANCH)"
 		# A bench left half-made by an interrupted run is started again from scratch.
@@ -261,6 +260,9 @@ ensure_bench() {
 }
 
 configure_bench() {
+	# Each set-config starts Python: skip them all when this bench already has these values.
+	local stamp="$MD_BENCH_DIR/.md-configured" want="$MD_DB_HOST $MD_DB_PORT $MD_REDIS_URL"
+	[ "$(as_bench cat "$stamp" 2>/dev/null || true)" = "$want" ] && return 0
 	bench set-config -g db_host "$MD_DB_HOST" >/dev/null
 	bench set-config -g -p db_port "$MD_DB_PORT" >/dev/null
 	local key
@@ -269,6 +271,7 @@ configure_bench() {
 	done
 	# The shared Redis is started outside bench, and nobody edits code live in CI.
 	as_bench sed -i -E '/^(redis_cache|redis_queue|redis_socketio|watch):/d' "$MD_BENCH_DIR/Procfile"
+	printf '%s' "$want" | as_bench tee "$stamp" >/dev/null
 }
 
 # The app comes from this checkout. When the bench user can read it, the bench links to it, so edits are live;

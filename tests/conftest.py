@@ -1,4 +1,3 @@
-import os
 import sys
 from pathlib import Path
 
@@ -8,10 +7,6 @@ from hypothesis import settings
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
 	sys.path.insert(0, str(REPO))
-
-# Set by scripts/test.sh for the integration and browser tests.
-SITE = os.environ.get("MD_SITE")
-SITES_PATH = os.environ.get("MD_SITES_PATH")
 
 
 @pytest.fixture(scope="session")

@@ -61,7 +61,7 @@ def device_identifier(udi: UDI) -> frappe._dict:
 			title=_("Device Identifier Missing"),
 		)
 	identifier = frappe.db.get_value(
-		"UDI Device Identifier", udi.di, ["name", "item", "uom", "status", "base_quantity"], as_dict=True
+		"UDI Device Identifier", udi.di, ["name", "item", "uom", "status"], as_dict=True
 	)
 	if not identifier:
 		frappe.throw(
