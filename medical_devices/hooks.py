@@ -28,15 +28,49 @@ before_uninstall = "medical_devices.install.before_uninstall"
 before_tests = "medical_devices.testing.before_tests"
 
 # Medical-device item master data lives on ERPNext's Item; only device items are bound by our rules.
+_GUARD = "medical_devices.gsp.stock_guard.validate_stock_document"
+_QUALIFICATION = "medical_devices.gsp.qualification.validate_document_qualification"
+
 doc_events = {
 	"Item": {
 		"validate": "medical_devices.medical_devices.overrides.item.validate",
 	},
+	# GSP: a device batch's status and its history.
+	"Batch": {
+		"before_insert": "medical_devices.gsp.batch_status.set_initial_status",
+		"after_insert": "medical_devices.gsp.batch_status.record_initial_status",
+		"validate": "medical_devices.gsp.batch_status.protect_status_fields",
+	},
+	"Quality Inspection": {
+		"on_submit": "medical_devices.gsp.batch_status.apply_quality_inspection",
+	},
+	# GSP: no unreleased, expired or too-short-dated device batch leaves stock, by any path.
+	"Delivery Note": {"validate": [_GUARD, _QUALIFICATION]},
+	"Sales Invoice": {"validate": [_GUARD, _QUALIFICATION]},
+	"POS Invoice": {"validate": _GUARD},
+	"Stock Entry": {"validate": _GUARD},
+	"Pick List": {"validate": _GUARD},
+	"Serial and Batch Bundle": {"validate": "medical_devices.gsp.stock_guard.validate_bundle"},
+	# GSP: first-business approval, party licences and registration certificates.
+	"Purchase Order": {"validate": _QUALIFICATION},
+	"Purchase Receipt": {"validate": _QUALIFICATION},
+	"Purchase Invoice": {"validate": _QUALIFICATION},
+	"Sales Order": {"validate": _QUALIFICATION},
+}
+
+doctype_js = {
+	"Batch": "public/js/batch.js",
+	"Supplier": "public/js/first_business.js",
+	"Customer": "public/js/first_business.js",
+	"Item": "public/js/first_business.js",
 }
 
 scheduler_events = {
 	"daily": [
 		"medical_devices.udi.doctype.registration_certificate.registration_certificate.update_certificate_statuses",
+		"medical_devices.gsp.doctype.qualification_certificate.qualification_certificate.update_qualification_statuses",
+		"medical_devices.gsp.expiry_alerts.run_daily_expiry_check",
+		"medical_devices.gsp.expiry_alerts.remind_expiring_certificates",
 	],
 }
 

@@ -7,6 +7,8 @@ uninstall. Definitions live as plain data in each module's `constants` package.
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from medical_devices.gsp.constants.custom_fields import CUSTOM_FIELDS as GSP_CUSTOM_FIELDS
+from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
 from medical_devices.medical_devices.constants.custom_fields import CUSTOM_FIELDS as DEVICE_CUSTOM_FIELDS
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
@@ -17,7 +19,7 @@ SETTINGS_DOCTYPE = "Medical Device Settings"
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""All custom fields of all modules, merged per doctype."""
 	merged: dict[str, list[dict]] = {}
-	for module_fields in (DEVICE_CUSTOM_FIELDS,):
+	for module_fields in (DEVICE_CUSTOM_FIELDS, GSP_CUSTOM_FIELDS):
 		for doctype, fields in module_fields.items():
 			merged.setdefault(doctype, []).extend(fields)
 	return merged
@@ -27,12 +29,14 @@ def apply_setup():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	apply_property_setters()
 	create_roles()
+	add_doctype_permissions()
 	save_settings_defaults()
 
 
 def remove_setup():
 	delete_custom_fields(get_custom_fields())
 	delete_property_setters()
+	remove_doctype_permissions()
 	delete_roles()
 
 
@@ -102,8 +106,65 @@ def delete_roles():
 		frappe.delete_doc("Role", name, ignore_permissions=True, force=True)
 
 
+def add_doctype_permissions():
+	"""Custom DocPerm rules, as the Role Permission Manager makes them (it copies the standard rules first)."""
+	from frappe.permissions import setup_custom_perms
+
+	for doctype, role, rights in DOCTYPE_PERMISSIONS:
+		setup_custom_perms(doctype)
+		name = frappe.db.get_value(
+			"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
+		)
+		if name:
+			wanted = {right: 1 for right in rights}
+			current = frappe.db.get_value("Custom DocPerm", name, list(wanted), as_dict=True)
+			if all(current.get(right) for right in wanted):
+				continue
+			frappe.db.set_value("Custom DocPerm", name, wanted)
+		else:
+			frappe.get_doc(
+				{
+					"doctype": "Custom DocPerm",
+					"parent": doctype,
+					"parenttype": "DocType",
+					"parentfield": "permissions",
+					"role": role,
+					"permlevel": 0,
+					**{right: 1 for right in rights},
+				}
+			).insert(ignore_permissions=True)
+		frappe.clear_cache(doctype=doctype)
+
+
+def remove_doctype_permissions():
+	for doctype, role, _rights in DOCTYPE_PERMISSIONS:
+		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": role})
+		frappe.clear_cache(doctype=doctype)
+
+
 def save_settings_defaults():
-	"""Store the settings' defaults once, so that reports and jobs read real values, not empty ones."""
-	if frappe.db.get_singles_dict(SETTINGS_DOCTYPE):
+	"""Store every setting's default once, so that reports and jobs read real values, not empty ones.
+
+	Runs on install and on every migrate: a setting added by a later version gets its default on existing
+	sites too, while a value an administrator chose is never overwritten.
+	"""
+	from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+		DEFAULT_ALERT_ROLES,
+	)
+
+	stored = frappe.db.get_singles_dict(SETTINGS_DOCTYPE)
+	settings = frappe.get_single(SETTINGS_DOCTYPE)
+	missing = [
+		field for field in settings.meta.fields if field.default is not None and field.fieldname not in stored
+	]
+	for field in missing:
+		settings.set(field.fieldname, field.default)
+	first_alert_setup = "expiry_alert_windows" not in stored
+	if first_alert_setup and not settings.alert_roles:
+		for role in DEFAULT_ALERT_ROLES:
+			if frappe.db.exists("Role", role):
+				settings.append("alert_roles", {"role": role})
+	if stored and not missing and not first_alert_setup:
 		return
-	frappe.get_single(SETTINGS_DOCTYPE).save(ignore_permissions=True)
+	settings.flags.ignore_permissions = True
+	settings.save()

@@ -1,10 +1,36 @@
 import frappe
+from frappe import _
 from frappe.model.document import Document
+
+from medical_devices.gsp.rules import parse_day_windows
+
+DEFAULT_ALERT_ROLES = ("Regulatory Affairs Manager", "QA Reviewer", "Quality Manager")
 
 
 class MedicalDeviceSettings(Document):
 	# Non-negative day counts are enforced by the fields' own `non_negative` flag.
-	pass
+	def validate(self):
+		for fieldname in ("expiry_alert_windows", "certificate_reminder_days"):
+			try:
+				parse_day_windows(self.get(fieldname))
+			except ValueError as error:
+				frappe.throw(
+					_(
+						"{0}: {1} is not a number of days. Write whole days separated by commas, e.g. 180,90,30."
+					).format(_(self.meta.get_label(fieldname)), frappe.bold(str(error))),
+					title=_("Invalid Day List"),
+				)
+
+	def on_update(self):
+		apply_fefo_picking(self)
+
+
+def apply_fefo_picking(settings):
+	"""FEFO is ERPNext's own 'pick by expiry'; we only switch it on, and never switch it back off."""
+	if not settings.fefo_picking:
+		return
+	if frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on") != "Expiry":
+		frappe.db.set_single_value("Stock Settings", "pick_serial_and_batch_based_on", "Expiry")
 
 
 def get_settings():
@@ -15,3 +41,34 @@ def get_settings():
 def controls_enabled() -> bool:
 	"""False only while an administrator has switched the rules off, e.g. to migrate legacy data."""
 	return bool(get_settings().enable_controls)
+
+
+def alert_windows() -> tuple[int, ...]:
+	return parse_day_windows(get_settings().expiry_alert_windows)
+
+
+def certificate_reminder_windows() -> tuple[int, ...]:
+	return parse_day_windows(get_settings().certificate_reminder_days)
+
+
+def alert_recipients() -> list[str]:
+	"""Enabled system users holding any of the alert roles (Administrator and Guest excluded)."""
+	roles = [row.role for row in get_settings().alert_roles]
+	if not roles:
+		return []
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	rows = (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(user.name)
+		.distinct()
+		.where(has_role.role.isin(roles))
+		.where(has_role.parenttype == "User")
+		.where(user.enabled == 1)
+		.where(user.user_type == "System User")
+		.where(user.name.notin(["Administrator", "Guest"]))
+		.run(pluck=True)
+	)
+	return sorted(rows)

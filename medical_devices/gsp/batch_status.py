@@ -1,0 +1,186 @@
+"""A device batch's GSP status (Quarantine, Released, Blocked, Recalled, Expired) and its history.
+
+Every change goes through `set_batch_status`, which checks the transition, writes the status with who, when
+and why onto the Batch and appends a `Batch Status Change` record in the same transaction.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from medical_devices.gsp import rules
+from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+	get_settings,
+)
+
+# Who may release, block or quarantine by hand (GSP: quality staff decide, not the warehouse).
+QA_ROLES = ("Quality Manager", "QA Reviewer")
+
+
+def is_device_item(item_code: str) -> bool:
+	return bool(item_code and frappe.get_cached_value("Item", item_code, "md_is_medical_device"))
+
+
+def has_qa_role(user: str | None = None) -> bool:
+	return bool(set(QA_ROLES) & set(frappe.get_roles(user)))
+
+
+def batch_label(batch_name: str) -> str:
+	"""The batch ID people know (a batch's document name is not always its ID)."""
+	return frappe.db.get_value("Batch", batch_name, "batch_id") or batch_name
+
+
+def set_batch_status(
+	batch: str,
+	status: str,
+	reason: str,
+	reference_doctype: str | None = None,
+	reference_name: str | None = None,
+	check_role: bool = True,
+) -> bool:
+	"""Move `batch` to `status`; returns False when it already had it. Raises on a forbidden change."""
+	if status not in rules.BATCH_STATUSES:
+		frappe.throw(_("{0} is not a batch status.").format(frappe.bold(status)))
+	reason = (reason or "").strip()
+	if not reason:
+		frappe.throw(
+			_("Give the reason for changing the status of batch {0}.").format(frappe.bold(batch_label(batch)))
+		)
+	if check_role and not has_qa_role():
+		frappe.throw(
+			_("Only a Quality Manager or QA Reviewer may change the status of batch {0}.").format(
+				frappe.bold(batch_label(batch))
+			),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+	current = frappe.db.get_value(
+		"Batch", batch, ["md_batch_status", "item", "batch_id"], as_dict=True, for_update=True
+	)
+	if not current:
+		frappe.throw(_("Batch {0} does not exist.").format(frappe.bold(batch)))
+	if current.md_batch_status == status:
+		return False
+	if not rules.can_transition(current.md_batch_status, status):
+		frappe.throw(
+			_("Batch {0} is {1}; it cannot become {2}.").format(
+				frappe.bold(current.batch_id), _(current.md_batch_status), _(status)
+			),
+			title=_("Status Change Not Allowed"),
+		)
+
+	changed_on = now_datetime()
+	frappe.db.set_value(
+		"Batch",
+		batch,
+		{
+			"md_batch_status": status,
+			"md_status_reason": reason,
+			"md_status_changed_by": frappe.session.user,
+			"md_status_changed_on": changed_on,
+		},
+	)
+	record_status_change(
+		batch, current.md_batch_status, status, reason, reference_doctype, reference_name, changed_on
+	)
+	return True
+
+
+def record_status_change(
+	batch, from_status, to_status, reason, reference_doctype, reference_name, changed_on
+):
+	frappe.get_doc(
+		{
+			"doctype": "Batch Status Change",
+			"batch": batch,
+			"from_status": from_status,
+			"to_status": to_status,
+			"reason": reason,
+			"changed_by": frappe.session.user,
+			"changed_on": changed_on,
+			"reference_doctype": reference_doctype,
+			"reference_name": reference_name,
+		}
+	).insert(ignore_permissions=True)
+
+
+@frappe.whitelist(methods=["POST"])
+def change_batch_status(batch: str, status: str, reason: str) -> str:
+	"""Desk buttons Release / Block / Quarantine on the Batch form."""
+	if status not in (rules.RELEASED, rules.BLOCKED, rules.QUARANTINE):
+		frappe.throw(_("Recalled and Expired are set by a recall and by the expiry job, not by hand."))
+	set_batch_status(batch, status, reason, check_role=True)
+	return frappe.db.get_value("Batch", batch, "md_batch_status")
+
+
+# --- doc_events ---------------------------------------------------------------------------------------------
+
+
+def set_initial_status(doc, method=None):
+	"""Batch.before_insert: a new device batch starts in Quarantine (or Released when that setting is off)."""
+	if doc.get("md_batch_status") or not is_device_item(doc.item):
+		return
+	doc.md_batch_status = rules.QUARANTINE if get_settings().quarantine_on_receipt else rules.RELEASED
+	doc.md_status_reason = _("New batch")
+	doc.md_status_changed_by = frappe.session.user
+	doc.md_status_changed_on = now_datetime()
+
+
+def record_initial_status(doc, method=None):
+	"""Batch.after_insert: the first history entry, tied to the receipt that created the batch."""
+	if not doc.get("md_batch_status"):
+		return
+	record_status_change(
+		doc.name,
+		None,
+		doc.md_batch_status,
+		doc.md_status_reason or _("New batch"),
+		doc.get("reference_doctype"),
+		doc.get("reference_name"),
+		doc.md_status_changed_on or now_datetime(),
+	)
+
+
+def protect_status_fields(doc, method=None):
+	"""Batch.validate: the status changes only through set_batch_status, never by editing the form or import."""
+	if doc.is_new() or not doc.get("md_batch_status"):
+		return
+	before = doc.get_doc_before_save()
+	if before and before.get("md_batch_status") != doc.get("md_batch_status"):
+		frappe.throw(
+			_(
+				"Change a batch's status with the Release, Block or Quarantine buttons, which record the reason."
+			),
+			title=_("Status Change Not Allowed"),
+		)
+
+
+def apply_quality_inspection(doc, method=None):
+	"""Quality Inspection.on_submit: Accepted releases a quarantined device batch, Rejected blocks it."""
+	if not doc.get("batch_no") or not is_device_item(doc.item_code):
+		return
+	if not get_settings().release_on_quality_inspection:
+		return
+	batch = doc.batch_no
+	status = frappe.db.get_value("Batch", batch, "md_batch_status")
+	if status != rules.QUARANTINE:
+		return
+	if not has_qa_role():
+		frappe.msgprint(
+			_(
+				"Batch {0} stays in Quarantine: only a Quality Manager or QA Reviewer can release or block it."
+			).format(frappe.bold(batch_label(batch))),
+			alert=True,
+		)
+		return
+	if doc.status == "Accepted":
+		new_status, reason = rules.RELEASED, _("Quality Inspection {0} accepted").format(doc.name)
+	elif doc.status == "Rejected":
+		new_status, reason = rules.BLOCKED, _("Quality Inspection {0} rejected").format(doc.name)
+	else:
+		return
+	set_batch_status(batch, new_status, reason, "Quality Inspection", doc.name, check_role=False)
+	frappe.msgprint(
+		_("Batch {0} is now {1}.").format(frappe.bold(batch_label(batch)), _(new_status)), alert=True
+	)

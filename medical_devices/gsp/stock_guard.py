@@ -1,0 +1,288 @@
+"""GSP guard on every path by which a device batch leaves stock.
+
+Two hooks share one check. The stock document's `validate` sees the batches typed on its rows or chosen in
+bundles before anything is posted; the `Serial and Batch Bundle` hook catches the batches ERPNext picks by
+itself while posting (auto-created outward bundles), inside the same transaction, which then rolls back.
+"""
+
+import dataclasses
+import datetime
+
+import frappe
+from frappe import _
+from frappe.utils import cint, formatdate, get_link_to_form, getdate
+
+from medical_devices.gsp import rules
+from medical_devices.gsp.batch_status import has_qa_role
+from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+	controls_enabled,
+	get_settings,
+)
+
+SALES_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
+GUARDED_DOCTYPES = (*SALES_DOCTYPES, "Stock Entry", "Pick List")
+ROW_TABLES = {
+	"Delivery Note": ("items", "packed_items"),
+	"Sales Invoice": ("items", "packed_items"),
+	"POS Invoice": ("items", "packed_items"),
+	"Stock Entry": ("items",),
+	"Pick List": ("locations",),
+}
+
+
+class BatchNotAllowedError(frappe.ValidationError):
+	pass
+
+
+@dataclasses.dataclass
+class OutwardLine:
+	idx: int
+	item_code: str
+	batch: str
+	target_warehouse: str | None = None
+
+
+@dataclasses.dataclass
+class OutwardContext:
+	doctype: str
+	posting_date: datetime.date
+	customer: str | None = None
+	is_disposal: bool = False
+	purpose: str | None = None
+
+
+# --- hooks --------------------------------------------------------------------------------------------------
+
+
+def validate_stock_document(doc, method=None):
+	"""validate of Delivery Note, Sales Invoice, POS Invoice, Stock Entry and Pick List."""
+	if not controls_enabled():
+		return
+	context = context_from_document(doc)
+	if context:
+		check_outward_lines(context, list(lines_from_document(doc)))
+
+
+def validate_bundle(doc, method=None):
+	"""validate of Serial and Batch Bundle: the batches actually leaving, however they were chosen."""
+	if doc.type_of_transaction != "Outward" or doc.voucher_type not in GUARDED_DOCTYPES:
+		return
+	if not doc.has_batch_no or not frappe.get_cached_value("Item", doc.item_code, "md_is_medical_device"):
+		return
+	if not controls_enabled():
+		return
+	context = context_from_bundle(doc)
+	if not context:
+		return
+	target = None
+	if doc.voucher_type == "Stock Entry" and doc.voucher_detail_no:
+		target = frappe.db.get_value("Stock Entry Detail", doc.voucher_detail_no, "t_warehouse")
+	idx = 0
+	if doc.voucher_detail_no:
+		idx = cint(frappe.db.get_value(row_doctype(doc.voucher_type), doc.voucher_detail_no, "idx"))
+	lines = [
+		OutwardLine(idx, doc.item_code, entry.batch_no, target) for entry in doc.entries if entry.batch_no
+	]
+	check_outward_lines(context, lines)
+
+
+def row_doctype(voucher_type: str) -> str:
+	return {
+		"Delivery Note": "Delivery Note Item",
+		"Sales Invoice": "Sales Invoice Item",
+		"POS Invoice": "POS Invoice Item",
+		"Stock Entry": "Stock Entry Detail",
+		"Pick List": "Pick List Item",
+	}[voucher_type]
+
+
+# --- context: which document, which date, which exceptions -----------------------------------------------
+
+
+def context_from_document(doc) -> OutwardContext | None:
+	if doc.doctype in SALES_DOCTYPES:
+		if doc.get("is_return"):
+			return None  # returns come back in; they may go to quarantine
+		if doc.doctype != "Delivery Note" and not doc.get("update_stock"):
+			return None
+		return OutwardContext(doc.doctype, getdate(doc.posting_date), customer=doc.customer)
+	if doc.doctype == "Stock Entry":
+		return OutwardContext(
+			doc.doctype,
+			getdate(doc.posting_date),
+			is_disposal=bool(doc.get("md_is_disposal")) and doc.purpose == "Material Issue",
+			purpose=doc.purpose,
+		)
+	if doc.doctype == "Pick List":
+		customer = doc.get("customer") if doc.purpose == "Delivery" else None
+		return OutwardContext(doc.doctype, getdate(), customer=customer)
+	return None
+
+
+def context_from_bundle(bundle) -> OutwardContext | None:
+	posting_date = getdate(bundle.posting_date or frappe.utils.today())
+	voucher = None
+	if bundle.voucher_no:
+		fields = {
+			"Stock Entry": ["purpose", "md_is_disposal", "posting_date"],
+			"Pick List": ["purpose", "customer"],
+		}.get(bundle.voucher_type, ["customer", "is_return", "posting_date"])
+		voucher = frappe.db.get_value(bundle.voucher_type, bundle.voucher_no, fields, as_dict=True)
+	if not voucher:
+		return OutwardContext(bundle.voucher_type, posting_date)
+	if bundle.voucher_type in SALES_DOCTYPES:
+		if voucher.is_return:
+			return None
+		return OutwardContext(bundle.voucher_type, getdate(voucher.posting_date), customer=voucher.customer)
+	if bundle.voucher_type == "Stock Entry":
+		return OutwardContext(
+			"Stock Entry",
+			getdate(voucher.posting_date),
+			is_disposal=bool(voucher.md_is_disposal) and voucher.purpose == "Material Issue",
+			purpose=voucher.purpose,
+		)
+	customer = voucher.customer if voucher.purpose == "Delivery" else None
+	return OutwardContext("Pick List", posting_date, customer=customer)
+
+
+def lines_from_document(doc):
+	bundles: dict[str, tuple[int, str, str | None]] = {}
+	legacy_serials: dict[str, tuple[int, str, str | None]] = {}
+	for table in ROW_TABLES[doc.doctype]:
+		for row in doc.get(table) or []:
+			if not row.get("item_code"):
+				continue
+			if doc.doctype == "Stock Entry" and not row.get("s_warehouse"):
+				continue  # produced or received rows come in
+			target = row.get("t_warehouse") if doc.doctype == "Stock Entry" else None
+			if row.get("batch_no"):
+				yield OutwardLine(row.idx, row.item_code, row.batch_no, target)
+			if row.get("serial_and_batch_bundle"):
+				bundles[row.serial_and_batch_bundle] = (row.idx, row.item_code, target)
+			elif row.get("serial_no") and not row.get("batch_no"):
+				for serial in frappe.utils.cstr(row.serial_no).split("\n"):
+					if serial.strip():
+						legacy_serials[serial.strip()] = (row.idx, row.item_code, target)
+	if bundles:
+		for entry in frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": ("in", list(bundles)), "batch_no": ("is", "set")},
+			fields=["parent", "batch_no"],
+		):
+			idx, item_code, target = bundles[entry.parent]
+			yield OutwardLine(idx, item_code, entry.batch_no, target)
+	if legacy_serials:
+		for serial in frappe.get_all(
+			"Serial No",
+			filters={"name": ("in", list(legacy_serials)), "batch_no": ("is", "set")},
+			fields=["name", "batch_no"],
+		):
+			idx, item_code, target = legacy_serials[serial.name]
+			yield OutwardLine(idx, item_code, serial.batch_no, target)
+
+
+# --- the check ----------------------------------------------------------------------------------------------
+
+
+def check_outward_lines(context: OutwardContext, lines: list[OutwardLine]):
+	if not lines:
+		return
+	items = device_items({line.item_code for line in lines})
+	lines = [line for line in lines if line.item_code in items]
+	if not lines:
+		return
+	batches = {
+		batch.name: batch
+		for batch in frappe.get_all(
+			"Batch",
+			filters={"name": ("in", list({line.batch for line in lines}))},
+			fields=["name", "batch_id", "item", "md_batch_status", "expiry_date"],
+		)
+	}
+	settings = get_settings()
+	customer_days = None
+	if context.customer:
+		customer_days = frappe.get_cached_value(
+			"Customer", context.customer, "md_min_remaining_shelf_life_days"
+		)
+	quarantine_targets = quarantine_warehouses(
+		{line.target_warehouse for line in lines if line.target_warehouse}
+	)
+	if context.is_disposal and not has_qa_role():
+		frappe.throw(
+			_("Only a Quality Manager or QA Reviewer may dispose of device batches."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+	problems = []
+	seen = set()
+	for line in lines:
+		batch = batches.get(line.batch)
+		if not batch or (line.idx, line.batch) in seen:
+			continue
+		seen.add((line.idx, line.batch))
+		to_quarantine = bool(line.target_warehouse and line.target_warehouse in quarantine_targets)
+		min_days = 0
+		if context.customer:
+			min_days = rules.required_shelf_life(
+				customer_days, items[line.item_code], settings.min_remaining_shelf_life_days
+			)
+		reason = rules.outward_block_reason(
+			batch.md_batch_status,
+			getdate(batch.expiry_date) if batch.expiry_date else None,
+			context.posting_date,
+			min_shelf_life_days=min_days,
+			allow_unreleased=context.is_disposal or to_quarantine,
+			allow_expired=context.is_disposal or to_quarantine,
+		)
+		if reason:
+			problems.append(describe_problem(reason, line, batch, context, min_days))
+
+	if problems:
+		frappe.throw(
+			"<br>".join(problems) if len(problems) > 1 else problems[0],
+			BatchNotAllowedError,
+			title=_("Batch Cannot Leave Stock"),
+		)
+
+
+def describe_problem(reason: str, line: OutwardLine, batch, context: OutwardContext, min_days: int) -> str:
+	batch_link = get_link_to_form("Batch", batch.name, batch.batch_id)
+	if reason == rules.EXPIRED_ON_POSTING:
+		return _("Row #{0}: batch {1} of {2} expired on {3}; expired devices must not leave stock.").format(
+			line.idx, batch_link, line.item_code, formatdate(batch.expiry_date)
+		)
+	if reason == rules.NOT_RELEASED:
+		return _("Row #{0}: batch {1} of {2} is {3}; only Released batches may leave stock.").format(
+			line.idx, batch_link, line.item_code, _(rules.effective_status(batch.md_batch_status))
+		)
+	days_left = rules.remaining_shelf_life(getdate(batch.expiry_date), context.posting_date)
+	return _(
+		"Row #{0}: batch {1} of {2} has {3} days of shelf life left on {4}; at least {5} days are required."
+	).format(line.idx, batch_link, line.item_code, days_left, formatdate(context.posting_date), min_days)
+
+
+def device_items(item_codes: set[str]) -> dict[str, int]:
+	"""Device items among `item_codes`, with their own minimum shelf life in days."""
+	return {
+		row.name: cint(row.md_min_remaining_shelf_life_days)
+		for row in frappe.get_all(
+			"Item",
+			filters={"name": ("in", list(item_codes)), "md_is_medical_device": 1},
+			fields=["name", "md_min_remaining_shelf_life_days"],
+		)
+	}
+
+
+def quarantine_warehouses(warehouses: set[str]) -> set[str]:
+	if not warehouses:
+		return set()
+	return set(
+		frappe.get_all(
+			"Warehouse",
+			filters={"name": ("in", list(warehouses))},
+			or_filters={"md_is_quarantine_warehouse": 1, "is_rejected_warehouse": 1},
+			pluck="name",
+		)
+	)

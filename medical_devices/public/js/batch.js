@@ -1,0 +1,46 @@
+// Batch form: GSP status with Release / Block / Quarantine for quality staff, and its history.
+frappe.ui.form.on("Batch", {
+	refresh(frm) {
+		if (frm.is_new() || !frm.doc.md_batch_status) return;
+		const status = frm.doc.md_batch_status;
+		const colour = { Released: "green", Quarantine: "orange", Blocked: "red", Recalled: "red", Expired: "gray" };
+		frm.page.set_indicator(__(status), colour[status] || "blue");
+
+		const is_qa = frappe.user.has_role("Quality Manager") || frappe.user.has_role("QA Reviewer");
+		if (is_qa) {
+			const allowed = {
+				Quarantine: ["Released", "Blocked"],
+				Released: ["Quarantine", "Blocked"],
+				Blocked: ["Released", "Quarantine"],
+			};
+			const labels = { Released: __("Release"), Blocked: __("Block"), Quarantine: __("Quarantine") };
+			(allowed[status] || []).forEach((target) => {
+				frm.add_custom_button(labels[target], () => change_status(frm, target), __("Batch Status"));
+			});
+		}
+		frm.add_custom_button(__("Status History"), () =>
+			frappe.set_route("List", "Batch Status Change", { batch: frm.doc.name })
+		);
+	},
+});
+
+function change_status(frm, target) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Set batch {0} to {1}", [frm.doc.batch_id, __(target)]),
+		fields: [{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }],
+		primary_action_label: __("Confirm"),
+		primary_action({ reason }) {
+			frappe
+				.call({
+					method: "medical_devices.gsp.batch_status.change_batch_status",
+					args: { batch: frm.doc.name, status: target, reason },
+					freeze: true,
+				})
+				.then(() => {
+					dialog.hide();
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
+}

@@ -1,0 +1,444 @@
+"""GSP guard: a device batch that is not Released, is expired on the posting date, or has too little shelf
+life left for the customer cannot leave stock by any path, and a blocked attempt writes nothing."""
+
+import pytest
+
+import frappe
+from frappe.utils import add_days, getdate, today
+
+from erpnext.controllers.stock_controller import BatchExpiredError
+
+from medical_devices.gsp.batch_status import set_batch_status
+from medical_devices.gsp.stock_guard import BatchNotAllowedError
+from tests.gsp_records import qualify_party, register_item, release
+
+ITEM = "_Test MD GSP Device"
+PLAIN = "_Test MD GSP Plain"
+PARTY = "_Test MD GSP Party"
+QUARANTINE_WH = "_Test MD Quarantine"
+NOT_RELEASED = "only Released batches may leave stock"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def records(frappe_site):
+	company = frappe.db.get_value("Company", {}, "name")
+	abbr = frappe.db.get_value("Company", company, "abbr")
+	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
+	if not frappe.db.exists("Warehouse", f"{QUARANTINE_WH} - {abbr}"):
+		frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": QUARANTINE_WH,
+				"company": company,
+				"parent_warehouse": frappe.db.get_value("Warehouse", stores, "parent_warehouse"),
+				"md_is_quarantine_warehouse": 1,
+			}
+		).insert()
+	group = frappe.db.get_value("Item Group", {"is_group": 0})
+	for code, device in ((ITEM, 1), (PLAIN, 0)):
+		if not frappe.db.exists("Item", code):
+			frappe.get_doc(
+				{
+					"doctype": "Item",
+					"item_code": code,
+					"item_group": group,
+					"stock_uom": "Nos",
+					"is_stock_item": 1,
+					"has_batch_no": 1,
+					"has_expiry_date": 1,
+					"valuation_rate": 10,
+					"md_is_medical_device": device,
+					"md_device_class": "Class II" if device else None,
+				}
+			).insert()
+	register_item(ITEM)
+	for doctype, name_field, extra in (
+		(
+			"Supplier",
+			"supplier_name",
+			{"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0})},
+		),
+		(
+			"Customer",
+			"customer_name",
+			{
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+			},
+		),
+	):
+		if not frappe.db.exists(doctype, PARTY):
+			frappe.get_doc({"doctype": doctype, name_field: PARTY, **extra}).insert()
+		qualify_party(doctype, PARTY)
+	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
+	frappe.flags.md_gsp = frappe._dict(company=company, stores=stores, quarantine=f"{QUARANTINE_WH} - {abbr}")
+	yield
+
+
+def ctx():
+	return frappe.flags.md_gsp
+
+
+def receive(batch_id, expiry_days=400, qty=10, item=ITEM):
+	"""A purchase receipt that creates the batch; returns the batch's document name."""
+	batch = frappe.get_doc(
+		{
+			"doctype": "Batch",
+			"batch_id": batch_id,
+			"item": item,
+			"expiry_date": add_days(today(), expiry_days),
+			"manufacturing_date": add_days(today(), -30),
+		}
+	).insert()
+	make(
+		"Purchase Receipt",
+		[
+			{
+				"item_code": item,
+				"qty": qty,
+				"rate": 10,
+				"warehouse": ctx().stores,
+				"batch_no": batch.name,
+				"use_serial_batch_fields": 1,
+			}
+		],
+		supplier=PARTY,
+	)
+	return batch.name
+
+
+def make(doctype, rows, submit=True, table="items", **fields):
+	doc = frappe.get_doc({"doctype": doctype, "company": ctx().company, **fields})
+	for row in rows:
+		doc.append(table, row)
+	doc.insert()
+	if submit:
+		doc.submit()
+	return doc
+
+
+def deliver(batch, qty=1, doctype="Delivery Note", **fields):
+	row = {"item_code": ITEM, "qty": qty, "rate": 20, "warehouse": ctx().stores, "use_serial_batch_fields": 1}
+	if batch:
+		row["batch_no"] = batch
+	if doctype == "Sales Invoice":
+		fields.update(update_stock=1, due_date=add_days(today(), 30))
+	return make(doctype, [row], customer=PARTY, **fields)
+
+
+def stock_entry(purpose, batch, target=None, source=True, **fields):
+	row = {"item_code": ITEM, "qty": 1, "basic_rate": 10, "batch_no": batch, "use_serial_batch_fields": 1}
+	if source:
+		row["s_warehouse"] = ctx().stores
+	if target:
+		row["t_warehouse"] = target
+	return make("Stock Entry", [row], stock_entry_type=purpose, purpose=purpose, **fields)
+
+
+def ledger_rows(**filters):
+	return frappe.db.count("Stock Ledger Entry", {"is_cancelled": 0, **filters}), frappe.db.count(
+		"GL Entry", {"is_cancelled": 0, **{k: v for k, v in filters.items() if k == "voucher_type"}}
+	)
+
+
+def blocked(action, match, error=BatchNotAllowedError):
+	"""Run `action` as a web request would: on error everything it wrote is rolled back (savepoint)."""
+	before = ledger_rows()
+	frappe.db.savepoint("md_gsp_attempt")
+	with pytest.raises(error, match=match):
+		try:
+			action()
+		except Exception:
+			frappe.db.rollback(save_point="md_gsp_attempt")
+			raise
+	assert ledger_rows() == before, "a blocked document must leave no stock or ledger entry"
+
+
+def history(batch):
+	return frappe.get_all(
+		"Batch Status Change",
+		filters={"batch": batch},
+		fields=["from_status", "to_status", "reason", "changed_by", "reference_doctype"],
+		order_by="name asc",
+	)
+
+
+# --- batch status ---------------------------------------------------------------------------------------------
+
+
+def test_new_device_batch_starts_in_quarantine_and_plain_batches_are_untouched():
+	batch = receive("GSP-Q1")
+	assert frappe.db.get_value("Batch", batch, "md_batch_status") == "Quarantine"
+	assert [(h.from_status, h.to_status, h.reason) for h in history(batch)] == [
+		("", "Quarantine", "New batch")
+	]
+	plain = frappe.get_doc(
+		{"doctype": "Batch", "batch_id": "GSP-PLAIN", "item": PLAIN, "expiry_date": add_days(today(), 5)}
+	).insert()
+	assert not plain.md_batch_status
+
+
+@pytest.mark.parametrize(
+	"path", ["Delivery Note", "Sales Invoice", "Material Issue", "Material Transfer", "Pick List"]
+)
+def test_quarantined_batch_cannot_leave_by_any_path(path):
+	batch = receive("GSP-Q-" + path[:8].upper().replace(" ", ""))
+
+	def action():
+		if path in ("Delivery Note", "Sales Invoice"):
+			return deliver(batch, doctype=path)
+		if path == "Pick List":
+			row = {
+				"item_code": ITEM,
+				"qty": 1,
+				"stock_qty": 1,
+				"conversion_factor": 1,
+				"warehouse": ctx().stores,
+				"batch_no": batch,
+				"use_serial_batch_fields": 1,
+			}
+			return make("Pick List", [row], table="locations", purpose="Material Transfer")
+		return stock_entry(path, batch, target=ctx().stores if path == "Material Transfer" else None)
+
+	blocked(action, NOT_RELEASED)
+
+
+def test_batch_chosen_only_in_a_bundle_is_checked():
+	batch = receive("GSP-BUNDLE")
+	bundle = frappe.get_doc(
+		{
+			"doctype": "Serial and Batch Bundle",
+			"item_code": ITEM,
+			"warehouse": ctx().stores,
+			"company": ctx().company,
+			"type_of_transaction": "Outward",
+			"voucher_type": "Delivery Note",
+			"has_batch_no": 1,
+			"entries": [{"batch_no": batch, "qty": -1, "warehouse": ctx().stores}],
+		}
+	)
+	blocked(bundle.insert, NOT_RELEASED)
+
+
+def test_batch_picked_automatically_at_submit_is_checked():
+	receive("GSP-AUTO", qty=3)  # the only batch in stock: ERPNext's picker must choose it
+	note = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": ctx().company,
+			"customer": PARTY,
+			"items": [{"item_code": ITEM, "qty": 1, "rate": 20, "warehouse": ctx().stores}],
+		}
+	).insert()
+	assert not note.items[0].batch_no and not note.items[0].serial_and_batch_bundle
+	blocked(note.submit, NOT_RELEASED)
+
+
+def test_released_batch_leaves_and_the_ledger_shows_it():
+	batch = receive("GSP-R1")
+	release(batch)
+	note = deliver(batch, qty=4)
+	assert (
+		frappe.db.get_value("Stock Ledger Entry", {"voucher_no": note.name, "is_cancelled": 0}, "actual_qty")
+		== -4
+	)
+	assert [h.to_status for h in history(batch)] == ["Quarantine", "Released"]
+
+
+def test_transfer_into_a_quarantine_warehouse_is_allowed_but_not_out_of_it():
+	batch = receive("GSP-QWH")
+	entry = stock_entry("Material Transfer", batch, target=ctx().quarantine)
+	assert (
+		frappe.db.get_value(
+			"Stock Ledger Entry", {"voucher_no": entry.name, "warehouse": ctx().quarantine}, "actual_qty"
+		)
+		== 1
+	)
+
+
+def test_only_quality_roles_change_status_and_every_change_is_recorded():
+	batch = receive("GSP-ROLE")
+	user = make_user("md-gsp-stock@example.com", ["Stock User"])
+	frappe.set_user(user)
+	with pytest.raises(frappe.PermissionError, match="Only a Quality Manager or QA Reviewer"):
+		set_batch_status(batch, "Released", "looks fine")
+	frappe.set_user("Administrator")
+	reviewer = make_user("md-gsp-qa@example.com", ["QA Reviewer", "Stock User"])
+	frappe.set_user(reviewer)
+	from medical_devices.gsp.batch_status import change_batch_status
+
+	assert change_batch_status(batch, "Released", "COA checked, visual inspection passed") == "Released"
+	frappe.set_user("Administrator")
+	last = history(batch)[-1]
+	assert (last.from_status, last.to_status, last.changed_by) == ("Quarantine", "Released", reviewer)
+	assert frappe.db.get_value("Batch", batch, ["md_status_changed_by", "md_status_reason"]) == (
+		reviewer,
+		"COA checked, visual inspection passed",
+	)
+	with pytest.raises(frappe.ValidationError, match="reason"):
+		set_batch_status(batch, "Blocked", "  ", check_role=False)
+	set_batch_status(batch, "Recalled", "Recall RC-1", check_role=False)
+	with pytest.raises(frappe.ValidationError, match="cannot become"):
+		set_batch_status(batch, "Released", "try again", check_role=False)
+	doc = frappe.get_doc("Batch", batch)
+	doc.md_batch_status = "Released"
+	with pytest.raises(frappe.ValidationError, match="Release, Block or Quarantine buttons"):
+		doc.save()
+
+
+def test_quality_inspection_releases_or_blocks_a_quarantined_batch():
+	for batch_id, result, expected in (
+		("GSP-QI-OK", "Accepted", "Released"),
+		("GSP-QI-NG", "Rejected", "Blocked"),
+	):
+		batch = receive(batch_id)
+		receipt = frappe.db.get_value("Purchase Receipt Item", {"batch_no": batch}, "parent")
+		frappe.db.set_value("Item", ITEM, "inspection_required_before_purchase", 1)  # QI after receipt
+		inspection = frappe.get_doc(
+			{
+				"doctype": "Quality Inspection",
+				"inspection_type": "Incoming",
+				"reference_type": "Purchase Receipt",
+				"reference_name": receipt,
+				"item_code": ITEM,
+				"batch_no": batch,
+				"sample_size": 1,
+				"inspected_by": "Administrator",
+				"status": result,
+				"manual_inspection": 1,
+			}
+		).insert()
+		inspection.submit()
+		frappe.db.set_value("Item", ITEM, "inspection_required_before_purchase", 0)
+		assert frappe.db.get_value("Batch", batch, "md_batch_status") == expected
+		assert history(batch)[-1].reference_doctype == "Quality Inspection"
+
+
+# --- expiry and shelf life ------------------------------------------------------------------------------------
+
+
+def test_expired_batch_is_blocked_by_posting_date_on_every_path_even_material_issue():
+	batch = receive("GSP-EXP", expiry_days=10)
+	release(batch)
+	later = add_days(today(), 11)
+	# ERPNext itself refuses an expired batch typed on the row; the bundle path and Material Issue are ours
+	blocked(lambda: deliver(batch, posting_date=later, set_posting_time=1), "expired", BatchExpiredError)
+	bundle = frappe.get_doc(
+		{
+			"doctype": "Serial and Batch Bundle",
+			"item_code": ITEM,
+			"warehouse": ctx().stores,
+			"company": ctx().company,
+			"type_of_transaction": "Outward",
+			"voucher_type": "Delivery Note",
+			"posting_date": later,
+			"has_batch_no": 1,
+			"entries": [{"batch_no": batch, "qty": -1, "warehouse": ctx().stores}],
+		}
+	)
+	blocked(bundle.insert, "expired on")
+	blocked(
+		lambda: stock_entry("Material Issue", batch, posting_date=later, set_posting_time=1), "expired on"
+	)
+	deliver(batch, posting_date=add_days(today(), 9), set_posting_time=1)  # still in date: allowed
+
+
+def test_disposal_of_an_expired_or_blocked_batch_is_for_quality_roles_only():
+	batch = receive("GSP-DISPOSE", expiry_days=3)
+	later = add_days(today(), 5)
+	user = make_user("md-gsp-stock@example.com", ["Stock User", "Stock Manager"])
+	frappe.set_user(user)
+	with pytest.raises(frappe.PermissionError, match="dispose"):
+		stock_entry("Material Issue", batch, posting_date=later, set_posting_time=1, md_is_disposal=1)
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	batch = receive("GSP-DISPOSE", expiry_days=3)
+	entry = stock_entry("Material Issue", batch, posting_date=later, set_posting_time=1, md_is_disposal=1)
+	assert frappe.db.get_value("Stock Ledger Entry", {"voucher_no": entry.name}, "actual_qty") == -1
+
+
+def test_minimum_shelf_life_per_item_and_customer_override():
+	batch = receive("GSP-SHELF", expiry_days=100)
+	release(batch)
+	frappe.db.set_value("Item", ITEM, "md_min_remaining_shelf_life_days", 180)
+	blocked(lambda: deliver(batch), "has 100 days of shelf life left .* at least 180 days are required")
+	frappe.db.set_value("Customer", PARTY, "md_min_remaining_shelf_life_days", 60)
+	note = deliver(batch)
+	assert note.docstatus == 1
+	# a transfer inside the company is no sale: shelf life does not apply
+	frappe.db.set_value("Customer", PARTY, "md_min_remaining_shelf_life_days", 0)
+	stock_entry("Material Transfer", batch, target=ctx().quarantine)
+
+
+def test_returns_come_back_even_into_a_blocked_batch():
+	batch = receive("GSP-RET")
+	release(batch)
+	note = deliver(batch, qty=2)
+	set_batch_status(batch, "Blocked", "complaint under investigation", check_role=False)
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+	ret = make_sales_return(note.name)
+	ret.items[0].qty = -2
+	ret.insert()
+	ret.submit()
+	assert (
+		frappe.db.get_value("Stock Ledger Entry", {"voucher_no": ret.name, "is_cancelled": 0}, "actual_qty")
+		== 2
+	)
+
+
+def test_plain_items_are_not_bound_by_device_rules():
+	batch = frappe.get_doc(
+		{"doctype": "Batch", "batch_id": "GSP-PLAIN-2", "item": PLAIN, "expiry_date": add_days(today(), 400)}
+	).insert()
+	make(
+		"Purchase Receipt",
+		[
+			{
+				"item_code": PLAIN,
+				"qty": 2,
+				"rate": 5,
+				"warehouse": ctx().stores,
+				"batch_no": batch.name,
+				"use_serial_batch_fields": 1,
+			}
+		],
+		supplier=PARTY,
+	)
+	entry = make(
+		"Stock Entry",
+		[
+			{
+				"item_code": PLAIN,
+				"qty": 1,
+				"basic_rate": 5,
+				"batch_no": batch.name,
+				"s_warehouse": ctx().stores,
+				"use_serial_batch_fields": 1,
+			}
+		],
+		stock_entry_type="Material Issue",
+		purpose="Material Issue",
+	)
+	assert entry.docstatus == 1
+
+
+def test_switching_controls_off_lets_a_quarantined_batch_through():
+	batch = receive("GSP-OFF")
+	frappe.db.set_single_value("Medical Device Settings", "enable_controls", 0)
+	frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
+	try:
+		assert deliver(batch).docstatus == 1
+	finally:
+		frappe.db.set_single_value("Medical Device Settings", "enable_controls", 1)
+		frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
+
+
+def make_user(email, roles):
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert()
+	user = frappe.get_doc("User", email)
+	user.add_roles(*roles)
+	return email
