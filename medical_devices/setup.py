@@ -159,11 +159,15 @@ def save_settings_defaults():
 	]
 	for field in missing:
 		settings.set(field.fieldname, field.default)
-	first_alert_setup = "expiry_alert_windows" not in stored
-	if first_alert_setup and not settings.alert_roles:
-		for role in DEFAULT_ALERT_ROLES:
-			if frappe.db.exists("Role", role):
-				settings.append("alert_roles", {"role": role})
+	# Frappe stores a single doctype's field defaults itself, but never a table's rows: add the default
+	# alert roles once, and never again after an administrator has chosen them.
+	first_alert_setup = not settings.alert_roles_initialised
+	if first_alert_setup:
+		if not settings.alert_roles:
+			for role in DEFAULT_ALERT_ROLES:
+				if frappe.db.exists("Role", role):
+					settings.append("alert_roles", {"role": role})
+		settings.alert_roles_initialised = 1
 	if stored and not missing and not first_alert_setup:
 		return
 	settings.flags.ignore_permissions = True

@@ -33,12 +33,15 @@ def send_alert(
 		# Frappe never e-mails "Alert" notifications itself; the one e-mail below goes to all recipients.
 		notification.flags.ignore_permissions = True
 		notification.insert()
-	frappe.sendmail(
-		recipients=recipients,
-		subject=subject,
-		message=body,
-		reference_doctype=document_type,
-		reference_name=document_name,
-		delayed=True,
-	)
+	try:
+		frappe.sendmail(
+			recipients=recipients,
+			subject=subject,
+			message=body,
+			reference_doctype=document_type,
+			reference_name=document_name,
+			delayed=True,
+		)
+	except frappe.OutgoingEmailError:
+		pass  # no outgoing e-mail account on this site: the desk notifications above still reach everyone
 	return recipients

@@ -26,6 +26,7 @@ def run_daily_expiry_check():
 
 
 def flag_expiring_batches(on_date: datetime.date) -> dict:
+	on_date = getdate(on_date)
 	windows = alert_windows()
 	horizon = add_days(on_date, max(windows) if windows else 0)
 	batch = frappe.qb.DocType("Batch")
@@ -154,7 +155,7 @@ def remind_expiring_certificates(on_date: datetime.date | None = None) -> list[s
 	"""Daily: one reminder per certificate as it passes each reminder day (e.g. 90 and 30 days ahead)."""
 	from medical_devices.gsp.alerts import send_alert
 
-	on_date = on_date or getdate()
+	on_date = getdate(on_date)
 	windows = certificate_reminder_windows()
 	if not windows:
 		return []
