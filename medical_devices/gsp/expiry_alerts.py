@@ -56,8 +56,12 @@ def flag_expiring_batches(on_date: datetime.date) -> dict:
 	entered: dict[int, list] = {}
 	for row in rows:
 		days_left = (getdate(row.expiry_date) - on_date).days
-		if days_left < 0 and row.md_batch_status not in (rules.EXPIRED, rules.RECALLED):
-			newly_expired.append(row)
+		if days_left < 0:
+			if row.md_batch_status not in (rules.EXPIRED, rules.RECALLED):
+				newly_expired.append(row)
+				if row.batch_qty > 0:
+					entered.setdefault(0, []).append(row)
+			continue
 		if row.batch_qty <= 0:
 			continue
 		window = rules.alert_window(days_left, windows)
@@ -98,6 +102,7 @@ def mark_expired(rows: list, on_date: datetime.date):
 		frappe.db.bulk_insert(
 			"Batch Status Change",
 			fields=[
+				"name",
 				"batch",
 				"batch_id",
 				"item",
@@ -113,6 +118,7 @@ def mark_expired(rows: list, on_date: datetime.date):
 			],
 			values=[
 				(
+					history_name,
 					row.name,
 					row.batch_id,
 					row.item,
@@ -126,9 +132,23 @@ def mark_expired(rows: list, on_date: datetime.date):
 					changed_on,
 					changed_on,
 				)
-				for row in chunk
+				for history_name, row in zip(reserve_history_names(len(chunk)), chunk, strict=True)
 			],
 		)
+
+
+def reserve_history_names(count: int) -> list[int]:
+	"""`count` ids from Batch Status Change's sequence in one statement (the doctype is autoincrement)."""
+	if frappe.db.db_type == "mariadb":
+		return [
+			row[0]
+			for row in frappe.db.sql(
+				f"select nextval(`batch_status_change_id_seq`) from seq_1_to_{int(count)}"
+			)
+		]
+	from frappe.database.sequence import get_next_val
+
+	return [get_next_val("Batch Status Change") for _ in range(count)]
 
 
 def alert_entered_windows(entered: dict[int, list], on_date: datetime.date):
