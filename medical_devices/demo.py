@@ -69,7 +69,81 @@ CERTIFICATES = [
 	("MD-II-THERMO", "粤械注准20212070456", "深圳迈瑞生物医疗电子股份有限公司", 1790, 1825),  # expiring soon
 	("MD-III-IVD", "国械注准20223400789", "深圳迈瑞生物医疗电子股份有限公司", 700, 1825),
 	("MD-III-STENT", "国械注准20203130321", "深圳迈瑞生物医疗电子股份有限公司", 2100, 1825),  # expired
+	("MD-III-STENT", "国械注准20253130888", "深圳迈瑞生物医疗电子股份有限公司", 300, 1825),  # its renewal
 ]
+
+# party type, party, licence type, number, valid from (days ago), valid for (days; None: no term), classes
+QUALIFICATIONS = [
+	("Supplier", "江苏华康医疗用品有限公司", "Business Licence", "91320000MA1XK0001A", 3000, None, ()),
+	(
+		"Supplier",
+		"江苏华康医疗用品有限公司",
+		"Manufacturing Licence",
+		"苏食药监械生产许20160012号",
+		1200,
+		1825,
+		("I", "II"),
+	),
+	(
+		"Supplier",
+		"深圳迈瑞生物医疗电子股份有限公司",
+		"Business Licence",
+		"91440300MA5FK0002B",
+		5000,
+		None,
+		(),
+	),
+	(
+		"Supplier",
+		"深圳迈瑞生物医疗电子股份有限公司",
+		"Manufacturing Licence",
+		"粤食药监械生产许20010001号",
+		900,
+		1825,
+		("II", "III"),
+	),
+	(
+		"Customer",
+		"上海市第一人民医院",
+		"Medical Institution Practice Licence",
+		"PDY00000131010017A1001",
+		1000,
+		1825,
+		(),
+	),
+	(
+		"Customer",
+		"复旦大学附属华山医院",
+		"Medical Institution Practice Licence",
+		"PDY00000131010617A1002",
+		1500,
+		1825,
+		(),
+	),
+	("Customer", "浙江瑞康医药有限公司", "Business Licence", "91330000MA2CK0003C", 2500, None, ()),
+	(
+		"Customer",
+		"浙江瑞康医药有限公司",
+		"Class II Distribution Filing",
+		"浙杭食药监械经营备20190088号",
+		1800,
+		None,
+		("II",),
+	),
+	# expired ten days ago: new Class III sales to this distributor are blocked until it is renewed
+	(
+		"Customer",
+		"浙江瑞康医药有限公司",
+		"Distribution Licence",
+		"浙杭食药监械经营许20190045号",
+		1835,
+		1825,
+		("III",),
+	),
+]
+
+# A batch received a few days ago and still waiting for incoming inspection.
+QUARANTINED_BATCH = ("ZSQ2025B02", "MD-II-SYRINGE", 900, 0, 1000, 0.92)
 
 # item_code, issuing agency, DI, package level, base units, parent (DI of the level that contains it)
 CASE_UOM = "Box"
@@ -104,6 +178,11 @@ def create_demo_data() -> list[str]:
 		ensure_device_identifier(*identifier)
 	suppliers = [ensure_party("Supplier", name) for name in SUPPLIERS]
 	customers = [ensure_party("Customer", name) for name in CUSTOMERS]
+	for qualification in QUALIFICATIONS:
+		ensure_qualification(*qualification)
+	for doctype, names in (("Supplier", suppliers), ("Customer", customers), ("Item", [i[0] for i in ITEMS])):
+		for name in names:
+			approve_first_business(doctype, name)
 	warehouse = frappe.db.get_value("Warehouse", {"company": company, "warehouse_name": "Stores"})
 	price_lists = {"buying": ensure_price_list("buying"), "selling": ensure_price_list("selling")}
 	receipt_date, delivery_date = demo_posting_dates(company)
@@ -120,6 +199,19 @@ def create_demo_data() -> list[str]:
 			receipt_date,
 			price_lists["buying"],
 		)
+		release_batch(batch)
+	batch_id, item_code, days_to_expiry, supplier, qty, rate = QUARANTINED_BATCH
+	ensure_purchase_receipt(
+		company,
+		suppliers[supplier],
+		warehouse,
+		item_code,
+		ensure_batch(batch_id, item_code, days_to_expiry),
+		qty,
+		rate,
+		max(getdate(add_days(today(), -3)), getdate(receipt_date)),
+		price_lists["buying"],
+	)
 	for customer, batch_id, qty, rate in DELIVERIES:
 		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
 		item_code = frappe.db.get_value("Batch", batch, "item")
@@ -134,6 +226,10 @@ def create_demo_data() -> list[str]:
 			delivery_date,
 			price_lists["selling"],
 		)
+	ensure_excursion_log(customers[2])
+	from medical_devices.gsp.expiry_alerts import flag_expiring_batches
+
+	flag_expiring_batches(getdate(today()))
 	ensure_demo_user(company)
 	settings = frappe.get_single("Medical Device Settings")
 	if settings.default_company != company:
@@ -142,7 +238,9 @@ def create_demo_data() -> list[str]:
 	return [
 		f"company: {company}",
 		f"devices: {len(ITEMS)}, certificates: {len(CERTIFICATES)}, DIs: {len(DEVICE_IDENTIFIERS)}, "
-		f"batches: {len(BATCHES)}, receipts: {len(BATCHES)}, deliveries: {len(DELIVERIES)}",
+		f"batches: {len(BATCHES) + 1} (one in quarantine), receipts: {len(BATCHES) + 1}, "
+		f"deliveries: {len(DELIVERIES)}, licences: {len(QUALIFICATIONS)} (one expired), "
+		"one cold-chain excursion",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
 
@@ -307,6 +405,78 @@ def ensure_party(doctype: str, name: str) -> str:
 		doc.customer_group = get_root_of("Customer Group")
 		doc.territory = get_root_of("Territory")
 	return doc.insert(ignore_permissions=True).name
+
+
+def ensure_qualification(party_type, party_name, licence_type, number, days_ago, valid_days, classes):
+	name_field = "supplier_name" if party_type == "Supplier" else "customer_name"
+	party = frappe.db.get_value(party_type, {name_field: party_name})
+	if frappe.db.exists("Qualification Certificate", {"party": party, "certificate_number": number}):
+		return
+	valid_from = add_days(today(), -days_ago)
+	frappe.get_doc(
+		{
+			"doctype": "Qualification Certificate",
+			"party_type": party_type,
+			"party": party,
+			"licence_type": licence_type,
+			"certificate_number": number,
+			"issuer": "市场监督管理局 Market Supervision Administration",
+			"valid_from": valid_from,
+			"valid_to": add_days(valid_from, valid_days) if valid_days else None,
+			**{f"covers_class_{roman.lower()}": 1 for roman in classes},
+		}
+	).insert(ignore_permissions=True)
+
+
+def approve_first_business(doctype: str, name: str):
+	if frappe.db.get_value(doctype, name, "md_first_business_status") == "Approved":
+		return
+	frappe.db.set_value(
+		doctype,
+		name,
+		{
+			"md_first_business_status": "Approved",
+			"md_first_business_approved_by": DEMO_USER
+			if frappe.db.exists("User", DEMO_USER)
+			else "Administrator",
+			"md_first_business_approved_on": frappe.utils.now_datetime(),
+			"md_first_business_remarks": "首营资料齐全 First-business file complete",
+		},
+	)
+
+
+def release_batch(batch: str):
+	"""Release a batch just received; one that went back to quarantine later stays there."""
+	from medical_devices.gsp.batch_status import set_batch_status
+
+	first_status_only = frappe.db.count("Batch Status Change", {"batch": batch}) == 1
+	if first_status_only and frappe.db.get_value("Batch", batch, "md_batch_status") == "Quarantine":
+		set_batch_status(batch, "Released", "验收合格 Incoming inspection passed (demo)", check_role=False)
+
+
+def ensure_excursion_log(customer: str):
+	"""The IVD shipment to the distributor warmed to 9.5 °C on the way: its batch went back to quarantine."""
+	batch = frappe.db.get_value("Batch", {"batch_id": "IVD2025C03"})
+	note = frappe.db.get_value("Delivery Note", {"po_no": f"MD-DEMO-IVD2025C03-{customer}", "docstatus": 1})
+	if not note or frappe.db.exists("Temperature Log", {"reference_name": note, "docstatus": 1}):
+		return
+	posting = frappe.db.get_value("Delivery Note", note, "posting_date")
+	log = frappe.get_doc(
+		{
+			"doctype": "Temperature Log",
+			"reference_type": "Delivery Note",
+			"reference_name": note,
+			"logger_id": "TL-IVD-0007",
+			"source": "CSV Import",
+			"readings": [
+				{"reading_time": f"{posting} {hour:02d}:00:00", "temperature": temperature}
+				for hour, temperature in ((8, 4.1), (10, 5.3), (12, 9.5), (14, 8.6), (16, 6.2))
+			],
+		}
+	)
+	log.insert(ignore_permissions=True)
+	log.submit()
+	return batch
 
 
 def ensure_price_list(kind: str) -> str:

@@ -150,6 +150,9 @@ DEVICE_LICENCES = {
 	},
 }
 
+# A hospital's practice licence and a business licence name no device classes.
+UNSCOPED_LICENCES = (BUSINESS_LICENCE, PRACTICE_LICENCE)
+
 CLASS_FLAGS = {"Class I": "covers_class_i", "Class II": "covers_class_ii", "Class III": "covers_class_iii"}
 
 # What is wrong with a party's licences (codes, translated by the caller).
@@ -203,7 +206,9 @@ def licence_problem(
 		return LICENCE_MISSING, None
 
 	def covers_class(c):
-		return not device_class or bool(c.get(CLASS_FLAGS.get(device_class, ""), 0))
+		if not device_class or c["licence_type"] in UNSCOPED_LICENCES:
+			return True
+		return bool(c.get(CLASS_FLAGS.get(device_class, ""), 0))
 
 	def covers_scope(c):
 		return scope_covers(parse_scope_codes(c.get("scope_codes")), classification_code)

@@ -10,6 +10,7 @@ from medical_devices.demo import (
 	DELIVERIES,
 	DEVICE_IDENTIFIERS,
 	ITEMS,
+	QUARANTINED_BATCH,
 	create_demo_data,
 )
 
@@ -56,7 +57,25 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 		and account in (select name from tabAccount where account_type='Stock')""",
 		COMPANY,
 	)[0][0]
-	assert round(stock_value, 2) == round(sum(qty * rate for *_, qty, rate in BATCHES), 2)
+	received = [*BATCHES, QUARANTINED_BATCH]
+	assert round(stock_value, 2) == round(sum(qty * rate for *_, qty, rate in received), 2)
+
+
+def test_demo_shows_each_gsp_control_at_work():
+	create_demo_data()
+	status = {
+		batch_id: frappe.db.get_value("Batch", {"batch_id": batch_id}, "md_batch_status")
+		for batch_id, *_ in [*BATCHES, QUARANTINED_BATCH]
+	}
+	assert status[QUARANTINED_BATCH[0]] == "Quarantine"  # awaiting incoming inspection
+	assert status["IVD2025A01"] == "Expired"  # the daily job ran
+	assert status["IVD2025C03"] == "Quarantine"  # back in quarantine after the shipment's excursion
+	assert status["ZSQ2025A07"] == "Released"
+	log = frappe.get_doc("Temperature Log", {"logger_id": "TL-IVD-0007"})
+	assert (log.docstatus, log.has_excursion, log.highest_reading) == (1, 1, 9.5)
+	expired = frappe.get_all("Qualification Certificate", {"status": "Expired"}, pluck="certificate_number")
+	assert "浙杭食药监械经营许20190045号" in expired
+	assert frappe.db.get_value("Batch", {"batch_id": "KZ20241101"}, "md_expiry_alert_window") == 90
 
 
 def batch_balance(batch: str, warehouse: str) -> float:

@@ -6,6 +6,8 @@ import pytest
 import frappe
 from frappe.utils import add_days, getdate, today
 
+from tests.gsp_records import qualify_party, register_item, release
+
 GS = "\x1d"
 UNIT_DI = "06901234888881"
 CASE_DI = "16901234888888"
@@ -101,6 +103,9 @@ def context_records(frappe_site):
 	):
 		if not frappe.db.exists(doctype, "_Test MD Scan Party"):
 			frappe.get_doc({"doctype": doctype, name_field: "_Test MD Scan Party", **extra}).insert()
+		qualify_party(doctype, "_Test MD Scan Party")
+	for code in ("_Test MD Scan Batch", "_Test MD Scan Serial"):
+		register_item(code, "Class II")
 	frappe.db.commit()  # nosemgrep: shared by the tests of this module, each of which rolls back its own work
 	frappe.flags.md_scan_context = frappe._dict(company=company, warehouse=warehouse)
 	yield
@@ -129,8 +134,14 @@ def make(doctype, rows, **fields):
 
 
 def receive(text, qty=1):
+	"""Receive the scanned goods and release their batch, as QA would after incoming inspection (GSP)."""
 	row = row_from_scan(text, qty=qty, rate=10, warehouse=context().warehouse)
-	return make("Purchase Receipt", [row], supplier="_Test MD Scan Party", set_warehouse=context().warehouse)
+	receipt = make(
+		"Purchase Receipt", [row], supplier="_Test MD Scan Party", set_warehouse=context().warehouse
+	)
+	if receipt.items[0].batch_no:
+		release(receipt.items[0].batch_no)
+	return receipt
 
 
 def ledger_qty(voucher):
