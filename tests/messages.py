@@ -32,6 +32,8 @@ def js_messages(path: Path) -> set[str]:
 
 def doctype_messages(data: dict) -> set[str]:
 	found = {data["name"]}
+	if data.get("description"):
+		found.add(data["description"])
 	for field in data.get("fields", []):
 		for prop in DOCTYPE_PROPERTIES:
 			if field.get(prop):
@@ -68,6 +70,8 @@ def app_messages() -> set[str]:
 			found |= doctype_messages(data)
 		elif data.get("doctype") == "Workspace":
 			found |= workspace_messages(data)
+		elif data.get("doctype") == "Report":
+			found.add(data["name"])
 	return found
 
 

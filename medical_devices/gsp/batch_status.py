@@ -150,7 +150,7 @@ def protect_status_fields(doc, method=None):
 	if before and before.get("md_batch_status") != doc.get("md_batch_status"):
 		frappe.throw(
 			_(
-				"Change a batch's status with the Release, Block or Quarantine buttons, which record the reason."
+				"Change a batch's status with the Release Batch, Block Batch or Put in Quarantine buttons, which record the reason."
 			),
 			title=_("Status Change Not Allowed"),
 		)

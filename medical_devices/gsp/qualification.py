@@ -217,7 +217,7 @@ def party_licence_problems(party_type, party, rows, items, on_date) -> list[str]
 def describe_licence_problem(party_type, party, problem, accepted, on_date, item=None) -> str:
 	code, certificate = problem
 	party_label = f"{_(party_type)} {frappe.bold(party)}"
-	types = _(" or ").join(_(t) for t in accepted)
+	types = " / ".join(_(t) for t in accepted)
 	if code == rules.LICENCE_MISSING:
 		if item:
 			return _("{0} has no {1} for {2} devices such as {3}.").format(

@@ -118,7 +118,7 @@ def test_unapproved_party_without_licences_is_refused_on_every_document(doctype)
 		document(doctype),
 		"has not passed first-business review",
 		party,
-		"has no Business Licence or Medical Institution Practice Licence on file",
+		"has no Business Licence / Medical Institution Practice Licence on file",
 	)
 
 
@@ -135,7 +135,7 @@ def test_licence_must_cover_the_class_and_be_valid_on_the_posting_date():
 	qualify_party("Customer", CUSTOMER, classes=("Class II",))
 	message = refused(
 		document("Sales Order", item=CLASS_III),
-		"has no Distribution Licence or Medical Institution Practice Licence or Manufacturing Licence for Class III devices",
+		"has no Distribution Licence / Medical Institution Practice Licence / Manufacturing Licence for Class III devices",
 	)
 	assert "Row #1" in message
 	add_licence(

@@ -282,7 +282,9 @@ def test_only_quality_roles_change_status_and_every_change_is_recorded():
 		set_batch_status(batch, "Released", "try again", check_role=False)
 	doc = frappe.get_doc("Batch", batch)
 	doc.md_batch_status = "Released"
-	with pytest.raises(frappe.ValidationError, match="Release, Block or Quarantine buttons"):
+	with pytest.raises(
+		frappe.ValidationError, match="Release Batch, Block Batch or Put in Quarantine buttons"
+	):
 		doc.save()
 
 

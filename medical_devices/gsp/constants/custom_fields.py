@@ -97,7 +97,7 @@ CUSTOM_FIELDS = {
 			"insert_after": "md_gsp_section",
 			"no_copy": 1,
 			"description": _(
-				"Only Released batches may leave stock. Change it with the Release, Block or Quarantine buttons."
+				"Only Released batches may leave stock. Change it with the buttons under Batch Status."
 			),
 		},
 		{

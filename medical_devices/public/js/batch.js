@@ -13,7 +13,11 @@ frappe.ui.form.on("Batch", {
 				Released: ["Quarantine", "Blocked"],
 				Blocked: ["Released", "Quarantine"],
 			};
-			const labels = { Released: __("Release"), Blocked: __("Block"), Quarantine: __("Quarantine") };
+			const labels = {
+				Released: __("Release Batch"),
+				Blocked: __("Block Batch"),
+				Quarantine: __("Put in Quarantine"),
+			};
 			(allowed[status] || []).forEach((target) => {
 				frm.add_custom_button(labels[target], () => change_status(frm, target), __("Batch Status"));
 			});
