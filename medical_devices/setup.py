@@ -137,8 +137,20 @@ def add_doctype_permissions():
 
 
 def remove_doctype_permissions():
+	"""Remove our rules; where only the copied standard rules remain, drop them too (as Reset would)."""
+	rights = ("read", "write", "create", "delete", "submit", "cancel", "amend", "report", "export", "print")
 	for doctype, role, _rights in DOCTYPE_PERMISSIONS:
 		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": role})
+	for doctype in {doctype for doctype, _role, _rights in DOCTYPE_PERMISSIONS}:
+		fields = ["role", "permlevel", "if_owner", *rights]
+		custom = {
+			tuple(row) for row in frappe.get_all("Custom DocPerm", {"parent": doctype}, fields, as_list=True)
+		}
+		standard = {
+			tuple(row) for row in frappe.get_all("DocPerm", {"parent": doctype}, fields, as_list=True)
+		}
+		if custom == standard:
+			frappe.db.delete("Custom DocPerm", {"parent": doctype})
 		frappe.clear_cache(doctype=doctype)
 
 

@@ -2,6 +2,7 @@
 
 import frappe
 
+from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
 from medical_devices.setup import apply_setup, get_custom_fields
@@ -81,6 +82,22 @@ def assert_installed():
 		1,
 	)
 	assert frappe.db.get_singles_dict("Medical Device Settings"), "defaults were not stored"
+	assert (settings.quarantine_on_receipt, settings.check_licences, settings.expiry_alert_windows) == (
+		1,
+		1,
+		"180,90,30",
+	)
+	assert {row.role for row in settings.alert_roles} == {
+		"Regulatory Affairs Manager",
+		"QA Reviewer",
+		"Quality Manager",
+	}
+	assert frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on") == "Expiry"
+	for doctype, role, rights in DOCTYPE_PERMISSIONS:
+		rule = frappe.db.get_value(
+			"Custom DocPerm", {"parent": doctype, "role": role}, list(rights), as_dict=True
+		)
+		assert rule and all(rule.values()), (doctype, role)
 
 
 def test_install_created_everything():
@@ -122,6 +139,12 @@ def test_uninstall_leaves_nothing_and_erpnext_keeps_working_then_reinstall():
 	assert not frappe.db.exists("Workspace", "Medical Devices")
 	assert not frappe.db.get_singles_dict("Medical Device Settings")
 	assert not [f for f in frappe.get_meta("Item").fields if f.fieldname.startswith("md_")]
+	for doctype in ("Batch", "Warehouse", "Customer", "Supplier", "Stock Entry"):
+		assert not [f for f in frappe.get_meta(doctype).fields if f.fieldname.startswith("md_")], doctype
+	# our permission rules went, and with them the copy of ERPNext's own rules they needed
+	assert not frappe.get_all("Custom DocPerm", filters={"parent": ("in", ["Batch", "Quality Inspection"])})
+	for doctype in ("Qualification Certificate", "Temperature Log", "Batch Status Change", "MD Alert Role"):
+		assert not frappe.db.exists("DocType", doctype), doctype
 
 	# ERPNext itself still works: an item is created and stock received and valued.
 	stock_entry = make_receipt_without_the_app()
