@@ -91,6 +91,13 @@ def pytest_runtest_makereport(item, call):
 	return report
 
 
+@pytest.fixture
+def screenshot_on_failure(browser, request):
+	yield
+	if request.node.rep_call.failed if hasattr(request.node, "rep_call") else True:
+		browser.save_screenshot(str(log_dir() / f"failed-{request.node.name}.png"))
+
+
 ZH_USER = "md-e2e-zh@example.com"
 ZH_PASSWORD = "Md-e2e-zh-2026!"
 

@@ -49,13 +49,6 @@ def login(driver, base_url, user="Administrator", password=None):
 	)
 
 
-@pytest.fixture
-def screenshot_on_failure(browser, request):
-	yield
-	if request.node.rep_call.failed if hasattr(request.node, "rep_call") else True:
-		browser.save_screenshot(str(log_dir() / f"failed-{request.node.name}.png"))
-
-
 def test_workspace_and_settings_render_without_js_errors(browser, server_url, screenshot_on_failure):
 	login(browser, server_url)
 	browser.get_log("browser")  # drop what the login page logged
@@ -113,7 +106,7 @@ def test_desk_speaks_chinese_to_a_chinese_user(browser, server_url, chinese_user
 
 	browser.get(f"{server_url}/app/medical-device-settings")
 	wait(browser).until(
-		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".form-layout"), "近效期预警（天）")
+		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".form-layout"), "证照即将到期提前天数")
 	)
 	assert "监管地区" in browser.find_element(By.CSS_SELECTOR, ".form-layout").text
 	assert js_errors(browser) == []

@@ -1,0 +1,110 @@
+"""A QA reviewer who reads Chinese releases a quarantined device batch from the Batch form, giving a reason."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
+from tests.frappe_site import log_dir
+
+QA_USER = "md-e2e-qa@example.com"
+QA_PASSWORD = "Md-e2e-qa-2026!"
+ITEM = "_Test MD E2E Release Device"
+
+
+@pytest.fixture
+def quarantined_batch(frappe_site):
+	import frappe
+	from frappe.utils import add_days, today
+	from frappe.utils.password import update_password
+
+	if not frappe.db.exists("User", QA_USER):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": QA_USER,
+				"first_name": "质检",
+				"language": "zh",
+				"send_welcome_email": 0,
+			}
+		)
+		user.append_roles("QA Reviewer", "Stock User")
+		user.insert(ignore_permissions=True)
+	update_password(QA_USER, QA_PASSWORD)
+	if not frappe.db.exists("Item", ITEM):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": ITEM,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"has_batch_no": 1,
+				"md_is_medical_device": 1,
+				"md_device_class": "Class II",
+			}
+		).insert(ignore_permissions=True)
+	batch = frappe.get_doc(
+		{
+			"doctype": "Batch",
+			"item": ITEM,
+			"batch_id": f"E2E-QA-{frappe.generate_hash(length=6)}",
+			"expiry_date": add_days(today(), 300),
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()  # nosemgrep: the web server process must see the records
+	assert batch.md_batch_status == "Quarantine"
+	return batch.name
+
+
+def test_qa_reviewer_releases_a_quarantined_batch_in_the_desk(
+	browser, server_url, quarantined_batch, screenshot_on_failure
+):
+	import frappe
+
+	login(browser, server_url, QA_USER, QA_PASSWORD)
+	browser.get(f"{server_url}/app/batch/{quarantined_batch}")
+	collect_uncaught_errors(browser)
+	wait(browser).until(
+		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".page-head .indicator-pill"), "待验")
+	)
+
+	group = wait(browser).until(
+		EC.element_to_be_clickable(
+			(By.XPATH, "//div[contains(@class,'inner-group-button')]//button[contains(., '批次状态')]")
+		)
+	)
+	group.click()
+	wait(browser).until(
+		EC.element_to_be_clickable(
+			(By.XPATH, "//a[contains(@class,'dropdown-item') and contains(., '放行批次')]")
+		)
+	).click()
+
+	reason = wait(browser).until(
+		EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show [data-fieldname='reason'] textarea"))
+	)
+	reason.send_keys("验收合格，COA 已核对")
+	browser.find_element(By.CSS_SELECTOR, ".modal.show .btn-primary").click()
+	wait(browser).until(
+		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".page-head .indicator-pill"), "已放行")
+	)
+	browser.save_screenshot(str(log_dir() / "batch-released.png"))
+	assert js_errors(browser) == []
+
+	frappe.db.rollback()  # see what the web server committed
+	assert frappe.db.get_value(
+		"Batch", quarantined_batch, ["md_batch_status", "md_status_changed_by", "md_status_reason"]
+	) == (
+		"Released",
+		QA_USER,
+		"验收合格，COA 已核对",
+	)
+	last = frappe.get_all(
+		"Batch Status Change",
+		{"batch": quarantined_batch},
+		["from_status", "to_status", "changed_by"],
+		order_by="name desc",
+		limit=1,
+	)[0]
+	assert (last.from_status, last.to_status, last.changed_by) == ("Quarantine", "Released", QA_USER)
