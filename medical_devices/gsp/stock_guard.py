@@ -58,6 +58,10 @@ def validate_stock_document(doc, method=None):
 	"""validate of Delivery Note, Sales Invoice, POS Invoice, Stock Entry and Pick List."""
 	if not controls_enabled():
 		return
+	if doc.doctype in ("Delivery Note", "Sales Invoice"):
+		from medical_devices.gsp.fefo import pick_device_batches
+
+		pick_device_batches(doc)
 	context = context_from_document(doc)
 	if context:
 		check_outward_lines(context, list(lines_from_document(doc)))

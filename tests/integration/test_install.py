@@ -92,7 +92,8 @@ def assert_installed():
 		"QA Reviewer",
 		"Quality Manager",
 	}
-	assert frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on") == "Expiry"
+	# FEFO applies to device items only: ERPNext's site-wide picking order is left as it is
+	assert frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on") == "FIFO"
 	for doctype, role, rights in DOCTYPE_PERMISSIONS:
 		rule = frappe.db.get_value(
 			"Custom DocPerm", {"parent": doctype, "role": role}, list(rights), as_dict=True

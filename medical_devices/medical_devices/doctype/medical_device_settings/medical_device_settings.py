@@ -21,17 +21,6 @@ class MedicalDeviceSettings(Document):
 					title=_("Invalid Day List"),
 				)
 
-	def on_update(self):
-		apply_fefo_picking(self)
-
-
-def apply_fefo_picking(settings):
-	"""FEFO is ERPNext's own 'pick by expiry'; we only switch it on, and never switch it back off."""
-	if not settings.fefo_picking:
-		return
-	if frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on") != "Expiry":
-		frappe.db.set_single_value("Stock Settings", "pick_serial_and_batch_based_on", "Expiry")
-
 
 def get_settings():
 	"""The settings, cached per request and invalidated by Frappe on save across all processes."""
