@@ -65,46 +65,53 @@ def test_qa_reviewer_releases_a_quarantined_batch_in_the_desk(
 	login(browser, server_url, QA_USER, QA_PASSWORD)
 	browser.get(f"{server_url}/app/batch/{quarantined_batch}")
 	collect_uncaught_errors(browser)
-	wait(browser).until(
-		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".page-head .indicator-pill"), "待验")
-	)
+	wait(browser).until(indicator("待验"))
 
-	group = wait(browser).until(
-		EC.element_to_be_clickable(
-			(By.XPATH, "//div[contains(@class,'inner-group-button')]//button[contains(., '批次状态')]")
-		)
-	)
-	group.click()
-	wait(browser).until(
-		EC.element_to_be_clickable(
-			(By.XPATH, "//a[contains(@class,'dropdown-item') and contains(., '放行批次')]")
-		)
-	).click()
-
-	reason = wait(browser).until(
-		EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show [data-fieldname='reason'] textarea"))
-	)
-	reason.send_keys("验收合格，COA 已核对")
-	browser.find_element(By.CSS_SELECTOR, ".modal.show .btn-primary").click()
-	wait(browser).until(
-		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".page-head .indicator-pill"), "已放行")
-	)
+	change_status(browser, "放行批次", "验收合格，COA 已核对")
+	wait(browser).until(indicator("已放行"))
 	browser.save_screenshot(str(log_dir() / "batch-released.png"))
 	assert js_errors(browser) == []
-
 	frappe.db.rollback()  # see what the web server committed
 	assert frappe.db.get_value(
 		"Batch", quarantined_batch, ["md_batch_status", "md_status_changed_by", "md_status_reason"]
-	) == (
-		"Released",
-		QA_USER,
-		"验收合格，COA 已核对",
-	)
-	last = frappe.get_all(
+	) == ("Released", QA_USER, "验收合格，COA 已核对")
+
+	change_status(browser, "转入待验", "客户投诉，待调查")
+	wait(browser).until(indicator("待验"))
+	assert js_errors(browser) == []
+	frappe.db.rollback()
+	history = frappe.get_all(
 		"Batch Status Change",
 		{"batch": quarantined_batch},
-		["from_status", "to_status", "changed_by"],
-		order_by="name desc",
-		limit=1,
-	)[0]
-	assert (last.from_status, last.to_status, last.changed_by) == ("Quarantine", "Released", QA_USER)
+		["from_status", "to_status", "changed_by", "reason"],
+		order_by="name asc",
+	)
+	assert [(h.from_status or "", h.to_status, h.changed_by) for h in history[1:]] == [
+		("Quarantine", "Released", QA_USER),
+		("Released", "Quarantine", QA_USER),
+	]
+	assert history[-1].reason == "客户投诉，待调查"
+
+
+def indicator(text):
+	return EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".page-head .indicator-pill"), text)
+
+
+def change_status(browser, action, reason):
+	"""Batch Status (批次状态) menu -> action, then the reason in the dialog, then Confirm."""
+	wait(browser).until(
+		EC.element_to_be_clickable(
+			(By.XPATH, "//div[contains(@class,'inner-group-button')]//button[contains(., '批次状态')]")
+		)
+	).click()
+	wait(browser).until(
+		EC.element_to_be_clickable(
+			(By.XPATH, f"//a[contains(@class,'dropdown-item') and contains(., '{action}')]")
+		)
+	).click()
+	field = wait(browser).until(
+		EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show [data-fieldname='reason'] textarea"))
+	)
+	field.send_keys(reason)
+	browser.find_element(By.CSS_SELECTOR, ".modal.show .btn-primary").click()
+	wait(browser).until(EC.invisibility_of_element_located((By.CSS_SELECTOR, ".modal.show")))

@@ -179,7 +179,7 @@ def test_new_device_batch_starts_in_quarantine_and_plain_batches_are_untouched()
 
 
 @pytest.mark.parametrize(
-	"path", ["Delivery Note", "Sales Invoice", "Material Issue", "Material Transfer", "Pick List"]
+	"path", ["Delivery Note", "Sales Invoice", "Material Issue", "Material Transfer", "Repack", "Pick List"]
 )
 def test_quarantined_batch_cannot_leave_by_any_path(path):
 	batch = receive("GSP-Q-" + path[:8].upper().replace(" ", ""))
@@ -198,6 +198,25 @@ def test_quarantined_batch_cannot_leave_by_any_path(path):
 				"use_serial_batch_fields": 1,
 			}
 			return make("Pick List", [row], table="locations", purpose="Material Transfer")
+		if path == "Repack":  # consumption, as in manufacturing: the device batch is used up to make another
+			rows = [
+				{
+					"item_code": ITEM,
+					"qty": 1,
+					"basic_rate": 10,
+					"batch_no": batch,
+					"s_warehouse": ctx().stores,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": PLAIN,
+					"qty": 1,
+					"basic_rate": 10,
+					"t_warehouse": ctx().stores,
+					"is_finished_item": 1,
+				},
+			]
+			return make("Stock Entry", rows, stock_entry_type="Repack", purpose="Repack")
 		return stock_entry(path, batch, target=ctx().stores if path == "Material Transfer" else None)
 
 	blocked(action, NOT_RELEASED)
