@@ -36,10 +36,19 @@ class BatchNotAllowedError(frappe.ValidationError):
 
 @dataclasses.dataclass
 class OutwardLine:
-	idx: int
+	idx: int | None  # None: look it up from row_doctype/row_name, only when there is something to report
 	item_code: str
 	batch: str
 	target_warehouse: str | None = None
+	row_doctype: str | None = None
+	row_name: str | None = None
+
+	def row_number(self) -> int:
+		if self.idx is None:
+			self.idx = (
+				cint(frappe.db.get_value(self.row_doctype, self.row_name, "idx")) if self.row_name else 0
+			)
+		return self.idx
 
 
 @dataclasses.dataclass
@@ -81,13 +90,15 @@ def validate_bundle(doc, method=None):
 	target = None
 	if doc.voucher_type == "Stock Entry" and doc.voucher_detail_no:
 		target = frappe.db.get_value("Stock Entry Detail", doc.voucher_detail_no, "t_warehouse")
-	idx = 0
-	if doc.voucher_detail_no:
-		idx = cint(frappe.db.get_value(row_doctype(doc.voucher_type), doc.voucher_detail_no, "idx"))
 	lines = [
-		OutwardLine(idx, doc.item_code, entry.batch_no, target) for entry in doc.entries if entry.batch_no
+		OutwardLine(
+			None, doc.item_code, entry.batch_no, target, row_doctype(doc.voucher_type), doc.voucher_detail_no
+		)
+		for entry in doc.entries
+		if entry.batch_no
 	]
-	check_outward_lines(context, lines)
+	item_days = cint(frappe.get_cached_value("Item", doc.item_code, "md_min_remaining_shelf_life_days"))
+	check_outward_lines(context, lines, items={doc.item_code: item_days})
 
 
 def row_doctype(voucher_type: str) -> str:
@@ -188,10 +199,12 @@ def lines_from_document(doc):
 # --- the check ----------------------------------------------------------------------------------------------
 
 
-def check_outward_lines(context: OutwardContext, lines: list[OutwardLine]):
+def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items: dict | None = None):
+	"""`items`: device items with their own minimum shelf life, when the caller knows them already."""
 	if not lines:
 		return
-	items = device_items({line.item_code for line in lines})
+	if items is None:
+		items = device_items({line.item_code for line in lines})
 	lines = [line for line in lines if line.item_code in items]
 	if not lines:
 		return
@@ -223,9 +236,9 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine]):
 	seen = set()
 	for line in lines:
 		batch = batches.get(line.batch)
-		if not batch or (line.idx, line.batch) in seen:
+		if not batch or (line.idx, line.row_name, line.batch) in seen:
 			continue
-		seen.add((line.idx, line.batch))
+		seen.add((line.idx, line.row_name, line.batch))
 		to_quarantine = bool(line.target_warehouse and line.target_warehouse in quarantine_targets)
 		min_days = 0
 		if context.customer:
@@ -255,16 +268,18 @@ def describe_problem(reason: str, line: OutwardLine, batch, context: OutwardCont
 	batch_link = get_link_to_form("Batch", batch.name, batch.batch_id)
 	if reason == rules.EXPIRED_ON_POSTING:
 		return _("Row #{0}: batch {1} of {2} expired on {3}; expired devices must not leave stock.").format(
-			line.idx, batch_link, line.item_code, formatdate(batch.expiry_date)
+			line.row_number(), batch_link, line.item_code, formatdate(batch.expiry_date)
 		)
 	if reason == rules.NOT_RELEASED:
 		return _("Row #{0}: batch {1} of {2} is {3}; only Released batches may leave stock.").format(
-			line.idx, batch_link, line.item_code, _(rules.effective_status(batch.md_batch_status))
+			line.row_number(), batch_link, line.item_code, _(rules.effective_status(batch.md_batch_status))
 		)
 	days_left = rules.remaining_shelf_life(getdate(batch.expiry_date), context.posting_date)
 	return _(
 		"Row #{0}: batch {1} of {2} has {3} days of shelf life left on {4}; at least {5} days are required."
-	).format(line.idx, batch_link, line.item_code, days_left, formatdate(context.posting_date), min_days)
+	).format(
+		line.row_number(), batch_link, line.item_code, days_left, formatdate(context.posting_date), min_days
+	)
 
 
 def device_items(item_codes: set[str]) -> dict[str, int]:
