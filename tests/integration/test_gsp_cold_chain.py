@@ -76,6 +76,8 @@ def records(frappe_site):
 			frappe.get_doc({"doctype": doctype, **extra}).insert()
 		qualify_party(doctype, PARTY)
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
+	# ERPNext keeps the warehouse-account map in request flags; this process is one long "request"
+	frappe.flags.warehouse_account_map = None
 	frappe.flags.md_cold = frappe._dict(company=company, cold_room=f"{COLD_ROOM} - {abbr}")
 	yield
 
