@@ -72,7 +72,7 @@ def records(frappe_site):
 		qualify_party(doctype, PARTY)
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
 	# ERPNext keeps the warehouse-account map in request flags; this process is one long "request"
-	frappe.flags.warehouse_account_map = None
+	frappe.flags.pop("warehouse_account_map", None)
 	frappe.flags.md_gsp = frappe._dict(company=company, stores=stores, quarantine=f"{QUARANTINE_WH} - {abbr}")
 	yield
 
