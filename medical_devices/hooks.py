@@ -58,6 +58,8 @@ doc_events = {
 	"Sales Order": {"validate": _QUALIFICATION},
 }
 
+doctype_list_js = {"Batch": "public/js/batch_list.js"}
+
 doctype_js = {
 	"Batch": "public/js/batch.js",
 	"Supplier": "public/js/first_business.js",

@@ -63,6 +63,11 @@ def test_qa_reviewer_releases_a_quarantined_batch_in_the_desk(
 	import frappe
 
 	login(browser, server_url, QA_USER, QA_PASSWORD)
+	# the list shows the GSP status where ERPNext would say "Active"
+	browser.get(f"{server_url}/app/batch?name={quarantined_batch}")
+	wait(browser).until(
+		EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".list-row-container .indicator-pill"), "待验")
+	)
 	browser.get(f"{server_url}/app/batch/{quarantined_batch}")
 	collect_uncaught_errors(browser)
 	wait(browser).until(indicator("待验"))

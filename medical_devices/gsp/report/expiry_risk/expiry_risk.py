@@ -34,7 +34,14 @@ def get_columns():
 			"width": 160,
 		},
 		{"fieldname": "expiry_date", "label": _("Expiry Date"), "fieldtype": "Date", "width": 100},
-		{"fieldname": "days_left", "label": _("Days Left"), "fieldtype": "Int", "width": 80},
+		# Data, not Int: the report's total row would add up the days
+		{
+			"fieldname": "days_left",
+			"label": _("Days Left"),
+			"fieldtype": "Data",
+			"width": 80,
+			"align": "right",
+		},
 		{"fieldname": "bucket", "label": _("Expiry Bucket"), "fieldtype": "Data", "width": 100},
 		{"fieldname": "qty", "label": _("Qty"), "fieldtype": "Float", "width": 90},
 		{"fieldname": "stock_uom", "label": _("UOM"), "fieldtype": "Link", "options": "UOM", "width": 70},
