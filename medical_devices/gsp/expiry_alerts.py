@@ -214,11 +214,12 @@ def remind_expiring_certificates(on_date: datetime.date | None = None) -> list[s
 	for row in frappe.get_all(
 		"Registration Certificate",
 		filters={"expiry_date": ("between", (on_date, horizon))},
-		fields=["name", "product_name", "expiry_date"],
+		fields=["name", "product_name", "expiry_date", "last_reminder_days"],
 	):
-		days_left = (getdate(row.expiry_date) - on_date).days
-		if days_left not in windows:
+		window = rules.alert_window((getdate(row.expiry_date) - on_date).days, windows)
+		if window is None or (row.last_reminder_days and row.last_reminder_days <= window):
 			continue
+		frappe.db.set_value("Registration Certificate", row.name, "last_reminder_days", window)
 		send_alert(
 			_("Registration certificate {0} ({1}) expires on {2}").format(
 				row.name, row.product_name, formatdate(row.expiry_date)

@@ -337,3 +337,15 @@ def outgoing_email_account():
 		}
 	)
 	account.db_insert()
+
+
+def test_registration_certificate_reminders_go_out_once_per_window():
+	from medical_devices.gsp.expiry_alerts import remind_expiring_certificates
+
+	number = frappe.db.get_value("Registration Certificate Item", {"item": CLASS_III}, "parent")
+	frappe.db.set_value(
+		"Registration Certificate", number, {"expiry_date": add_days(today(), 85), "last_reminder_days": 0}
+	)
+	assert number in remind_expiring_certificates()
+	assert number not in remind_expiring_certificates(add_days(today(), 1))  # missed days do not matter
+	assert number in remind_expiring_certificates(add_days(today(), 60))  # 25 days left: the 30-day reminder
