@@ -1,0 +1,325 @@
+"""The trace engine: where a batch or serial number went, and what a finished batch was made of.
+
+Built on ERPNext v15's own ledger: Stock Ledger Entry rows (not cancelled) and the Serial and Batch Bundle entries
+they point to, plus the legacy `batch_no` / `serial_no` fields of ledger rows written before bundles existed.
+Returns plain lists of dicts, one per node of the trace tree, in the order a tree view shows them:
+
+    {"node": "batch" | "movement", "level": depth, "parent": node id or None, "id": node id,
+     "batch": document name, "batch_id", "serial_no", "item_code", "kind", "voucher_type", "voucher_no",
+     "posting_date", "warehouse", "party_type", "party", "qty"}
+
+A manufacturing or repack Stock Entry that consumed a traced batch leads (forward) to the batches it produced; one
+that produced a traced batch leads (backward) to the batches it consumed. Recursion stops at a batch already seen.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+MANUFACTURING_PURPOSES = ("Manufacture", "Repack")
+PARTY_OF = {
+	"Delivery Note": ("Customer", "customer"),
+	"Sales Invoice": ("Customer", "customer"),
+	"POS Invoice": ("Customer", "customer"),
+	"Purchase Receipt": ("Supplier", "supplier"),
+	"Purchase Invoice": ("Supplier", "supplier"),
+	"Subcontracting Receipt": ("Supplier", "supplier"),
+}
+MAX_DEPTH = 20
+
+
+def trace_forward(batch: str | None = None, serial_no: str | None = None) -> list[dict]:
+	"""Every movement of the batch (or serial number) and, recursively, of what was made from it."""
+	return Tracer("forward").run(batch=batch, serial_no=serial_no)
+
+
+def trace_backward(batch: str | None = None, serial_no: str | None = None) -> list[dict]:
+	"""Where the batch came from: its receipts and, recursively, the batches consumed to make it."""
+	return Tracer("backward").run(batch=batch, serial_no=serial_no)
+
+
+class Tracer:
+	def __init__(self, direction: str):
+		self.direction = direction
+		self.nodes: list[dict] = []
+		self.seen: set[str] = set()
+
+	def run(self, batch=None, serial_no=None) -> list[dict]:
+		if not batch and not serial_no:
+			frappe.throw(_("Give a batch or a serial number to trace."))
+		if serial_no and not batch:
+			return self.trace_serial(serial_no)
+		self.trace_batch(batch, level=0, parent=None)
+		return self.nodes
+
+	def trace_serial(self, serial_no: str) -> list[dict]:
+		item_code, batch = frappe.db.get_value("Serial No", serial_no, ["item_code", "batch_no"]) or (
+			None,
+			None,
+		)
+		if not item_code:
+			frappe.throw(_("Serial number {0} does not exist.").format(serial_no))
+		root = self.add_node(
+			"batch", 0, None, batch=batch, serial_no=serial_no, item_code=item_code, kind="Serial No"
+		)
+		for movement in movements(serial_nos=[serial_no]):
+			self.add_movement(movement, 1, root)
+		if batch and self.direction == "backward":
+			self.trace_batch(batch, 1, root)
+		return self.nodes
+
+	def trace_batch(self, batch: str, level: int, parent: str | None):
+		if batch in self.seen or level > MAX_DEPTH:
+			return
+		self.seen.add(batch)
+		info = frappe.db.get_value("Batch", batch, ["batch_id", "item"], as_dict=True)
+		if not info:
+			frappe.throw(_("Batch {0} does not exist.").format(batch))
+		node = self.add_node(
+			"batch", level, parent, batch=batch, batch_id=info.batch_id, item_code=info.item, kind="Batch"
+		)
+		for row in movements(batches=[batch]):
+			inward = row.qty > 0
+			if self.direction == "backward" and not inward:
+				continue
+			movement = self.add_movement(row, level + 1, node)
+			if row.voucher_type != "Stock Entry" or row.purpose not in MANUFACTURING_PURPOSES:
+				continue
+			# the batches made from this one (forward) or that went into it (backward) hang under the movement
+			if self.direction == "forward" and not inward:
+				linked = other_side(row.voucher_no, produced=True)
+			elif self.direction == "backward" and inward:
+				linked = other_side(row.voucher_no, produced=False)
+			else:
+				linked = []
+			for other in linked:
+				if other != batch:
+					self.trace_batch(other, level + 2, movement)
+
+	def add_movement(self, row, level: int, parent: str) -> str:
+		party_type, party = row.get("party_type"), row.get("party")
+		return self.add_node(
+			"movement",
+			level,
+			parent,
+			batch=row.batch_no,
+			serial_no=row.get("serial_no"),
+			item_code=row.item_code,
+			kind=movement_kind(row),
+			voucher_type=row.voucher_type,
+			voucher_no=row.voucher_no,
+			posting_date=row.posting_date,
+			warehouse=row.warehouse,
+			party_type=party_type,
+			party=party,
+			qty=flt(row.qty),
+		)
+
+	def add_node(self, node: str, level: int, parent: str | None, **values) -> str:
+		node_id = f"{node[0]}{len(self.nodes) + 1}"
+		self.nodes.append(
+			{
+				"node": node,
+				"id": node_id,
+				"parent": parent,
+				"level": level,
+				"batch": None,
+				"batch_id": None,
+				"serial_no": None,
+				"item_code": None,
+				"kind": None,
+				"voucher_type": None,
+				"voucher_no": None,
+				"posting_date": None,
+				"warehouse": None,
+				"party_type": None,
+				"party": None,
+				"qty": None,
+				**values,
+			}
+		)
+		return node_id
+
+
+def movement_kind(row) -> str:
+	if row.voucher_type == "Stock Entry":
+		if row.purpose in MANUFACTURING_PURPOSES:
+			return "Production" if row.qty > 0 else "Consumption"
+		if row.purpose in ("Material Transfer", "Material Transfer for Manufacture", "Send to Subcontractor"):
+			return "Transfer In" if row.qty > 0 else "Transfer Out"
+		return "Goods Receipt" if row.qty > 0 else "Stock Issue"
+	if row.voucher_type in ("Delivery Note", "Sales Invoice", "POS Invoice"):
+		return "Customer Return" if row.qty > 0 else "Delivery"
+	if row.voucher_type in ("Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt"):
+		return "Goods Receipt" if row.qty > 0 else "Return to Supplier"
+	if row.voucher_type == "Stock Reconciliation":
+		return "Stock Count"
+	return row.voucher_type
+
+
+def movements(batches: list[str] | None = None, serial_nos: list[str] | None = None) -> list[frappe._dict]:
+	"""Ledger movements of the given batches or serial numbers, oldest first, with the party of each voucher."""
+	rows = bundle_movements(batches, serial_nos) + legacy_movements(batches, serial_nos)
+	rows.sort(key=lambda r: (r.posting_datetime, r.creation, r.voucher_no))
+	add_parties(rows)
+	add_purposes(rows)
+	return rows
+
+
+def bundle_movements(batches, serial_nos) -> list[frappe._dict]:
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	query = (
+		frappe.qb.from_(entry)
+		.join(sle)
+		.on(sle.serial_and_batch_bundle == entry.parent)
+		.select(
+			entry.batch_no,
+			entry.serial_no,
+			entry.qty,
+			sle.item_code,
+			sle.warehouse,
+			sle.voucher_type,
+			sle.voucher_no,
+			sle.voucher_detail_no,
+			sle.posting_date,
+			sle.posting_datetime,
+			sle.creation,
+		)
+		.where(sle.is_cancelled == 0)
+	)
+	if batches:
+		query = query.where(entry.batch_no.isin(batches))
+	else:
+		query = query.where(entry.serial_no.isin(serial_nos))
+	return query.run(as_dict=True)
+
+
+def legacy_movements(batches, serial_nos) -> list[frappe._dict]:
+	"""Ledger rows from before Serial and Batch Bundles (or migrated): batch and serial on the row itself."""
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	query = (
+		frappe.qb.from_(sle)
+		.select(
+			sle.batch_no,
+			sle.serial_no,
+			sle.actual_qty.as_("qty"),
+			sle.item_code,
+			sle.warehouse,
+			sle.voucher_type,
+			sle.voucher_no,
+			sle.voucher_detail_no,
+			sle.posting_date,
+			sle.posting_datetime,
+			sle.creation,
+		)
+		.where(sle.is_cancelled == 0)
+		.where(sle.serial_and_batch_bundle.isnull() | (sle.serial_and_batch_bundle == ""))
+	)
+	if batches:
+		query = query.where(sle.batch_no.isin(batches))
+	else:
+		# a legacy serial_no field holds one serial per line
+		conditions = None
+		for serial in serial_nos:
+			condition = sle.serial_no.like(f"%{serial}%")
+			conditions = condition if conditions is None else conditions | condition
+		query = query.where(conditions)
+	rows = query.run(as_dict=True)
+	if serial_nos:
+		rows = [r for r in rows if set(serial_nos) & set((r.serial_no or "").split("\n"))]
+		for r in rows:
+			r.qty = 1 if r.qty > 0 else -1
+	return rows
+
+
+def add_parties(rows):
+	by_type: dict[str, set[str]] = {}
+	for row in rows:
+		if row.voucher_type in PARTY_OF:
+			by_type.setdefault(row.voucher_type, set()).add(row.voucher_no)
+	parties = {}
+	for voucher_type, names in by_type.items():
+		party_type, field = PARTY_OF[voucher_type]
+		for voucher in frappe.get_all(
+			voucher_type, filters={"name": ("in", list(names))}, fields=["name", field]
+		):
+			parties[(voucher_type, voucher.name)] = (party_type, voucher.get(field))
+	for row in rows:
+		row.party_type, row.party = parties.get((row.voucher_type, row.voucher_no), (None, None))
+
+
+def add_purposes(rows):
+	entries = {row.voucher_no for row in rows if row.voucher_type == "Stock Entry"}
+	purposes = {}
+	if entries:
+		purposes = dict(
+			frappe.get_all(
+				"Stock Entry",
+				filters={"name": ("in", list(entries))},
+				fields=["name", "purpose"],
+				as_list=True,
+			)
+		)
+	for row in rows:
+		row.purpose = purposes.get(row.voucher_no) if row.voucher_type == "Stock Entry" else None
+
+
+def other_side(stock_entry: str, produced: bool) -> list[str]:
+	"""Batches a manufacturing Stock Entry produced (produced=True) or consumed (False)."""
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	query = (
+		frappe.qb.from_(entry)
+		.join(sle)
+		.on(sle.serial_and_batch_bundle == entry.parent)
+		.select(entry.batch_no)
+		.distinct()
+		.orderby(entry.batch_no)
+		.where(sle.voucher_type == "Stock Entry")
+		.where(sle.voucher_no == stock_entry)
+		.where(sle.is_cancelled == 0)
+		.where(entry.batch_no.isnotnull())
+		.where(entry.qty > 0 if produced else entry.qty < 0)
+	)
+	found = query.run(pluck=True)
+	legacy = frappe.get_all(
+		"Stock Ledger Entry",
+		filters={
+			"voucher_type": "Stock Entry",
+			"voucher_no": stock_entry,
+			"is_cancelled": 0,
+			"batch_no": ("is", "set"),
+			"actual_qty": (">", 0) if produced else ("<", 0),
+		},
+		pluck="batch_no",
+	)
+	return list(dict.fromkeys(found + legacy))
+
+
+def holders(nodes: list[dict]) -> list[dict]:
+	"""Per customer and item: quantity delivered, returned and still held, from a forward trace."""
+	totals: dict[tuple, dict] = {}
+	for node in nodes:
+		if node["node"] != "movement" or node["party_type"] != "Customer":
+			continue
+		key = (node["party"], node["item_code"], node["batch"])
+		total = totals.setdefault(
+			key,
+			{
+				"customer": node["party"],
+				"item_code": node["item_code"],
+				"batch": node["batch"],
+				"delivered": 0.0,
+				"returned": 0.0,
+			},
+		)
+		if node["qty"] < 0:
+			total["delivered"] += -node["qty"]
+		else:
+			total["returned"] += node["qty"]
+	result = []
+	for total in totals.values():
+		total["held"] = total["delivered"] - total["returned"]
+		result.append(total)
+	return sorted(result, key=lambda t: (t["customer"], t["item_code"], t["batch"] or ""))

@@ -1,0 +1,309 @@
+"""Forward and backward traces over ERPNext's ledger: two component batches are received, made into a finished
+batch, which is sold to three customers; one returns part of it."""
+
+import pytest
+
+import frappe
+from frappe.utils import add_days, today
+
+from medical_devices.traceability import trace_backward, trace_forward
+from medical_devices.traceability.api import trace
+from medical_devices.traceability.engine import holders
+from tests.gsp_records import qualify_party, register_item, release
+
+COMPONENT = "_Test MD Trace Component"
+FINISHED = "_Test MD Trace Finished"
+SUPPLIER = "_Test MD Trace Supplier"
+CUSTOMERS = ["_Test MD Trace Hospital A", "_Test MD Trace Hospital B", "_Test MD Trace Distributor C"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def records(frappe_site):
+	company = frappe.db.get_value("Company", {}, "name")
+	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
+	group = frappe.db.get_value("Item Group", {"is_group": 0})
+	for code in (COMPONENT, FINISHED):
+		if not frappe.db.exists("Item", code):
+			frappe.get_doc(
+				{
+					"doctype": "Item",
+					"item_code": code,
+					"item_group": group,
+					"stock_uom": "Nos",
+					"is_stock_item": 1,
+					"has_batch_no": 1,
+					"valuation_rate": 10,
+					"md_is_medical_device": 1,
+					"md_device_class": "Class II",
+				}
+			).insert()
+		register_item(code)
+	if not frappe.db.exists("Supplier", SUPPLIER):
+		frappe.get_doc(
+			{
+				"doctype": "Supplier",
+				"supplier_name": SUPPLIER,
+				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
+			}
+		).insert()
+	qualify_party("Supplier", SUPPLIER)
+	for name in CUSTOMERS:
+		if not frappe.db.exists("Customer", name):
+			frappe.get_doc(
+				{
+					"doctype": "Customer",
+					"customer_name": name,
+					"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+					"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+				}
+			).insert()
+		qualify_party("Customer", name)
+	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
+	frappe.flags.md_trace = frappe._dict(company=company, stores=stores)
+	yield
+
+
+def ctx():
+	return frappe.flags.md_trace
+
+
+def new_batch(batch_id, item):
+	return (
+		frappe.get_doc(
+			{"doctype": "Batch", "batch_id": batch_id, "item": item, "expiry_date": add_days(today(), 700)}
+		)
+		.insert()
+		.name
+	)
+
+
+def submit(doc):
+	doc = frappe.get_doc({"company": ctx().company, **doc})
+	doc.insert()
+	doc.submit()
+	return doc
+
+
+def build_story():
+	stores = ctx().stores
+	lot_a, lot_b = new_batch("TRACE-A", COMPONENT), new_batch("TRACE-B", COMPONENT)
+	receipt = submit(
+		{
+			"doctype": "Purchase Receipt",
+			"supplier": SUPPLIER,
+			"items": [
+				{
+					"item_code": COMPONENT,
+					"qty": 50,
+					"rate": 4,
+					"warehouse": stores,
+					"batch_no": lot_a,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": COMPONENT,
+					"qty": 30,
+					"rate": 4,
+					"warehouse": stores,
+					"batch_no": lot_b,
+					"use_serial_batch_fields": 1,
+				},
+			],
+		}
+	)
+	release(lot_a), release(lot_b)
+	finished = new_batch("TRACE-F", FINISHED)
+	made = submit(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Repack",
+			"purpose": "Repack",
+			"items": [
+				{
+					"item_code": COMPONENT,
+					"qty": 20,
+					"s_warehouse": stores,
+					"batch_no": lot_a,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": COMPONENT,
+					"qty": 10,
+					"s_warehouse": stores,
+					"batch_no": lot_b,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": FINISHED,
+					"qty": 10,
+					"t_warehouse": stores,
+					"batch_no": finished,
+					"use_serial_batch_fields": 1,
+					"is_finished_item": 1,
+				},
+			],
+		}
+	)
+	release(finished)
+	notes = [
+		submit(
+			{
+				"doctype": "Delivery Note",
+				"customer": customer,
+				"items": [
+					{
+						"item_code": FINISHED,
+						"qty": qty,
+						"rate": 50,
+						"warehouse": stores,
+						"batch_no": finished,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		)
+		for customer, qty in zip(CUSTOMERS, (4, 3, 2), strict=True)
+	]
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+	ret = make_sales_return(notes[0].name)
+	ret.items[0].qty = -1
+	ret.insert()
+	ret.submit()
+	return frappe._dict(
+		lot_a=lot_a, lot_b=lot_b, finished=finished, receipt=receipt, made=made, notes=notes, ret=ret
+	)
+
+
+def test_forward_from_a_component_batch_reaches_the_customers_of_the_finished_batch():
+	story = build_story()
+	nodes = trace_forward(batch=story.lot_a)
+	batches = [(n["batch_id"], n["level"]) for n in nodes if n["node"] == "batch"]
+	assert batches == [("TRACE-A", 0), ("TRACE-F", 2)]
+	kinds = [
+		(n["kind"], n["voucher_no"], n["qty"])
+		for n in nodes
+		if n["node"] == "movement" and n["batch"] == story.lot_a
+	]
+	assert kinds == [("Goods Receipt", story.receipt.name, 50), ("Consumption", story.made.name, -20)]
+	assert {(h["customer"], h["delivered"], h["returned"], h["held"]) for h in holders(nodes)} == {
+		(CUSTOMERS[0], 4, 1, 3),
+		(CUSTOMERS[1], 3, 0, 3),
+		(CUSTOMERS[2], 2, 0, 2),
+	}
+	finished_node = next(n for n in nodes if n["batch_id"] == "TRACE-F")
+	consumption = next(n for n in nodes if n["kind"] == "Consumption")
+	assert finished_node["parent"] == consumption["id"]  # made from A in that Stock Entry
+	children = [n for n in nodes if n["parent"] == finished_node["id"]]
+	assert [c["kind"] for c in children] == [
+		"Production",
+		"Delivery",
+		"Delivery",
+		"Delivery",
+		"Customer Return",
+	]
+	assert all(c["level"] == 3 for c in children)
+	# lot B was not used by anything else: its trace ends at the same finished batch
+	assert [n["batch_id"] for n in trace_forward(batch=story.lot_b) if n["node"] == "batch"] == [
+		"TRACE-B",
+		"TRACE-F",
+	]
+
+
+def test_backward_from_the_finished_batch_reaches_both_components_and_their_supplier():
+	story = build_story()
+	nodes = trace_backward(batch=story.finished)
+	assert [(n["batch_id"], n["level"]) for n in nodes if n["node"] == "batch"] == [
+		("TRACE-F", 0),
+		("TRACE-A", 2),
+		("TRACE-B", 2),
+	]
+	receipts = [(n["batch"], n["party"], n["qty"]) for n in nodes if n["kind"] == "Goods Receipt"]
+	assert receipts == [(story.lot_a, SUPPLIER, 50), (story.lot_b, SUPPLIER, 30)]
+	# backward shows only what came in: deliveries of the finished batch are not part of its origin
+	assert not [n for n in nodes if n["kind"] == "Delivery"]
+
+
+def test_cancelled_documents_are_not_part_of_a_trace():
+	story = build_story()
+	story.ret.cancel()
+	story.notes[2].cancel()
+	held = {h["customer"]: h["held"] for h in holders(trace_forward(batch=story.finished))}
+	assert held == {CUSTOMERS[0]: 4, CUSTOMERS[1]: 3}
+
+
+def test_rest_endpoint_and_report_give_the_same_trace():
+	from medical_devices.traceability.report.batch_trace.batch_trace import execute
+
+	story = build_story()
+	result = trace(batch=story.lot_a, direction="forward")
+	assert result["nodes"] == trace_forward(batch=story.lot_a)
+	assert len(result["holders"]) == 3
+	columns, data = execute({"batch": story.lot_a, "direction": "Forward"})
+	assert [row["id"] for row in data] == [n["id"] for n in result["nodes"]]
+	assert data[0]["indent"] == 0 and data[0]["title"] == "TRACE-A"
+	assert {c["fieldname"] for c in columns} >= {"title", "kind", "party", "qty", "voucher_no"}
+	with pytest.raises(frappe.ValidationError, match="forward or backward"):
+		trace(batch=story.lot_a, direction="sideways")
+	with pytest.raises(frappe.ValidationError, match="Give a batch or a serial number"):
+		trace_forward()
+
+
+def test_a_serial_number_is_traced_through_its_receipt_and_delivery():
+	stores = ctx().stores
+	code = "_Test MD Trace Serial"
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"has_serial_no": 1,
+				"md_is_medical_device": 1,
+				"md_device_class": "Class II",
+			}
+		).insert()
+	register_item(code)
+	receipt = submit(
+		{
+			"doctype": "Purchase Receipt",
+			"supplier": SUPPLIER,
+			"items": [
+				{
+					"item_code": code,
+					"qty": 2,
+					"rate": 900,
+					"warehouse": stores,
+					"serial_no": "TRACE-SN-1\nTRACE-SN-2",
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	)
+	note = submit(
+		{
+			"doctype": "Delivery Note",
+			"customer": CUSTOMERS[1],
+			"items": [
+				{
+					"item_code": code,
+					"qty": 1,
+					"rate": 1500,
+					"warehouse": stores,
+					"serial_no": "TRACE-SN-2",
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	)
+	nodes = trace_forward(serial_no="TRACE-SN-2")
+	assert nodes[0]["kind"] == "Serial No" and nodes[0]["serial_no"] == "TRACE-SN-2"
+	assert [(n["kind"], n["voucher_no"], n["party"], n["qty"]) for n in nodes[1:]] == [
+		("Goods Receipt", receipt.name, SUPPLIER, 1),
+		("Delivery", note.name, CUSTOMERS[1], -1),
+	]
+	assert [n["kind"] for n in trace_forward(serial_no="TRACE-SN-1")[1:]] == ["Goods Receipt"]
+	with pytest.raises(frappe.ValidationError, match="does not exist"):
+		trace_forward(serial_no="NO-SUCH-SERIAL")
