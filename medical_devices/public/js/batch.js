@@ -1,7 +1,11 @@
 // Batch form: GSP status with Release / Block / Quarantine for quality staff, and its history.
 frappe.ui.form.on("Batch", {
 	refresh(frm) {
-		if (frm.is_new() || !frm.doc.md_batch_status) return;
+		if (frm.is_new()) return;
+		frm.add_custom_button(__("Batch Trace"), () =>
+			frappe.set_route("query-report", "Batch Trace", { batch: frm.doc.name, direction: "Forward" })
+		);
+		if (!frm.doc.md_batch_status) return;
 		const status = frm.doc.md_batch_status;
 		const colour = { Released: "green", Quarantine: "orange", Blocked: "red", Recalled: "red", Expired: "gray" };
 		frm.page.set_indicator(__(status), colour[status] || "blue");
