@@ -4,7 +4,7 @@ batch, which is sold to three customers; one returns part of it."""
 import pytest
 
 import frappe
-from frappe.utils import add_days, today
+from frappe.utils import add_days, getdate, today
 
 from medical_devices.traceability import trace_backward, trace_forward
 from medical_devices.traceability.api import trace
@@ -307,3 +307,81 @@ def test_a_serial_number_is_traced_through_its_receipt_and_delivery():
 	assert [n["kind"] for n in trace_forward(serial_no="TRACE-SN-1")[1:]] == ["Goods Receipt"]
 	with pytest.raises(frappe.ValidationError, match="does not exist"):
 		trace_forward(serial_no="NO-SUCH-SERIAL")
+
+
+# --- recall scope ---------------------------------------------------------------------------------------------
+
+
+def recall(batches, recall_class="Class I Recall", **fields):
+	return frappe.get_doc(
+		{
+			"doctype": "Device Recall",
+			"company": ctx().company,
+			"recall_class": recall_class,
+			"start_date": "2026-11-27",  # a Friday
+			"reason": "Seal of the sterile barrier may open",
+			"batches": [{"batch": batch} for batch in batches],
+			**fields,
+		}
+	)
+
+
+def test_a_recall_of_a_component_batch_finds_the_finished_batch_and_its_customers():
+	story = build_story()
+	doc = recall([story.lot_a]).insert()
+	assert doc.affected_batches.split("\n") == ["TRACE-A", "TRACE-F"]
+	assert {(c.customer, c.batch, c.delivered_qty, c.returned_qty, c.held_qty) for c in doc.customers} == {
+		(CUSTOMERS[0], story.finished, 4, 1, 3),
+		(CUSTOMERS[1], story.finished, 3, 0, 3),
+		(CUSTOMERS[2], story.finished, 2, 0, 2),
+	}
+	assert (doc.customers_affected, doc.total_shipped, doc.total_returned) == (3, 9, 1)
+	assert doc.recovery_rate == round(100 / 9, 2)
+	# still in our warehouse: 30 of lot A and 2 of the finished batch (10 made, 9 shipped, 1 back)
+	assert {(s.batch, s.qty) for s in doc.stock} == {(story.lot_a, 30), (story.finished, 2)}
+	assert (str(doc.notify_by), str(doc.plan_due)) == ("2026-11-28", "2026-12-04")
+	assert recall([story.lot_b], "Class III Recall").insert().notify_by == getdate("2026-12-04")
+
+	doc.submit()
+	for batch in (story.lot_a, story.finished):
+		assert frappe.db.get_value("Batch", batch, "md_batch_status") == "Recalled"
+	assert frappe.db.get_value("Batch", story.lot_b, "md_batch_status") == "Released"
+	change = frappe.get_all(
+		"Batch Status Change",
+		{"batch": story.finished, "to_status": "Recalled"},
+		["reference_name", "reason"],
+	)[0]
+	assert change.reference_name == doc.name and doc.name in change.reason
+	# the GSP guard now refuses the recalled finished batch
+	from medical_devices.gsp.stock_guard import BatchNotAllowedError
+
+	with pytest.raises(BatchNotAllowedError, match="is Recalled"):
+		submit(
+			{
+				"doctype": "Delivery Note",
+				"customer": CUSTOMERS[1],
+				"items": [
+					{
+						"item_code": FINISHED,
+						"qty": 1,
+						"rate": 50,
+						"warehouse": ctx().stores,
+						"batch_no": story.finished,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		)
+	with pytest.raises(frappe.ValidationError, match="cannot be cancelled"):
+		doc.cancel()
+
+
+def test_a_mock_recall_traces_and_times_but_changes_nothing():
+	story = build_story()
+	doc = recall([story.lot_a], is_mock=1).insert()
+	doc.submit()
+	assert doc.trace_seconds > 0 and doc.customers_affected == 3
+	assert frappe.db.get_value("Batch", story.finished, "md_batch_status") == "Released"
+	doc.cancel()
+	with pytest.raises(frappe.ValidationError, match="listed twice"):
+		recall([story.lot_a, story.lot_a]).insert()

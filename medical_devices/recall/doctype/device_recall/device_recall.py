@@ -1,0 +1,143 @@
+"""A device recall (CFDA Order 29): its scope from the trace engine, its deadlines, and on submit the batches
+set to Recalled so that no path can ship them (GSP guard). A mock recall runs the same trace and records how long
+it took, changing nothing."""
+
+import datetime
+import time
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.query_builder.functions import Sum
+from frappe.utils import add_days, flt, getdate
+
+from medical_devices.gsp import rules
+from medical_devices.gsp.batch_status import set_batch_status
+from medical_devices.traceability.engine import holders, trace_forward
+
+# Days from the start of the recall to notify customers, by recall class (Order 29 Art. 15).
+NOTIFY_WITHIN_DAYS = {"Class I Recall": 1, "Class II Recall": 3, "Class III Recall": 7}
+PLAN_WORKING_DAYS = 5
+
+
+class DeviceRecall(Document):
+	def validate(self):
+		self.validate_batches()
+		self.set_deadlines()
+		self.compute_scope()
+
+	def validate_batches(self):
+		seen = set()
+		for row in self.batches:
+			if row.batch in seen:
+				frappe.throw(
+					_("Row {0}: batch {1} is listed twice.").format(
+						row.idx, frappe.bold(row.batch_id or row.batch)
+					)
+				)
+			seen.add(row.batch)
+			if not frappe.get_cached_value("Item", row.item_code, "md_is_medical_device"):
+				frappe.throw(
+					_("Row {0}: batch {1} is not of a medical device.").format(
+						row.idx, frappe.bold(row.batch_id or row.batch)
+					)
+				)
+
+	def set_deadlines(self):
+		start = getdate(self.start_date)
+		self.notify_by = add_days(start, NOTIFY_WITHIN_DAYS[self.recall_class])
+		self.plan_due = add_working_days(start, PLAN_WORKING_DAYS)
+
+	def compute_scope(self):
+		started = time.perf_counter()
+		nodes = []
+		for row in self.batches:
+			nodes += trace_forward(batch=row.batch)
+		affected = list(
+			dict.fromkeys(node["batch"] for node in nodes if node["node"] == "batch" and node["batch"])
+		)
+		held = holders(nodes)
+		stock = stock_on_hand(affected)
+		self.trace_seconds = round(time.perf_counter() - started, 3)
+
+		self.set("customers", [])
+		for entry in held:
+			self.append(
+				"customers",
+				{
+					"customer": entry["customer"],
+					"item_code": entry["item_code"],
+					"batch": entry["batch"],
+					"delivered_qty": entry["delivered"],
+					"returned_qty": entry["returned"],
+					"held_qty": entry["held"],
+				},
+			)
+		self.set("stock", [])
+		for entry in stock:
+			self.append("stock", entry)
+		self.affected_batches = "\n".join(
+			frappe.db.get_value("Batch", batch, "batch_id") or batch for batch in affected
+		)
+		self.customers_affected = len({entry["customer"] for entry in held if entry["held"] > 0})
+		self.total_shipped = sum(entry["delivered"] for entry in held)
+		self.total_returned = sum(entry["returned"] for entry in held)
+		self.total_in_stock = sum(flt(entry["qty"]) for entry in stock)
+		self.recovery_rate = (
+			flt(self.total_returned / self.total_shipped * 100, 2) if self.total_shipped else 0
+		)
+
+	def on_submit(self):
+		if self.is_mock:
+			return
+		reason = _("Recall {0} ({1}): {2}").format(self.name, _(self.recall_class), self.reason)
+		for batch in self.affected_batch_names():
+			status = frappe.db.get_value("Batch", batch, "md_batch_status")
+			if rules.can_transition(status or rules.RELEASED, rules.RECALLED):
+				set_batch_status(batch, rules.RECALLED, reason, "Device Recall", self.name, check_role=False)
+
+	def before_cancel(self):
+		if not self.is_mock:
+			frappe.throw(
+				_("A recall that was carried out cannot be cancelled; record its close-out instead."),
+				title=_("Not Permitted"),
+			)
+
+	def affected_batch_names(self) -> list[str]:
+		names = []
+		for row in self.batches:
+			names += [node["batch"] for node in trace_forward(batch=row.batch) if node["node"] == "batch"]
+		return list(dict.fromkeys(names))
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+	"""Monday to Friday; public holidays are not known here."""
+	current = start
+	while days:
+		current += datetime.timedelta(days=1)
+		if current.weekday() < 5:
+			days -= 1
+	return current
+
+
+def stock_on_hand(batches: list[str]) -> list[dict]:
+	"""Quantity of each batch still in our warehouses, from the ledger."""
+	if not batches:
+		return []
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	rows = (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(bundle.name == entry.parent)
+		.select(entry.warehouse, bundle.item_code, entry.batch_no.as_("batch"), Sum(entry.qty).as_("qty"))
+		.where(entry.batch_no.isin(batches))
+		.where(bundle.docstatus == 1)
+		.where(bundle.is_cancelled == 0)
+		.groupby(entry.warehouse, bundle.item_code, entry.batch_no)
+		.having(Sum(entry.qty) > 0)
+		.orderby(entry.batch_no)
+		.orderby(entry.warehouse)
+		.run(as_dict=True)
+	)
+	return [dict(row) for row in rows]
