@@ -30,6 +30,7 @@ before_tests = "medical_devices.testing.before_tests"
 # Medical-device item master data lives on ERPNext's Item; only device items are bound by our rules.
 _GUARD = "medical_devices.gsp.stock_guard.validate_stock_document"
 _QUALIFICATION = "medical_devices.gsp.qualification.validate_document_qualification"
+_RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.refresh_linked_recall"
 
 doc_events = {
 	"Item": {
@@ -45,10 +46,14 @@ doc_events = {
 		"on_submit": "medical_devices.gsp.batch_status.apply_quality_inspection",
 	},
 	# GSP: no unreleased, expired or too-short-dated device batch leaves stock, by any path.
-	"Delivery Note": {"validate": [_GUARD, _QUALIFICATION]},
+	"Delivery Note": {
+		"validate": [_GUARD, _QUALIFICATION],
+		"on_submit": _RECALL_PROGRESS,
+		"on_cancel": _RECALL_PROGRESS,
+	},
 	"Sales Invoice": {"validate": [_GUARD, _QUALIFICATION]},
 	"POS Invoice": {"validate": _GUARD},
-	"Stock Entry": {"validate": _GUARD},
+	"Stock Entry": {"validate": _GUARD, "on_submit": _RECALL_PROGRESS, "on_cancel": _RECALL_PROGRESS},
 	"Pick List": {"validate": _GUARD},
 	"Serial and Batch Bundle": {"validate": "medical_devices.gsp.stock_guard.validate_bundle"},
 	# GSP: first-business approval, party licences and registration certificates.

@@ -374,6 +374,42 @@ def test_a_recall_of_a_component_batch_finds_the_finished_batch_and_its_customer
 		)
 	with pytest.raises(frappe.ValidationError, match="cannot be cancelled"):
 		doc.cancel()
+	assert frappe.db.get_value("Device Recall", doc.name, "status") == "Open"
+
+	# customer B sends its 3 units back against the recall: the recall's progress follows the return
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+	back = make_sales_return(story.notes[1].name)
+	back.md_device_recall = doc.name
+	back.insert()
+	back.submit()
+	progress = frappe.get_doc("Device Recall", doc.name)
+	assert (progress.total_returned, progress.recovery_rate, progress.customers_affected) == (
+		4,
+		round(400 / 9, 2),
+		2,
+	)
+	assert {(c.customer, c.held_qty) for c in progress.customers} == {
+		(CUSTOMERS[0], 3),
+		(CUSTOMERS[1], 0),
+		(CUSTOMERS[2], 2),
+	}
+	assert progress.last_progress_update
+	back.cancel()
+	assert frappe.db.get_value("Device Recall", doc.name, "total_returned") == 1
+
+	from medical_devices.recall.doctype.device_recall.device_recall import close_recall
+
+	with pytest.raises(frappe.ValidationError, match="effectiveness check"):
+		close_recall(doc.name, " ")
+	assert (
+		close_recall(doc.name, "All three customers confirmed in writing; 9 of 9 units accounted for.")
+		== "Closed"
+	)
+	closed = frappe.get_doc("Device Recall", doc.name)
+	assert (closed.status, str(closed.closed_on)) == ("Closed", today())
+	with pytest.raises(frappe.ValidationError, match="Only an open"):
+		close_recall(doc.name, "again")
 
 
 def test_a_mock_recall_traces_and_times_but_changes_nothing():

@@ -87,6 +87,9 @@ class DeviceRecall(Document):
 			flt(self.total_returned / self.total_shipped * 100, 2) if self.total_shipped else 0
 		)
 
+	def before_submit(self):
+		self.status = "Open"
+
 	def on_submit(self):
 		if self.is_mock:
 			return
@@ -141,3 +144,55 @@ def stock_on_hand(batches: list[str]) -> list[dict]:
 		.run(as_dict=True)
 	)
 	return [dict(row) for row in rows]
+
+
+CLOSER_ROLES = ("Regulatory Affairs Manager", "Quality Manager")
+
+
+def refresh_progress(recall: str):
+	"""Recompute what came back and what is still out, after a return or stock movement linked to the recall."""
+	doc = frappe.get_doc("Device Recall", recall)
+	if doc.docstatus != 1:
+		return
+	doc.compute_scope()
+	doc.last_progress_update = frappe.utils.now_datetime()
+	doc.flags.ignore_validate_update_after_submit = True
+	doc.flags.ignore_permissions = True
+	doc.save()
+
+
+@frappe.whitelist(methods=["POST"])
+def update_progress(recall: str) -> float:
+	frappe.has_permission("Device Recall", "read", recall, throw=True)
+	refresh_progress(recall)
+	return frappe.db.get_value("Device Recall", recall, "recovery_rate")
+
+
+@frappe.whitelist(methods=["POST"])
+def close_recall(recall: str, effectiveness_check: str) -> str:
+	"""Close-out: the regulatory or quality manager records how the recall's effect was checked."""
+	if not set(CLOSER_ROLES) & set(frappe.get_roles()):
+		frappe.throw(
+			_("Only a Regulatory Affairs Manager or Quality Manager may close a recall."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	if not (effectiveness_check or "").strip():
+		frappe.throw(_("Describe the effectiveness check before closing the recall."))
+	doc = frappe.get_doc("Device Recall", recall)
+	if doc.docstatus != 1 or doc.status == "Closed":
+		frappe.throw(_("Only an open, submitted recall can be closed."))
+	doc.compute_scope()
+	doc.status = "Closed"
+	doc.closed_on = frappe.utils.today()
+	doc.effectiveness_check = effectiveness_check.strip()
+	doc.flags.ignore_validate_update_after_submit = True
+	doc.flags.ignore_permissions = True
+	doc.save()
+	return doc.status
+
+
+def refresh_linked_recall(doc, method=None):
+	"""on_submit / on_cancel of a Delivery Note (return) or Stock Entry that names a recall."""
+	if doc.get("md_device_recall"):
+		refresh_progress(doc.md_device_recall)

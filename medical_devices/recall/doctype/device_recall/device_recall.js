@@ -1,0 +1,47 @@
+frappe.ui.form.on("Device Recall", {
+	refresh(frm) {
+		if (frm.doc.docstatus !== 1) return;
+		const colour = { Open: "orange", Closed: "green" }[frm.doc.status];
+		if (colour) frm.page.set_indicator(__(frm.doc.status), colour);
+		frm.add_custom_button(__("Batch Trace"), () =>
+			frappe.set_route("query-report", "Batch Trace", { batch: frm.doc.batches[0].batch, direction: "Forward" })
+		);
+		if (frm.doc.status !== "Open" || frm.doc.is_mock) return;
+		frm.add_custom_button(__("Update Progress"), () =>
+			frappe
+				.call({
+					method: "medical_devices.recall.doctype.device_recall.device_recall.update_progress",
+					args: { recall: frm.doc.name },
+					freeze: true,
+				})
+				.then(() => frm.reload_doc())
+		);
+		frm.add_custom_button(__("Close Recall"), () => {
+			const dialog = new frappe.ui.Dialog({
+				title: __("Close Recall"),
+				fields: [
+					{
+						fieldname: "effectiveness_check",
+						fieldtype: "Small Text",
+						label: __("Effectiveness Check"),
+						reqd: 1,
+					},
+				],
+				primary_action_label: __("Confirm"),
+				primary_action({ effectiveness_check }) {
+					frappe
+						.call({
+							method: "medical_devices.recall.doctype.device_recall.device_recall.close_recall",
+							args: { recall: frm.doc.name, effectiveness_check },
+							freeze: true,
+						})
+						.then(() => {
+							dialog.hide();
+							frm.reload_doc();
+						});
+				},
+			});
+			dialog.show();
+		});
+	},
+});
