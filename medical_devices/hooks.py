@@ -78,6 +78,7 @@ scheduler_events = {
 		"medical_devices.gsp.doctype.qualification_certificate.qualification_certificate.update_qualification_statuses",
 		"medical_devices.gsp.expiry_alerts.run_daily_expiry_check",
 		"medical_devices.gsp.expiry_alerts.remind_expiring_certificates",
+		"medical_devices.recall.doctype.device_recall.device_recall.flag_overdue_recalls",
 	],
 }
 

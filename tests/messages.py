@@ -9,6 +9,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "medical_devices"
 JS_MESSAGE = re.compile(r"""__\(\s*(["'`])((?:\\.|(?!\1).)*)\1""", re.S)
 DOCTYPE_PROPERTIES = ("label", "description")
+JINJA_MESSAGE = re.compile(r"""\b_\(\s*(["'])((?:\\.|(?!\1).)*)\1""", re.S)
 
 
 def python_messages(path: Path) -> set[str]:
@@ -72,6 +73,8 @@ def app_messages() -> set[str]:
 			found |= workspace_messages(data)
 		elif data.get("doctype") == "Report":
 			found.add(data["name"])
+		elif data.get("doctype") == "Print Format":
+			found |= {match.group(2) for match in JINJA_MESSAGE.finditer(data.get("html") or "")}
 	return found
 
 

@@ -421,3 +421,48 @@ def test_a_mock_recall_traces_and_times_but_changes_nothing():
 	doc.cancel()
 	with pytest.raises(frappe.ValidationError, match="listed twice"):
 		recall([story.lot_a, story.lot_a]).insert()
+
+
+def test_notices_are_e_mailed_recorded_and_printable_and_overdue_ones_are_flagged():
+	from frappe.www.printview import get_rendered_template
+
+	from medical_devices.recall.doctype.device_recall.device_recall import flag_overdue_recalls, send_notices
+	from tests.integration.test_gsp_qualification import outgoing_email_account
+
+	outgoing_email_account()
+	story = build_story()
+	for customer, email in (
+		(CUSTOMERS[0], "qa@hospital-a.example"),
+		(CUSTOMERS[1], "buyer@hospital-b.example"),
+	):
+		frappe.db.set_value("Customer", customer, "email_id", email)
+	doc = recall([story.finished], start_date=add_days(today(), -5)).insert()
+	doc.submit()
+	flag_overdue_recalls()
+	assert frappe.db.get_value("Device Recall", doc.name, "notification_overdue") == 1
+
+	result = send_notices(doc.name)
+	assert (sorted(result["sent"]), result["without_email"]) == (sorted(CUSTOMERS[:2]), [CUSTOMERS[2]])
+	doc.reload()
+	notified = {row.customer: row.notified_on for row in doc.customers}
+	assert notified[CUSTOMERS[0]] and notified[CUSTOMERS[1]] and not notified[CUSTOMERS[2]]
+	assert doc.notification_overdue == 1  # the distributor without e-mail still waits for its letter
+	queued = frappe.get_all(
+		"Email Queue", {"reference_doctype": "Device Recall", "reference_name": doc.name}, pluck="name"
+	)
+	assert len(queued) == 2
+	assert send_notices(doc.name)["sent"] == []  # nobody is notified twice
+
+	html = get_rendered_template(doc, print_format=frappe.get_doc("Print Format", "Recall Notice"))
+	assert html.count("page-break-after") == 2  # three letters
+	for customer in CUSTOMERS:
+		assert customer in html
+	assert "TRACE-F" in html and doc.reason in html
+
+	# a progress refresh keeps who was notified
+	from medical_devices.recall.doctype.device_recall.device_recall import refresh_progress
+
+	refresh_progress(doc.name)
+	assert {
+		row.customer: row.notified_on for row in frappe.get_doc("Device Recall", doc.name).customers
+	} == notified

@@ -7,6 +7,25 @@ frappe.ui.form.on("Device Recall", {
 			frappe.set_route("query-report", "Batch Trace", { batch: frm.doc.batches[0].batch, direction: "Forward" })
 		);
 		if (frm.doc.status !== "Open" || frm.doc.is_mock) return;
+		frm.add_custom_button(__("Send Notices"), () =>
+			frappe
+				.call({
+					method: "medical_devices.recall.doctype.device_recall.device_recall.send_notices",
+					args: { recall: frm.doc.name },
+					freeze: true,
+				})
+				.then((r) => {
+					const without = (r.message && r.message.without_email) || [];
+					if (without.length) {
+						frappe.msgprint(
+							__("No e-mail on file for {0}: print the Recall Notice letter for them.", [
+								without.join(", "),
+							])
+						);
+					}
+					frm.reload_doc();
+				})
+		);
 		frm.add_custom_button(__("Update Progress"), () =>
 			frappe
 				.call({

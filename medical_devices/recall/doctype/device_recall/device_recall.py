@@ -60,11 +60,14 @@ class DeviceRecall(Document):
 		stock = stock_on_hand(affected)
 		self.trace_seconds = round(time.perf_counter() - started, 3)
 
+		notified = {(row.customer, row.item_code, row.batch): row.notified_on for row in self.customers}
 		self.set("customers", [])
 		for entry in held:
 			self.append(
 				"customers",
 				{
+					"notified_on": notified.get((entry["customer"], entry["item_code"], entry["batch"])),
+					"contact_email": customer_email(entry["customer"]),
 					"customer": entry["customer"],
 					"item_code": entry["item_code"],
 					"batch": entry["batch"],
@@ -86,6 +89,13 @@ class DeviceRecall(Document):
 		self.recovery_rate = (
 			flt(self.total_returned / self.total_shipped * 100, 2) if self.total_shipped else 0
 		)
+		self.notification_overdue = int(self.is_notification_overdue())
+
+	def is_notification_overdue(self, on_date=None) -> bool:
+		if self.is_mock or self.docstatus != 1 or self.status != "Open":
+			return False
+		waiting = [row for row in self.customers if row.held_qty > 0 and not row.notified_on]
+		return bool(waiting) and getdate(on_date) > getdate(self.notify_by)
 
 	def before_submit(self):
 		self.status = "Open"
@@ -196,3 +206,101 @@ def refresh_linked_recall(doc, method=None):
 	"""on_submit / on_cancel of a Delivery Note (return) or Stock Entry that names a recall."""
 	if doc.get("md_device_recall"):
 		refresh_progress(doc.md_device_recall)
+
+
+def customer_email(customer: str) -> str | None:
+	"""The customer's primary contact e-mail, else any contact's."""
+	email = frappe.db.get_value("Customer", customer, "email_id")
+	if email:
+		return email
+	link = frappe.qb.DocType("Dynamic Link")
+	contact = frappe.qb.DocType("Contact")
+	rows = (
+		frappe.qb.from_(contact)
+		.join(link)
+		.on(link.parent == contact.name)
+		.select(contact.email_id)
+		.where(link.link_doctype == "Customer")
+		.where(link.link_name == customer)
+		.where(link.parenttype == "Contact")
+		.where(contact.email_id.isnotnull() & (contact.email_id != ""))
+		.orderby(contact.is_primary_contact, order=frappe.qb.desc)
+		.limit(1)
+		.run(pluck=True)
+	)
+	return rows[0] if rows else None
+
+
+@frappe.whitelist(methods=["POST"])
+def send_notices(recall: str) -> dict:
+	"""E-mail the recall notice to every customer still holding affected stock and not yet notified; record when.
+
+	Customers without an e-mail get the printed letter (print format Recall Notice) and stay listed as waiting.
+	"""
+	if not set(CLOSER_ROLES) & set(frappe.get_roles()):
+		frappe.throw(
+			_("Only a Regulatory Affairs Manager or Quality Manager may send recall notices."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	doc = frappe.get_doc("Device Recall", recall)
+	if doc.docstatus != 1 or doc.is_mock or doc.status != "Open":
+		frappe.throw(_("Notices go out for an open, submitted recall that is not a mock recall."))
+	sent, without_email = [], []
+	now = frappe.utils.now_datetime()
+	for row in doc.customers:
+		if row.held_qty <= 0 or row.notified_on:
+			continue
+		if not row.contact_email:
+			without_email.append(row.customer)
+			continue
+		frappe.sendmail(
+			recipients=[row.contact_email],
+			subject=_("Medical device recall {0}: {1}").format(
+				doc.name, frappe.db.get_value("Batch", row.batch, "batch_id")
+			),
+			message=notice_body(doc, row),
+			reference_doctype="Device Recall",
+			reference_name=doc.name,
+			delayed=True,
+		)
+		row.notified_on = now
+		sent.append(row.customer)
+	doc.notification_overdue = int(doc.is_notification_overdue())
+	doc.flags.ignore_validate_update_after_submit = True
+	doc.flags.ignore_permissions = True
+	doc.save()
+	return {"sent": sent, "without_email": without_email}
+
+
+def notice_body(doc, row) -> str:
+	item_name = frappe.db.get_value("Item", row.item_code, "item_name")
+	return "<br>".join(
+		[
+			_("Recall {0} ({1}), started {2}.").format(
+				doc.name, _(doc.recall_class), frappe.utils.formatdate(doc.start_date)
+			),
+			_("Device: {0} {1}, batch {2}; you received {3} and hold {4}.").format(
+				row.item_code,
+				item_name,
+				frappe.db.get_value("Batch", row.batch, "batch_id"),
+				row.delivered_qty,
+				row.held_qty,
+			),
+			_("Reason: {0}").format(doc.reason),
+			_(
+				"Stop using and selling these units, keep them apart and return them to us; reply to confirm receipt of this notice."
+			),
+		]
+	)
+
+
+def flag_overdue_recalls():
+	"""Daily: mark open recalls whose notification deadline passed with customers not yet notified."""
+	for name in frappe.get_all(
+		"Device Recall", filters={"docstatus": 1, "status": "Open", "is_mock": 0}, pluck="name"
+	):
+		doc = frappe.get_doc("Device Recall", name)
+		overdue = int(doc.is_notification_overdue())
+		if overdue != doc.notification_overdue:
+			frappe.db.set_value("Device Recall", name, "notification_overdue", overdue)
