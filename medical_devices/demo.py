@@ -227,6 +227,7 @@ def create_demo_data() -> list[str]:
 			price_lists["selling"],
 		)
 	ensure_excursion_log(customers[2])
+	ensure_recalls(company)
 	from medical_devices.gsp.expiry_alerts import flag_expiring_batches
 
 	flag_expiring_batches(getdate(today()))
@@ -240,7 +241,7 @@ def create_demo_data() -> list[str]:
 		f"devices: {len(ITEMS)}, certificates: {len(CERTIFICATES)}, DIs: {len(DEVICE_IDENTIFIERS)}, "
 		f"batches: {len(BATCHES) + 1} (one in quarantine), receipts: {len(BATCHES) + 1}, "
 		f"deliveries: {len(DELIVERIES)}, licences: {len(QUALIFICATIONS)} (one expired), "
-		"one cold-chain excursion",
+		"one cold-chain excursion, an open recall and a closed mock recall",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
 
@@ -477,6 +478,38 @@ def ensure_excursion_log(customer: str):
 	log.insert(ignore_permissions=True)
 	log.submit()
 	return batch
+
+
+def ensure_recalls(company: str):
+	"""A closed mock recall of the syringes (the yearly drill) and an open Class I recall of a stent batch."""
+	from medical_devices.recall.doctype.device_recall.device_recall import close_recall
+
+	for batch_id, recall_class, is_mock, reason in (
+		("ZSQ2025A07", "Class II Recall", 1, "模拟召回演练 Annual mock recall drill"),
+		("ZJ2025D15", "Class I Recall", 0, "输送系统球囊可能破裂 Delivery-system balloon may burst"),
+	):
+		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
+		if frappe.db.exists("Device Recall Batch", {"batch": batch, "docstatus": 1}):
+			continue
+		recall = frappe.get_doc(
+			{
+				"doctype": "Device Recall",
+				"company": company,
+				"recall_class": recall_class,
+				"is_mock": is_mock,
+				"start_date": add_days(today(), -2),
+				"reason": reason,
+				"hazard_assessment": "见健康危害评估报告 See the health hazard assessment report",
+				"batches": [{"batch": batch}],
+			}
+		)
+		recall.insert(ignore_permissions=True)
+		recall.submit()
+		if is_mock:
+			close_recall(
+				recall.name,
+				"追溯于数秒内完成，客户与数量核对无误 Trace complete in seconds; customers and quantities checked",
+			)
 
 
 def ensure_price_list(kind: str) -> str:

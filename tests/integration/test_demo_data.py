@@ -116,3 +116,17 @@ def test_demo_devices_have_identifiers_at_two_package_levels_and_certificates():
 		frappe.db.get_value("Registration Certificate", "沪械备20210031", "certificate_type")
 		== "Filing Certificate"
 	)
+
+
+def test_demo_has_an_open_recall_and_a_closed_mock_recall():
+	create_demo_data()
+	recalls = frappe.get_all(
+		"Device Recall",
+		filters={"docstatus": 1, "company": COMPANY},
+		fields=["name", "is_mock", "status", "customers_affected", "total_shipped"],
+	)
+	assert {(r.is_mock, r.status) for r in recalls} == {(1, "Closed"), (0, "Open")}
+	open_recall = next(r for r in recalls if not r.is_mock)
+	assert (open_recall.customers_affected, open_recall.total_shipped) == (1, 6)
+	assert frappe.db.get_value("Batch", {"batch_id": "ZJ2025D15"}, "md_batch_status") == "Recalled"
+	assert frappe.db.get_value("Batch", {"batch_id": "ZSQ2025A07"}, "md_batch_status") == "Released"
