@@ -438,6 +438,8 @@ def test_notices_are_e_mailed_recorded_and_printable_and_overdue_ones_are_flagge
 		frappe.db.set_value("Customer", customer, "email_id", email)
 	doc = recall([story.finished], start_date=add_days(today(), -5)).insert()
 	doc.submit()
+	assert doc.notification_overdue == 1  # already late when submitted: nobody has been told
+	frappe.db.set_value("Device Recall", doc.name, "notification_overdue", 0)
 	flag_overdue_recalls()
 	assert frappe.db.get_value("Device Recall", doc.name, "notification_overdue") == 1
 

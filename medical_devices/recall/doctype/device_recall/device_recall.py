@@ -92,7 +92,7 @@ class DeviceRecall(Document):
 		self.notification_overdue = int(self.is_notification_overdue())
 
 	def is_notification_overdue(self, on_date=None) -> bool:
-		if self.is_mock or self.docstatus != 1 or self.status != "Open":
+		if self.is_mock or self.docstatus != 1 or self.status == "Closed":
 			return False
 		waiting = [row for row in self.customers if row.held_qty > 0 and not row.notified_on]
 		return bool(waiting) and getdate(on_date) > getdate(self.notify_by)
