@@ -27,12 +27,13 @@ before_uninstall = "medical_devices.install.before_uninstall"
 
 before_tests = "medical_devices.testing.before_tests"
 
-# Medical-device item master data lives on ERPNext's Item; only device items are bound by our rules.
 _GUARD = "medical_devices.gsp.stock_guard.validate_stock_document"
 _QUALIFICATION = "medical_devices.gsp.qualification.validate_document_qualification"
 _RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.refresh_linked_recall"
 
+# Every rule binds only items marked as medical devices and the documents that move them.
 doc_events = {
+	# Device master data lives on ERPNext's Item.
 	"Item": {
 		"validate": "medical_devices.medical_devices.overrides.item.validate",
 	},
@@ -56,6 +57,7 @@ doc_events = {
 	"Stock Entry": {"validate": _GUARD, "on_submit": _RECALL_PROGRESS, "on_cancel": _RECALL_PROGRESS},
 	"Pick List": {"validate": _GUARD},
 	"Serial and Batch Bundle": {"validate": "medical_devices.gsp.stock_guard.validate_bundle"},
+	# Recall: returns and stock entries naming a recall update its progress (the on_submit/on_cancel above).
 	# GSP: first-business approval, party licences and registration certificates.
 	"Purchase Order": {"validate": _QUALIFICATION},
 	"Purchase Receipt": {"validate": _QUALIFICATION},
