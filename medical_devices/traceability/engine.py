@@ -166,6 +166,23 @@ def movements(batches: list[str] | None = None, serial_nos: list[str] | None = N
 	return rows
 
 
+def ledger_columns(sle) -> list:
+	"""What a movement says beside its batch, serial and quantity, from its Stock Ledger Entry."""
+	return [
+		sle[field]
+		for field in (
+			"item_code",
+			"warehouse",
+			"voucher_type",
+			"voucher_no",
+			"voucher_detail_no",
+			"posting_date",
+			"posting_datetime",
+			"creation",
+		)
+	]
+
+
 def bundle_movements(batches, serial_nos) -> list[frappe._dict]:
 	entry = frappe.qb.DocType("Serial and Batch Entry")
 	sle = frappe.qb.DocType("Stock Ledger Entry")
@@ -177,14 +194,7 @@ def bundle_movements(batches, serial_nos) -> list[frappe._dict]:
 			entry.batch_no,
 			entry.serial_no,
 			entry.qty,
-			sle.item_code,
-			sle.warehouse,
-			sle.voucher_type,
-			sle.voucher_no,
-			sle.voucher_detail_no,
-			sle.posting_date,
-			sle.posting_datetime,
-			sle.creation,
+			*ledger_columns(sle),
 		)
 		.where(sle.is_cancelled == 0)
 	)
@@ -204,14 +214,7 @@ def legacy_movements(batches, serial_nos) -> list[frappe._dict]:
 			sle.batch_no,
 			sle.serial_no,
 			sle.actual_qty.as_("qty"),
-			sle.item_code,
-			sle.warehouse,
-			sle.voucher_type,
-			sle.voucher_no,
-			sle.voucher_detail_no,
-			sle.posting_date,
-			sle.posting_datetime,
-			sle.creation,
+			*ledger_columns(sle),
 		)
 		.where(sle.is_cancelled == 0)
 		.where(sle.serial_and_batch_bundle.isnull() | (sle.serial_and_batch_bundle == ""))

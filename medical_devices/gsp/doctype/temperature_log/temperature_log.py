@@ -7,11 +7,11 @@ excursion. Submitting a log with an excursion puts the affected released batches
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.query_builder.functions import Sum
 from frappe.utils import flt, get_datetime
 
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
+from medical_devices.gsp.stock import batch_balances
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	get_settings,
 )
@@ -155,22 +155,7 @@ def voucher_batches(voucher_type: str, voucher_no: str) -> dict[str, str]:
 
 
 def warehouse_batches(warehouse: str) -> dict[str, str]:
-	entry = frappe.qb.DocType("Serial and Batch Entry")
-	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	rows = (
-		frappe.qb.from_(entry)
-		.join(bundle)
-		.on(bundle.name == entry.parent)
-		.select(entry.batch_no, bundle.item_code)
-		.where(entry.warehouse == warehouse)
-		.where(bundle.is_cancelled == 0)
-		.where(bundle.docstatus == 1)
-		.where(entry.batch_no.isnotnull())
-		.groupby(entry.batch_no, bundle.item_code)
-		.having(Sum(entry.qty) > 0)
-		.run(as_dict=True)
-	)
-	return {row.batch_no: row.item_code for row in rows}
+	return {row["batch"]: row["item_code"] for row in batch_balances(warehouse=warehouse)}
 
 
 def quarantine_affected_batches(log) -> list[str]:

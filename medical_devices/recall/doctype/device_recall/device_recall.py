@@ -8,11 +8,11 @@ import time
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, flt, getdate
 
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
+from medical_devices.gsp.stock import batch_balances
 from medical_devices.traceability.engine import holders, trace_forward
 
 # Days from the start of the recall to notify customers, by recall class (Order 29 Art. 15).
@@ -57,7 +57,7 @@ class DeviceRecall(Document):
 			dict.fromkeys(node["batch"] for node in nodes if node["node"] == "batch" and node["batch"])
 		)
 		held = holders(nodes)
-		stock = stock_on_hand(affected)
+		stock = batch_balances(batches=affected)
 		self.trace_seconds = round(time.perf_counter() - started, 3)
 
 		notified = {(row.customer, row.item_code, row.batch): row.notified_on for row in self.customers}
@@ -131,29 +131,6 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 		if current.weekday() < 5:
 			days -= 1
 	return current
-
-
-def stock_on_hand(batches: list[str]) -> list[dict]:
-	"""Quantity of each batch still in our warehouses, from the ledger."""
-	if not batches:
-		return []
-	entry = frappe.qb.DocType("Serial and Batch Entry")
-	bundle = frappe.qb.DocType("Serial and Batch Bundle")
-	rows = (
-		frappe.qb.from_(entry)
-		.join(bundle)
-		.on(bundle.name == entry.parent)
-		.select(entry.warehouse, bundle.item_code, entry.batch_no.as_("batch"), Sum(entry.qty).as_("qty"))
-		.where(entry.batch_no.isin(batches))
-		.where(bundle.docstatus == 1)
-		.where(bundle.is_cancelled == 0)
-		.groupby(entry.warehouse, bundle.item_code, entry.batch_no)
-		.having(Sum(entry.qty) > 0)
-		.orderby(entry.batch_no)
-		.orderby(entry.warehouse)
-		.run(as_dict=True)
-	)
-	return [dict(row) for row in rows]
 
 
 CLOSER_ROLES = ("Regulatory Affairs Manager", "Quality Manager")
