@@ -3,6 +3,8 @@
 Used by integration tests and benchmarks; every record is named _Test MD ... and made idempotently.
 """
 
+import contextlib
+
 import frappe
 from frappe.utils import add_days, today
 
@@ -90,3 +92,85 @@ def release(batch: str, reason: str = "Released for the test"):
 	from medical_devices.gsp.batch_status import set_batch_status
 
 	set_batch_status(batch, "Released", reason, check_role=False)
+
+
+def ensure_item(item_code: str, device_class: str | None = "Class II", **fields) -> str:
+	"""A stock item tracked by batch, a medical device of `device_class` unless that is None."""
+	if not frappe.db.exists("Item", item_code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": item_code,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"has_batch_no": 1,
+				"md_is_medical_device": 1 if device_class else 0,
+				"md_device_class": device_class,
+				**fields,
+			}
+		).insert()
+	return item_code
+
+
+def ensure_party(doctype: str, name: str) -> str:
+	"""A Supplier or Customer of that name, in the first group (and territory) the site has."""
+	if not frappe.db.exists(doctype, name):
+		if doctype == "Supplier":
+			extra = {
+				"supplier_name": name,
+				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
+			}
+		else:
+			extra = {
+				"customer_name": name,
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+			}
+		frappe.get_doc({"doctype": doctype, **extra}).insert()
+	return name
+
+
+def set_settings(**values):
+	"""Change Medical Device Settings directly, and drop the cached copy every check reads."""
+	for field, value in values.items():
+		frappe.db.set_single_value("Medical Device Settings", field, value)
+	frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
+
+
+@contextlib.contextmanager
+def settings(**values):
+	"""Medical Device Settings changed for the block, then put back."""
+	before = {field: frappe.db.get_single_value("Medical Device Settings", field) for field in values}
+	set_settings(**values)
+	try:
+		yield
+	finally:
+		set_settings(**before)
+
+
+def ensure_warehouse(warehouse_name: str, beside: str, **fields) -> str:
+	"""A warehouse of `beside`'s company under the same parent; returns its full name."""
+	company, parent = frappe.db.get_value("Warehouse", beside, ["company", "parent_warehouse"])
+	name = f"{warehouse_name} - {frappe.db.get_value('Company', company, 'abbr')}"
+	if not frappe.db.exists("Warehouse", name):
+		frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": warehouse_name,
+				"company": company,
+				"parent_warehouse": parent,
+				**fields,
+			}
+		).insert()
+	return name
+
+
+def ensure_user(email: str, *roles: str) -> str:
+	"""A desk user holding at least `roles`."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert()
+	frappe.get_doc("User", email).add_roles(*roles)
+	return email

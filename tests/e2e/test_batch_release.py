@@ -6,6 +6,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
 from tests.frappe_site import log_dir
+from tests.gsp_records import ensure_item
 
 QA_USER = "md-e2e-qa@example.com"
 QA_PASSWORD = "Md-e2e-qa-2026!"
@@ -31,19 +32,7 @@ def quarantined_batch(frappe_site):
 		user.append_roles("QA Reviewer", "Stock User")
 		user.insert(ignore_permissions=True)
 	update_password(QA_USER, QA_PASSWORD)
-	if not frappe.db.exists("Item", ITEM):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": ITEM,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"has_batch_no": 1,
-				"md_is_medical_device": 1,
-				"md_device_class": "Class II",
-			}
-		).insert(ignore_permissions=True)
+	ensure_item(ITEM)
 	batch = frappe.get_doc(
 		{
 			"doctype": "Batch",

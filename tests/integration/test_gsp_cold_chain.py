@@ -7,7 +7,15 @@ import frappe
 from frappe.utils import add_days, today
 
 from medical_devices.gsp.cold_chain import record_temperature_readings
-from tests.gsp_records import qualify_party, register_item, release
+from tests.gsp_records import (
+	ensure_item,
+	ensure_party,
+	ensure_warehouse,
+	qualify_party,
+	register_item,
+	release,
+	settings,
+)
 
 ITEM = "_Test MD Cold Device"
 PARTY = "_Test MD Cold Party"
@@ -25,60 +33,24 @@ Serial;A1B2
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
 	company = frappe.db.get_value("Company", {}, "name")
-	abbr = frappe.db.get_value("Company", company, "abbr")
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
-	if not frappe.db.exists("Warehouse", f"{COLD_ROOM} - {abbr}"):
-		frappe.get_doc(
-			{
-				"doctype": "Warehouse",
-				"warehouse_name": COLD_ROOM,
-				"company": company,
-				"parent_warehouse": frappe.db.get_value("Warehouse", stores, "parent_warehouse"),
-			}
-		).insert()
-	if not frappe.db.exists("Item", ITEM):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": ITEM,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"has_batch_no": 1,
-				"valuation_rate": 30,
-				"md_is_medical_device": 1,
-				"md_device_class": "Class III",
-				"md_requires_cold_chain": 1,
-				"md_storage_condition": "2-8 °C",
-				"md_storage_temperature_min": 2,
-				"md_storage_temperature_max": 8,
-			}
-		).insert()
+	cold_room = ensure_warehouse(COLD_ROOM, stores)
+	ensure_item(
+		ITEM,
+		"Class III",
+		valuation_rate=30,
+		md_requires_cold_chain=1,
+		md_storage_condition="2-8 °C",
+		md_storage_temperature_min=2,
+		md_storage_temperature_max=8,
+	)
 	register_item(ITEM, "Class III")
-	for doctype, extra in (
-		(
-			"Supplier",
-			{
-				"supplier_name": PARTY,
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
-			},
-		),
-		(
-			"Customer",
-			{
-				"customer_name": PARTY,
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
-			},
-		),
-	):
-		if not frappe.db.exists(doctype, PARTY):
-			frappe.get_doc({"doctype": doctype, **extra}).insert()
-		qualify_party(doctype, PARTY)
+	for doctype in ("Supplier", "Customer"):
+		qualify_party(doctype, ensure_party(doctype, PARTY))
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
 	# ERPNext keeps the warehouse-account map in request flags; this process is one long "request"
 	frappe.flags.pop("warehouse_account_map", None)
-	frappe.flags.md_cold = frappe._dict(company=company, cold_room=f"{COLD_ROOM} - {abbr}")
+	frappe.flags.md_cold = frappe._dict(company=company, cold_room=cold_room)
 	yield
 
 
@@ -227,13 +199,8 @@ def test_no_range_and_bad_files_are_refused_with_a_clear_message():
 
 def test_excursion_setting_off_only_flags():
 	batch = stocked_batch("COLD-NOQ")
-	frappe.db.set_single_value("Medical Device Settings", "quarantine_on_excursion", 0)
-	frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
-	try:
+	with settings(quarantine_on_excursion=0):
 		log = manual_log("Batch", batch, [12])
-	finally:
-		frappe.db.set_single_value("Medical Device Settings", "quarantine_on_excursion", 1)
-		frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
 	assert log.has_excursion and frappe.db.get_value("Batch", batch, "md_batch_status") == "Released"
 	draft = manual_log("Batch", batch, [5], submit=False)
 	with pytest.raises(frappe.ValidationError, match="kept"):

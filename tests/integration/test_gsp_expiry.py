@@ -6,7 +6,7 @@ import frappe
 from frappe.utils import add_days, getdate, today
 
 from medical_devices.gsp.expiry_alerts import flag_expiring_batches
-from tests.gsp_records import qualify_party, register_item
+from tests.gsp_records import ensure_item, ensure_party, ensure_user, qualify_party, register_item
 
 ITEM = "_Test MD Expiry Device"
 PARTY = "_Test MD Expiry Party"
@@ -26,35 +26,10 @@ BATCHES = {
 def records(frappe_site):
 	company = frappe.db.get_value("Company", {}, "name")
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
-	if not frappe.db.exists("Item", ITEM):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": ITEM,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"has_batch_no": 1,
-				"has_expiry_date": 1,
-				"md_is_medical_device": 1,
-				"md_device_class": "Class II",
-			}
-		).insert()
+	ensure_item(ITEM, has_expiry_date=1)
 	register_item(ITEM)
-	if not frappe.db.exists("Supplier", PARTY):
-		frappe.get_doc(
-			{
-				"doctype": "Supplier",
-				"supplier_name": PARTY,
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
-			}
-		).insert()
-	qualify_party("Supplier", PARTY)
-	if not frappe.db.exists("User", REVIEWER):
-		frappe.get_doc(
-			{"doctype": "User", "email": REVIEWER, "first_name": "qa", "send_welcome_email": 0}
-		).insert()
-	frappe.get_doc("User", REVIEWER).add_roles("QA Reviewer")
+	qualify_party("Supplier", ensure_party("Supplier", PARTY))
+	ensure_user(REVIEWER, "QA Reviewer")
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
 	frappe.flags.md_expiry = frappe._dict(company=company, stores=stores)
 	yield

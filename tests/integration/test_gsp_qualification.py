@@ -8,7 +8,17 @@ import frappe
 from frappe.utils import add_days, today
 
 from medical_devices.gsp.qualification import QualificationError, review_first_business
-from tests.gsp_records import add_licence, approve_first_business, qualify_party, register_item, release
+from tests.gsp_records import (
+	add_licence,
+	approve_first_business,
+	ensure_item,
+	ensure_party,
+	ensure_user,
+	qualify_party,
+	register_item,
+	release,
+	settings,
+)
 
 CLASS_II = "_Test MD Qual II"
 CLASS_III = "_Test MD Qual III"
@@ -20,45 +30,11 @@ CUSTOMER = "_Test MD Qual Customer"
 def records(frappe_site):
 	company = frappe.db.get_value("Company", {}, "name")
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
-	group = frappe.db.get_value("Item Group", {"is_group": 0})
 	for code, device_class, category in ((CLASS_II, "Class II", "14-01"), (CLASS_III, "Class III", "13-02")):
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_group": group,
-					"stock_uom": "Nos",
-					"is_stock_item": 1,
-					"has_batch_no": 1,
-					"valuation_rate": 10,
-					"md_is_medical_device": 1,
-					"md_device_class": device_class,
-					"md_classification_code": category,
-				}
-			).insert()
+		ensure_item(code, device_class, valuation_rate=10, md_classification_code=category)
 		register_item(code, device_class)
-	for doctype, name, extra in (
-		(
-			"Supplier",
-			SUPPLIER,
-			{
-				"supplier_name": SUPPLIER,
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
-			},
-		),
-		(
-			"Customer",
-			CUSTOMER,
-			{
-				"customer_name": CUSTOMER,
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
-			},
-		),
-	):
-		if not frappe.db.exists(doctype, name):
-			frappe.get_doc({"doctype": doctype, **extra}).insert()
+	ensure_party("Supplier", SUPPLIER)
+	ensure_party("Customer", CUSTOMER)
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
 	frappe.flags.md_qual = frappe._dict(company=company, stores=stores)
 	yield
@@ -224,26 +200,12 @@ def test_returns_and_switched_off_checks_pass():
 		frappe.db.get_value("Stock Ledger Entry", {"voucher_no": ret.name, "is_cancelled": 0}, "actual_qty")
 		== -1
 	)
-	frappe.db.set_single_value(
-		"Medical Device Settings", {"check_licences": 0, "require_first_business_approval": 0}
-	)
-	frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
-	try:
+	with settings(check_licences=0, require_first_business_approval=0):
 		document("Purchase Order").insert()
-	finally:
-		frappe.db.set_single_value(
-			"Medical Device Settings", {"check_licences": 1, "require_first_business_approval": 1}
-		)
-		frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
 
 
 def test_first_business_review_needs_a_reviewer_and_the_licence_on_file():
-	user = "md-qual-buyer@example.com"
-	if not frappe.db.exists("User", user):
-		frappe.get_doc(
-			{"doctype": "User", "email": user, "first_name": "buyer", "send_welcome_email": 0}
-		).insert()
-	frappe.get_doc("User", user).add_roles("Purchase User")
+	user = ensure_user("md-qual-buyer@example.com", "Purchase User")
 	frappe.db.set_value("Supplier", SUPPLIER, "md_first_business_status", "Pending")
 	frappe.set_user(user)
 	with pytest.raises(frappe.PermissionError, match="Only a Quality Manager"):
@@ -295,12 +257,7 @@ def test_qualification_certificate_validates_its_scope_and_keeps_its_records():
 def test_certificate_reminders_go_out_once_per_window():
 	from medical_devices.gsp.expiry_alerts import remind_expiring_certificates
 
-	reviewer = "md-qual-qa@example.com"
-	if not frappe.db.exists("User", reviewer):
-		frappe.get_doc(
-			{"doctype": "User", "email": reviewer, "first_name": "qa", "send_welcome_email": 0}
-		).insert()
-	frappe.get_doc("User", reviewer).add_roles("QA Reviewer")
+	reviewer = ensure_user("md-qual-qa@example.com", "QA Reviewer")
 	outgoing_email_account()
 	cert = add_licence(
 		"Supplier",

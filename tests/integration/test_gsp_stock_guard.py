@@ -10,7 +10,16 @@ from erpnext.controllers.stock_controller import BatchExpiredError
 
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock_guard import BatchNotAllowedError
-from tests.gsp_records import qualify_party, register_item, release
+from tests.gsp_records import (
+	ensure_item,
+	ensure_party,
+	ensure_user,
+	ensure_warehouse,
+	qualify_party,
+	register_item,
+	release,
+	settings,
+)
 
 ITEM = "_Test MD GSP Device"
 PLAIN = "_Test MD GSP Plain"
@@ -22,58 +31,17 @@ NOT_RELEASED = "only Released batches may leave stock"
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
 	company = frappe.db.get_value("Company", {}, "name")
-	abbr = frappe.db.get_value("Company", company, "abbr")
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
-	if not frappe.db.exists("Warehouse", f"{QUARANTINE_WH} - {abbr}"):
-		frappe.get_doc(
-			{
-				"doctype": "Warehouse",
-				"warehouse_name": QUARANTINE_WH,
-				"company": company,
-				"parent_warehouse": frappe.db.get_value("Warehouse", stores, "parent_warehouse"),
-				"md_is_quarantine_warehouse": 1,
-			}
-		).insert()
-	group = frappe.db.get_value("Item Group", {"is_group": 0})
-	for code, device in ((ITEM, 1), (PLAIN, 0)):
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_group": group,
-					"stock_uom": "Nos",
-					"is_stock_item": 1,
-					"has_batch_no": 1,
-					"has_expiry_date": 1,
-					"valuation_rate": 10,
-					"md_is_medical_device": device,
-					"md_device_class": "Class II" if device else None,
-				}
-			).insert()
+	quarantine = ensure_warehouse(QUARANTINE_WH, stores, md_is_quarantine_warehouse=1)
+	ensure_item(ITEM, has_expiry_date=1, valuation_rate=10)
+	ensure_item(PLAIN, None, has_expiry_date=1, valuation_rate=10)
 	register_item(ITEM)
-	for doctype, name_field, extra in (
-		(
-			"Supplier",
-			"supplier_name",
-			{"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0})},
-		),
-		(
-			"Customer",
-			"customer_name",
-			{
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
-			},
-		),
-	):
-		if not frappe.db.exists(doctype, PARTY):
-			frappe.get_doc({"doctype": doctype, name_field: PARTY, **extra}).insert()
-		qualify_party(doctype, PARTY)
+	for doctype in ("Supplier", "Customer"):
+		qualify_party(doctype, ensure_party(doctype, PARTY))
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
 	# ERPNext keeps the warehouse-account map in request flags; this process is one long "request"
 	frappe.flags.pop("warehouse_account_map", None)
-	frappe.flags.md_gsp = frappe._dict(company=company, stores=stores, quarantine=f"{QUARANTINE_WH} - {abbr}")
+	frappe.flags.md_gsp = frappe._dict(company=company, stores=stores, quarantine=quarantine)
 	yield
 
 
@@ -279,12 +247,12 @@ def test_transfer_into_a_quarantine_warehouse_is_allowed_but_not_out_of_it():
 
 def test_only_quality_roles_change_status_and_every_change_is_recorded():
 	batch = receive("GSP-ROLE")
-	user = make_user("md-gsp-stock@example.com", ["Stock User"])
+	user = ensure_user("md-gsp-stock@example.com", "Stock User")
 	frappe.set_user(user)
 	with pytest.raises(frappe.PermissionError, match="Only a Quality Manager or QA Reviewer"):
 		set_batch_status(batch, "Released", "looks fine")
 	frappe.set_user("Administrator")
-	reviewer = make_user("md-gsp-qa@example.com", ["QA Reviewer", "Stock User"])
+	reviewer = ensure_user("md-gsp-qa@example.com", "QA Reviewer", "Stock User")
 	frappe.set_user(reviewer)
 	from medical_devices.gsp.batch_status import change_batch_status
 
@@ -369,7 +337,7 @@ def test_expired_batch_is_blocked_by_posting_date_on_every_path_even_material_is
 def test_disposal_of_an_expired_or_blocked_batch_is_for_quality_roles_only():
 	batch = receive("GSP-DISPOSE", expiry_days=3)
 	later = add_days(today(), 5)
-	user = make_user("md-gsp-stock@example.com", ["Stock User", "Stock Manager"])
+	user = ensure_user("md-gsp-stock@example.com", "Stock User", "Stock Manager")
 	frappe.set_user(user)
 	with pytest.raises(frappe.PermissionError, match="dispose"):
 		stock_entry("Material Issue", batch, posting_date=later, set_posting_time=1, md_is_disposal=1)
@@ -448,66 +416,5 @@ def test_plain_items_are_not_bound_by_device_rules():
 
 def test_switching_controls_off_lets_a_quarantined_batch_through():
 	batch = receive("GSP-OFF")
-	frappe.db.set_single_value("Medical Device Settings", "enable_controls", 0)
-	frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
-	try:
+	with settings(enable_controls=0):
 		assert deliver(batch).docstatus == 1
-	finally:
-		frappe.db.set_single_value("Medical Device Settings", "enable_controls", 1)
-		frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
-
-
-def make_user(email, roles):
-	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
-		).insert()
-	user = frappe.get_doc("User", email)
-	user.add_roles(*roles)
-	return email
-
-
-# --- FEFO picking --------------------------------------------------------------------------------------------
-
-
-def test_rows_without_a_batch_get_the_earliest_expiring_releasable_batches():
-	quarantined_first = receive("FEFO-Q", expiry_days=100, qty=5)  # earliest, but not released
-	short = receive("FEFO-SHORT", expiry_days=120, qty=3)
-	release(short)
-	later = receive("FEFO-LATER", expiry_days=300, qty=10)
-	release(later)
-	latest = receive("FEFO-LATEST", expiry_days=600, qty=10)
-	release(latest)
-	receive("FEFO-PLAIN", qty=2, item=PLAIN)
-	note = frappe.get_doc(
-		{
-			"doctype": "Delivery Note",
-			"company": ctx().company,
-			"customer": PARTY,
-			"items": [
-				{"item_code": ITEM, "qty": 5, "rate": 20, "warehouse": ctx().stores},
-				{"item_code": PLAIN, "qty": 1, "rate": 5, "warehouse": ctx().stores},
-			],
-		}
-	)
-	note.insert()
-	device_rows = [(row.batch_no, row.qty) for row in note.items if row.item_code == ITEM]
-	assert device_rows == [(short, 3), (later, 2)]  # split over the two earliest released batches
-	assert quarantined_first not in {row.batch_no for row in note.items}
-	assert [row.idx for row in note.items] == [1, 2, 3] and note.items[2].item_code == PLAIN
-	assert not note.items[2].batch_no  # plain items keep ERPNext's own picking
-	assert note.total_qty == 6 and note.net_total == 5 * 20 + 5
-	note.submit()
-	assert frappe.db.get_value("Batch", short, "batch_qty") == 0
-
-	# a customer who needs 400 days of shelf life gets the 600-day batch only
-	frappe.db.set_value("Customer", PARTY, "md_min_remaining_shelf_life_days", 400)
-	second = frappe.get_doc(
-		{
-			"doctype": "Delivery Note",
-			"company": ctx().company,
-			"customer": PARTY,
-			"items": [{"item_code": ITEM, "qty": 4, "rate": 20, "warehouse": ctx().stores}],
-		}
-	).insert()
-	assert [(row.batch_no, row.qty) for row in second.items] == [(latest, 4)]

@@ -9,7 +9,7 @@ from frappe.utils import add_days, getdate, today
 from medical_devices.traceability import trace_backward, trace_forward
 from medical_devices.traceability.api import trace
 from medical_devices.traceability.engine import holders
-from tests.gsp_records import qualify_party, register_item, release
+from tests.gsp_records import ensure_item, ensure_party, qualify_party, register_item, release
 
 COMPONENT = "_Test MD Trace Component"
 FINISHED = "_Test MD Trace Finished"
@@ -21,43 +21,11 @@ CUSTOMERS = ["_Test MD Trace Hospital A", "_Test MD Trace Hospital B", "_Test MD
 def records(frappe_site):
 	company = frappe.db.get_value("Company", {}, "name")
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
-	group = frappe.db.get_value("Item Group", {"is_group": 0})
 	for code in (COMPONENT, FINISHED):
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_group": group,
-					"stock_uom": "Nos",
-					"is_stock_item": 1,
-					"has_batch_no": 1,
-					"valuation_rate": 10,
-					"md_is_medical_device": 1,
-					"md_device_class": "Class II",
-				}
-			).insert()
-		register_item(code)
-	if not frappe.db.exists("Supplier", SUPPLIER):
-		frappe.get_doc(
-			{
-				"doctype": "Supplier",
-				"supplier_name": SUPPLIER,
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
-			}
-		).insert()
-	qualify_party("Supplier", SUPPLIER)
+		register_item(ensure_item(code, valuation_rate=10))
+	qualify_party("Supplier", ensure_party("Supplier", SUPPLIER))
 	for name in CUSTOMERS:
-		if not frappe.db.exists("Customer", name):
-			frappe.get_doc(
-				{
-					"doctype": "Customer",
-					"customer_name": name,
-					"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-					"territory": frappe.db.get_value("Territory", {"is_group": 0}),
-				}
-			).insert()
-		qualify_party("Customer", name)
+		qualify_party("Customer", ensure_party("Customer", name))
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
 	frappe.flags.md_trace = frappe._dict(company=company, stores=stores)
 	yield
@@ -251,20 +219,7 @@ def test_rest_endpoint_and_report_give_the_same_trace():
 
 def test_a_serial_number_is_traced_through_its_receipt_and_delivery():
 	stores = ctx().stores
-	code = "_Test MD Trace Serial"
-	if not frappe.db.exists("Item", code):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": code,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"has_serial_no": 1,
-				"md_is_medical_device": 1,
-				"md_device_class": "Class II",
-			}
-		).insert()
+	code = ensure_item("_Test MD Trace Serial", has_batch_no=0, has_serial_no=1)
 	register_item(code)
 	receipt = submit(
 		{

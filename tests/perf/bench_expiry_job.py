@@ -25,21 +25,10 @@ ITEMS = [f"_Bench MD Expiry Item {n:02d}" for n in range(20)]
 
 
 def make_batches(frappe, count: int, rng: random.Random):
-	group = frappe.db.get_value("Item Group", {"is_group": 0})
+	from tests.gsp_records import ensure_item
+
 	for code in ITEMS:
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_group": group,
-					"stock_uom": "Nos",
-					"is_stock_item": 1,
-					"has_batch_no": 1,
-					"md_is_medical_device": 1,
-					"md_device_class": "Class II",
-				}
-			).insert()
+		ensure_item(code)
 	today = datetime.date.today()
 	now = datetime.datetime.now()
 	values = []

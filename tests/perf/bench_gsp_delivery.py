@@ -25,50 +25,16 @@ PARTY = "_Bench MD GSP Party"
 def make_records(frappe):
 	from frappe.utils import add_days, today
 
-	from tests.gsp_records import qualify_party, register_item, release
+	from tests.gsp_records import ensure_item, ensure_party, qualify_party, register_item, release
 
 	company = frappe.db.get_value("Company", {}, "name")
 	warehouse = frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
 	)
-	group = frappe.db.get_value("Item Group", {"is_group": 0})
 	for code in ITEMS:
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_group": group,
-					"stock_uom": "Nos",
-					"is_stock_item": 1,
-					"has_batch_no": 1,
-					"has_expiry_date": 1,
-					"md_is_medical_device": 1,
-					"md_device_class": "Class II",
-					"md_min_remaining_shelf_life_days": 90,
-				}
-			).insert()
-		register_item(code)
-	for doctype, extra in (
-		(
-			"Supplier",
-			{
-				"supplier_name": PARTY,
-				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
-			},
-		),
-		(
-			"Customer",
-			{
-				"customer_name": PARTY,
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
-			},
-		),
-	):
-		if not frappe.db.exists(doctype, PARTY):
-			frappe.get_doc({"doctype": doctype, **extra}).insert()
-		qualify_party(doctype, PARTY)
+		register_item(ensure_item(code, has_expiry_date=1, md_min_remaining_shelf_life_days=90))
+	for doctype in ("Supplier", "Customer"):
+		qualify_party(doctype, ensure_party(doctype, PARTY))
 	rows = []
 	for code in ITEMS:
 		for n in range(5):
@@ -118,8 +84,9 @@ def submit_delivery(frappe, company, warehouse, rows) -> float:
 
 
 def set_controls(frappe, on: bool):
-	frappe.db.set_single_value("Medical Device Settings", "enable_controls", 1 if on else 0)
-	frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
+	from tests.gsp_records import set_settings
+
+	set_settings(enable_controls=1 if on else 0)
 
 
 def main():

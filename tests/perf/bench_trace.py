@@ -189,21 +189,10 @@ def generate(frappe, rng: random.Random):
 	warehouse = frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
 	)
-	group = frappe.db.get_value("Item Group", {"is_group": 0})
+	from tests.gsp_records import ensure_item
+
 	for code in ITEMS:
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_group": group,
-					"stock_uom": "Nos",
-					"is_stock_item": 1,
-					"has_batch_no": 1,
-					"md_is_medical_device": 1,
-					"md_device_class": "Class II",
-				}
-			).insert()
+		ensure_item(code)
 	now = datetime.datetime.now()
 	today = datetime.date.today()
 	customer_group = frappe.db.get_value("Customer Group", {"is_group": 0})
