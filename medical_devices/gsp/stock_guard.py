@@ -57,7 +57,6 @@ class OutwardContext:
 	posting_date: datetime.date
 	customer: str | None = None
 	is_disposal: bool = False
-	purpose: str | None = None
 
 
 # --- hooks --------------------------------------------------------------------------------------------------
@@ -126,7 +125,6 @@ def context_from_document(doc) -> OutwardContext | None:
 			doc.doctype,
 			getdate(doc.posting_date),
 			is_disposal=bool(doc.get("md_is_disposal")) and doc.purpose == "Material Issue",
-			purpose=doc.purpose,
 		)
 	if doc.doctype == "Pick List":
 		customer = doc.get("customer") if doc.purpose == "Delivery" else None
@@ -154,7 +152,6 @@ def context_from_bundle(bundle) -> OutwardContext | None:
 			"Stock Entry",
 			getdate(voucher.posting_date),
 			is_disposal=bool(voucher.md_is_disposal) and voucher.purpose == "Material Issue",
-			purpose=voucher.purpose,
 		)
 	customer = voucher.customer if voucher.purpose == "Delivery" else None
 	return OutwardContext("Pick List", posting_date, customer=customer)

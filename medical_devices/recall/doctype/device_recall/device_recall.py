@@ -56,6 +56,9 @@ class DeviceRecall(Document):
 		affected = list(
 			dict.fromkeys(node["batch"] for node in nodes if node["node"] == "batch" and node["batch"])
 		)
+		self.flags.affected_batches = (
+			affected  # on_submit follows validate in the same request: no second trace
+		)
 		held = holders(nodes)
 		stock = batch_balances(batches=affected)
 		self.trace_seconds = round(time.perf_counter() - started, 3)
@@ -104,7 +107,7 @@ class DeviceRecall(Document):
 		if self.is_mock:
 			return
 		reason = _("Recall {0} ({1}): {2}").format(self.name, _(self.recall_class), self.reason)
-		for batch in self.affected_batch_names():
+		for batch in self.flags.affected_batches:
 			status = frappe.db.get_value("Batch", batch, "md_batch_status")
 			if rules.can_transition(status or rules.RELEASED, rules.RECALLED):
 				set_batch_status(batch, rules.RECALLED, reason, "Device Recall", self.name, check_role=False)
@@ -115,12 +118,6 @@ class DeviceRecall(Document):
 				_("A recall that was carried out cannot be cancelled; record its close-out instead."),
 				title=_("Not Permitted"),
 			)
-
-	def affected_batch_names(self) -> list[str]:
-		names = []
-		for row in self.batches:
-			names += [node["batch"] for node in trace_forward(batch=row.batch) if node["node"] == "batch"]
-		return list(dict.fromkeys(names))
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
