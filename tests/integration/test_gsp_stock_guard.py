@@ -418,3 +418,49 @@ def test_switching_controls_off_lets_a_quarantined_batch_through():
 	batch = receive("GSP-OFF")
 	with settings(enable_controls=0):
 		assert deliver(batch).docstatus == 1
+
+
+# --- FEFO picking --------------------------------------------------------------------------------------------
+
+
+def test_rows_without_a_batch_get_the_earliest_expiring_releasable_batches():
+	quarantined_first = receive("FEFO-Q", expiry_days=100, qty=5)  # earliest, but not released
+	short = receive("FEFO-SHORT", expiry_days=120, qty=3)
+	release(short)
+	later = receive("FEFO-LATER", expiry_days=300, qty=10)
+	release(later)
+	latest = receive("FEFO-LATEST", expiry_days=600, qty=10)
+	release(latest)
+	receive("FEFO-PLAIN", qty=2, item=PLAIN)
+	note = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": ctx().company,
+			"customer": PARTY,
+			"items": [
+				{"item_code": ITEM, "qty": 5, "rate": 20, "warehouse": ctx().stores},
+				{"item_code": PLAIN, "qty": 1, "rate": 5, "warehouse": ctx().stores},
+			],
+		}
+	)
+	note.insert()
+	device_rows = [(row.batch_no, row.qty) for row in note.items if row.item_code == ITEM]
+	assert device_rows == [(short, 3), (later, 2)]  # split over the two earliest released batches
+	assert quarantined_first not in {row.batch_no for row in note.items}
+	assert [row.idx for row in note.items] == [1, 2, 3] and note.items[2].item_code == PLAIN
+	assert not note.items[2].batch_no  # plain items keep ERPNext's own picking
+	assert note.total_qty == 6 and note.net_total == 5 * 20 + 5
+	note.submit()
+	assert frappe.db.get_value("Batch", short, "batch_qty") == 0
+
+	# a customer who needs 400 days of shelf life gets the 600-day batch only
+	frappe.db.set_value("Customer", PARTY, "md_min_remaining_shelf_life_days", 400)
+	second = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": ctx().company,
+			"customer": PARTY,
+			"items": [{"item_code": ITEM, "qty": 4, "rate": 20, "warehouse": ctx().stores}],
+		}
+	).insert()
+	assert [(row.batch_no, row.qty) for row in second.items] == [(latest, 4)]
