@@ -29,6 +29,7 @@ before_tests = "medical_devices.testing.before_tests"
 
 _GUARD = "medical_devices.gsp.stock_guard.validate_stock_document"
 _QUALIFICATION = "medical_devices.gsp.qualification.validate_document_qualification"
+_COST_POSTING = "medical_devices.recall.doctype.recall_cost_entry.recall_cost_entry.block_direct_cancel"
 _RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.refresh_linked_recall"
 
 # Every rule binds only items marked as medical devices and the documents that move them.
@@ -54,7 +55,14 @@ doc_events = {
 	},
 	"Sales Invoice": {"validate": [_GUARD, _QUALIFICATION]},
 	"POS Invoice": {"validate": _GUARD},
-	"Stock Entry": {"validate": _GUARD, "on_submit": _RECALL_PROGRESS, "on_cancel": _RECALL_PROGRESS},
+	"Stock Entry": {
+		"validate": _GUARD,
+		"on_submit": _RECALL_PROGRESS,
+		"on_cancel": _RECALL_PROGRESS,
+		"before_cancel": _COST_POSTING,
+	},
+	# Recall costs: a Journal Entry or Stock Entry posted by a Recall Cost Entry is reversed through that entry.
+	"Journal Entry": {"before_cancel": _COST_POSTING},
 	"Pick List": {"validate": _GUARD},
 	"Serial and Batch Bundle": {"validate": "medical_devices.gsp.stock_guard.validate_bundle"},
 	# Recall: returns and stock entries naming a recall update its progress (the on_submit/on_cancel above).
@@ -90,4 +98,9 @@ override_whitelisted_methods = {
 }
 
 # Print formats call this to draw GS1-128 UDI symbols.
-jinja = {"methods": ["medical_devices.udi.labels.udi_label"]}
+jinja = {
+	"methods": [
+		"medical_devices.udi.labels.udi_label",
+		"medical_devices.recall.forms.recall_form_data",
+	]
+}

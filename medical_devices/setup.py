@@ -13,6 +13,7 @@ from medical_devices.medical_devices.constants.custom_fields import CUSTOM_FIELD
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
 from medical_devices.recall.constants.custom_fields import CUSTOM_FIELDS as RECALL_CUSTOM_FIELDS
+from medical_devices.recall.ledger import ensure_recall_dimension, remove_recall_dimension
 
 SETTINGS_DOCTYPE = "Medical Device Settings"
 
@@ -28,6 +29,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 
 def apply_setup():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
+	ensure_recall_dimension()  # after the custom fields: it reuses their md_device_recall on Delivery Note, Stock Entry
 	apply_property_setters()
 	create_roles()
 	add_doctype_permissions()
@@ -35,6 +37,7 @@ def apply_setup():
 
 
 def remove_setup():
+	remove_recall_dimension()
 	delete_custom_fields(get_custom_fields())
 	delete_property_setters()
 	remove_doctype_permissions()

@@ -5,6 +5,7 @@ import frappe
 from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
+from medical_devices.recall.ledger import DIMENSION_FIELD
 from medical_devices.setup import apply_setup, get_custom_fields
 from tests.frappe_site import bench_cli
 
@@ -55,8 +56,18 @@ def site_state() -> dict:
 	}
 
 
+def recall_dimension_fields() -> set[tuple[str, str]]:
+	"""The Device Recall accounting dimension's field on every doctype ERPNext gives dimensions."""
+	return {(dt, DIMENSION_FIELD) for dt in frappe.get_hooks("accounting_dimension_doctypes")}
+
+
 def assert_installed():
 	expected_fields = {(dt, f["fieldname"]) for dt, fields in get_custom_fields().items() for f in fields}
+	expected_fields |= recall_dimension_fields()
+	assert frappe.db.get_value("Accounting Dimension", {"document_type": "Device Recall"}, "fieldname") == (
+		DIMENSION_FIELD
+	)
+	assert frappe.get_meta("GL Entry").get_field(DIMENSION_FIELD).options == "Device Recall"
 	assert {(f.dt, f.fieldname) for f in our_custom_fields()} == expected_fields
 	item_meta = frappe.get_meta("Item")
 	assert item_meta.get_field("md_is_medical_device").fieldtype == "Check"
@@ -140,11 +151,27 @@ def test_uninstall_leaves_nothing_and_erpnext_keeps_working_then_reinstall():
 	assert not frappe.db.exists("Workspace", "Medical Devices")
 	assert not frappe.db.get_singles_dict("Medical Device Settings")
 	assert not [f for f in frappe.get_meta("Item").fields if f.fieldname.startswith("md_")]
-	for doctype in ("Batch", "Warehouse", "Customer", "Supplier", "Stock Entry"):
+	assert not frappe.db.exists("Accounting Dimension", {"document_type": "Device Recall"})
+	for doctype in (
+		"Batch",
+		"Warehouse",
+		"Customer",
+		"Supplier",
+		"Stock Entry",
+		"GL Entry",
+		"Journal Entry Account",
+	):
 		assert not [f for f in frappe.get_meta(doctype).fields if f.fieldname.startswith("md_")], doctype
 	# our permission rules went, and with them the copy of ERPNext's own rules they needed
 	assert not frappe.get_all("Custom DocPerm", filters={"parent": ("in", ["Batch", "Quality Inspection"])})
-	for doctype in ("Qualification Certificate", "Temperature Log", "Batch Status Change", "MD Alert Role"):
+	for doctype in (
+		"Qualification Certificate",
+		"Temperature Log",
+		"Batch Status Change",
+		"MD Alert Role",
+		"Recall Cost Entry",
+		"Recall Cost Account",
+	):
 		assert not frappe.db.exists("DocType", doctype), doctype
 
 	# ERPNext itself still works: an item is created and stock received and valued.

@@ -10,7 +10,22 @@ RECALL_LINK = {
 	"description": _("The recall this return or movement belongs to; its progress is updated on submit."),
 }
 
+# Postings made by a Recall Cost Entry name it: the link back, and the key that stops a second posting.
+COST_ENTRY_LINK = {
+	"fieldname": "md_recall_cost_entry",
+	"label": _("Recall Cost Entry"),
+	"fieldtype": "Link",
+	"options": "Recall Cost Entry",
+	"read_only": 1,
+	"no_copy": 1,
+	"search_index": 1,
+}
+
 CUSTOM_FIELDS = {
 	"Delivery Note": [{**RECALL_LINK, "insert_after": "return_against"}],
-	"Stock Entry": [{**RECALL_LINK, "insert_after": "md_is_disposal"}],
+	"Stock Entry": [
+		{**RECALL_LINK, "insert_after": "md_is_disposal"},
+		{**COST_ENTRY_LINK, "insert_after": "md_device_recall"},
+	],
+	"Journal Entry": [{**COST_ENTRY_LINK, "insert_after": "voucher_type"}],
 }

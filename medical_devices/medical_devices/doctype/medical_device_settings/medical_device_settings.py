@@ -3,6 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from medical_devices.gsp.rules import parse_day_windows
+from medical_devices.recall.costs import PROVISION_LIABILITY
 
 DEFAULT_ALERT_ROLES = ("Regulatory Affairs Manager", "QA Reviewer", "Quality Manager")
 
@@ -19,6 +20,34 @@ class MedicalDeviceSettings(Document):
 						"{0}: {1} is not a number of days. Write whole days separated by commas, e.g. 180,90,30."
 					).format(_(self.meta.get_label(fieldname)), frappe.bold(str(error))),
 					title=_("Invalid Day List"),
+				)
+		self.validate_recall_cost_accounts()
+
+	def validate_recall_cost_accounts(self):
+		seen = set()
+		for row in self.get("recall_cost_accounts"):
+			if (row.company, row.purpose) in seen:
+				frappe.throw(
+					_("Recall Cost Accounts row {0}: {1} of company {2} is set twice.").format(
+						row.idx, _(row.purpose), row.company
+					)
+				)
+			seen.add((row.company, row.purpose))
+			account = frappe.db.get_value(
+				"Account", row.account, ["company", "is_group", "root_type"], as_dict=True
+			)
+			expected_root = "Liability" if row.purpose == PROVISION_LIABILITY else "Expense"
+			if not account or account.company != row.company:
+				frappe.throw(
+					_("Recall Cost Accounts row {0}: account {1} does not belong to company {2}.").format(
+						row.idx, frappe.bold(row.account), row.company
+					)
+				)
+			if account.is_group or account.root_type != expected_root:
+				frappe.throw(
+					_("Recall Cost Accounts row {0}: {1} needs a ledger (non-group) {2} account.").format(
+						row.idx, _(row.purpose), _(expected_root)
+					)
 				)
 
 

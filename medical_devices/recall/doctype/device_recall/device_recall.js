@@ -6,6 +6,17 @@ frappe.ui.form.on("Device Recall", {
 		frm.add_custom_button(__("Batch Trace"), () =>
 			frappe.set_route("query-report", "Batch Trace", { batch: frm.doc.batches[0].batch, direction: "Forward" })
 		);
+		frm.add_custom_button(
+			__("Recall Cost Entry"),
+			() => frappe.new_doc("Recall Cost Entry", { device_recall: frm.doc.name }),
+			__("Create")
+		);
+		frm.add_custom_button(__("Recall Cost Summary"), () =>
+			frappe.set_route("query-report", "Recall Cost Summary", {
+				company: frm.doc.company,
+				device_recall: frm.doc.name,
+			})
+		);
 		if (frm.doc.status !== "Open" || frm.doc.is_mock) return;
 		frm.add_custom_button(__("Send Notices"), () =>
 			frappe
@@ -45,13 +56,19 @@ frappe.ui.form.on("Device Recall", {
 						label: __("Effectiveness Check"),
 						reqd: 1,
 					},
+					{
+						fieldname: "summary_evaluation",
+						fieldtype: "Small Text",
+						label: __("Evaluation of the Recall's Effect"),
+						default: frm.doc.summary_evaluation,
+					},
 				],
 				primary_action_label: __("Confirm"),
-				primary_action({ effectiveness_check }) {
+				primary_action({ effectiveness_check, summary_evaluation }) {
 					frappe
 						.call({
 							method: "medical_devices.recall.doctype.device_recall.device_recall.close_recall",
-							args: { recall: frm.doc.name, effectiveness_check },
+							args: { recall: frm.doc.name, effectiveness_check, summary_evaluation },
 							freeze: true,
 						})
 						.then(() => {

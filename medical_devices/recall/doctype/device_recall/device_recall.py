@@ -153,7 +153,7 @@ def update_progress(recall: str) -> float:
 
 
 @frappe.whitelist(methods=["POST"])
-def close_recall(recall: str, effectiveness_check: str) -> str:
+def close_recall(recall: str, effectiveness_check: str, summary_evaluation: str | None = None) -> str:
 	"""Close-out: the regulatory or quality manager records how the recall's effect was checked."""
 	if not set(CLOSER_ROLES) & set(frappe.get_roles()):
 		frappe.throw(
@@ -170,6 +170,8 @@ def close_recall(recall: str, effectiveness_check: str) -> str:
 	doc.status = "Closed"
 	doc.closed_on = frappe.utils.today()
 	doc.effectiveness_check = effectiveness_check.strip()
+	if (summary_evaluation or "").strip():
+		doc.summary_evaluation = summary_evaluation.strip()
 	doc.flags.ignore_validate_update_after_submit = True
 	doc.flags.ignore_permissions = True
 	doc.save()

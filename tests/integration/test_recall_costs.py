@@ -1,0 +1,326 @@
+"""Recall costs in the ledger and the four NMPA recall forms, on the traceability story: two component batches
+received, repacked into a finished batch, sold to three customers, one return; a class I recall of component
+batch A reaches the finished batch."""
+
+import io
+import re
+import unicodedata
+
+import pytest
+
+import frappe
+from frappe.utils import add_days, flt, today
+
+from medical_devices.recall.ledger import (
+	DIMENSION_FIELD,
+	create_recall_accounts,
+	open_provision,
+	recall_account,
+)
+from tests.frappe_site import log_dir
+from tests.gsp_records import release
+from tests.integration.test_traceability import (
+	CUSTOMERS,
+	FINISHED,
+	SUPPLIER,
+	build_story,
+	ctx,
+	new_batch,
+	recall,
+	records,
+	submit,
+)
+
+
+
+@pytest.fixture(scope="module", autouse=True)
+def recall_accounts(records):  # noqa: F811
+	create_recall_accounts(ctx().company)
+	frappe.db.commit()  # nosemgrep: accounts and settings shared by this module's tests
+	company = frappe.get_cached_doc("Company", ctx().company)
+	ctx().payable = company.default_payable_account
+	ctx().cash = company.default_cash_account
+	yield
+
+
+def account(purpose):
+	return recall_account(ctx().company, purpose)
+
+
+def cost_entry(recall_name, entry_type="Actual Cost", **fields):
+	return frappe.get_doc(
+		{
+			"doctype": "Recall Cost Entry",
+			"device_recall": recall_name,
+			"entry_type": entry_type,
+			"posting_date": today(),
+			**fields,
+		}
+	)
+
+
+def recall_balances(recall_name) -> dict[str, float]:
+	"""Debit minus credit per account of every live GL entry carrying the recall as dimension."""
+	gle = frappe.qb.DocType("GL Entry")
+	rows = (
+		frappe.qb.from_(gle)
+		.select(gle.account, frappe.query_builder.functions.Sum(gle.debit - gle.credit))
+		.where(gle[DIMENSION_FIELD] == recall_name)
+		.where(gle.is_cancelled == 0)
+		.groupby(gle.account)
+		.run()
+	)
+	return {account: flt(balance, 2) for account, balance in rows if flt(balance, 2)}
+
+
+def replacement_batch():
+	"""Two released units of the finished item from another batch, at 25 each, to send as replacements."""
+	batch = new_batch("TRACE-R", FINISHED)
+	submit(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"purpose": "Material Receipt",
+			"items": [
+				{
+					"item_code": FINISHED,
+					"qty": 5,
+					"basic_rate": 25,
+					"t_warehouse": ctx().stores,
+					"batch_no": batch,
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	)
+	release(batch)
+	return batch
+
+
+def test_recall_costs_post_to_the_ledger_by_recall_and_cancel_reverses_them():
+	story = build_story()
+	doc = recall([story.lot_a]).insert()
+	doc.submit()
+
+	provision = cost_entry(doc.name, "Provision", provision_amount=1000).insert()
+	provision.submit()
+	assert open_provision(doc.name, ctx().company) == 1000
+
+	first = cost_entry(
+		doc.name,
+		costs=[
+			{"cost_category": "Logistics", "amount": 300, "party_type": "Supplier", "party": SUPPLIER},
+			{"cost_category": "Labour", "amount": 200, "description": "QA overtime"},
+			{"cost_category": "Destruction", "amount": 150, "batch": story.finished},
+		],
+	).insert()
+	first.submit()
+	assert (first.total_amount, first.provision_released) == (650, 650)
+	assert frappe.db.get_value("Journal Entry", first.journal_entry, "md_recall_cost_entry") == first.name
+
+	spare = replacement_batch()
+	second = cost_entry(
+		doc.name,
+		costs=[{"cost_category": "Notification", "amount": 80}],
+		replacement_items=[{"item_code": FINISHED, "warehouse": ctx().stores, "batch": spare, "qty": 2}],
+	).insert()
+	second.submit()
+	assert (second.replacement_value, second.total_amount, second.provision_released) == (50, 130, 130)
+	issue = frappe.get_doc("Stock Entry", second.stock_entry)
+	assert (issue.purpose, issue.md_device_recall, issue.items[0].expense_account) == (
+		"Material Issue",
+		doc.name,
+		account("Replacement Product"),
+	)
+	stock_account = frappe.db.get_value(
+		"GL Entry", {"voucher_no": issue.name, "credit": [">", 0], "is_cancelled": 0}, "account"
+	)
+
+	assert recall_balances(doc.name) == {
+		account("Logistics"): 300,
+		account("Labour"): 200,
+		account("Destruction"): 150,
+		account("Notification"): 80,
+		account("Replacement Product"): 50,
+		account("Provision Expense"): 220,  # 1000 provided, 650 + 130 used
+		account("Provision Liability"): -220,
+		ctx().payable: -300,
+		ctx().cash: -430,
+		stock_account: -50,
+	}
+	supplier_owed = frappe.db.sql(
+		"select sum(credit - debit) from `tabGL Entry` where party = %s and voucher_no = %s and is_cancelled = 0",
+		(SUPPLIER, first.journal_entry),
+	)[0][0]
+	assert supplier_owed == 300
+	assert frappe.db.get_value("Device Recall", doc.name, "total_cost") == 780
+
+	# posting twice is refused; the postings themselves cannot be cancelled behind the entry's back
+	with pytest.raises(frappe.ValidationError, match="already posted"):
+		second.run_method("on_submit")
+	with pytest.raises(frappe.ValidationError, match="cancel that entry instead"):
+		frappe.get_doc("Journal Entry", second.journal_entry).cancel()
+
+	second.cancel()
+	assert frappe.db.get_value("Journal Entry", second.journal_entry, "docstatus") == 2
+	assert frappe.db.get_value("Stock Entry", second.stock_entry, "docstatus") == 2
+	balances = recall_balances(doc.name)
+	assert account("Notification") not in balances and account("Replacement Product") not in balances
+	assert balances[account("Provision Expense")] == 350 and open_provision(doc.name, ctx().company) == 350
+	assert frappe.db.get_value("Batch", spare, "batch_qty") == 5
+	assert frappe.db.get_value("Device Recall", doc.name, "total_cost") == 650
+
+	# the amended entry posts afresh, once
+	amended = frappe.copy_doc(second, ignore_no_copy=False)
+	amended.amended_from = second.name
+	amended.insert()
+	amended.submit()
+	assert amended.journal_entry != second.journal_entry
+	assert recall_balances(doc.name)[account("Notification")] == 80
+
+	release_rest = cost_entry(doc.name, "Provision Release").insert()
+	assert release_rest.provision_amount == 220
+	release_rest.submit()
+	balances = recall_balances(doc.name)
+	assert account("Provision Expense") not in balances and account("Provision Liability") not in balances
+	expenses = sum(
+		balances[account(c)]
+		for c in ("Logistics", "Labour", "Destruction", "Notification", "Replacement Product")
+	)
+	assert expenses == 780 == frappe.db.get_value("Device Recall", doc.name, "total_cost")
+	with pytest.raises(frappe.ValidationError, match="no open provision"):
+		cost_entry(doc.name, "Provision Release").insert()
+
+	summary = cost_summary(doc.name)
+	rows = {(row["category"], row["batch"]): row["amount"] for row in summary[1]}
+	# recalled quantity: lot A 30 still in stock; finished batch 9 shipped + 2 in stock
+	assert rows[("Logistics", story.lot_a)] == 219.51 and rows[("Logistics", story.finished)] == 80.49
+	assert rows[("Destruction", story.finished)] == 150
+	assert round(sum(row["amount"] for row in summary[1]), 2) == expenses
+	assert summary[4][0]["value"] == 780 and summary[4][2]["value"] == 0
+	by_category = {row["category"]: row["amount"] for row in cost_summary(doc.name, "Category")[1]}
+	assert by_category == {
+		"Logistics": 300,
+		"Labour": 200,
+		"Destruction": 150,
+		"Notification": 80,
+		"Replacement Product": 50,
+	}
+
+
+def cost_summary(recall_name, group_by="Batch"):
+	from medical_devices.recall.report.recall_cost_summary.recall_cost_summary import execute
+
+	return execute({"company": ctx().company, "device_recall": recall_name, "group_by": group_by})
+
+
+def test_bad_cost_entries_are_refused_with_a_reason_and_leave_nothing():
+	story = build_story()
+	draft = recall([story.lot_a]).insert()
+	with pytest.raises(frappe.ValidationError, match="not submitted"):
+		cost_entry(draft.name, costs=[{"cost_category": "Logistics", "amount": 10}]).insert()
+	draft.submit()
+	other = story.lot_b  # not in this recall's scope
+	cases = [
+		({"costs": []}, "at least one cost line"),
+		({"costs": [{"cost_category": "Logistics", "amount": 10, "batch": other}]}, "not one of the batches"),
+		(
+			{"costs": [{"cost_category": "Logistics", "amount": 10, "credit_account": ctx().payable}]},
+			"needs the party",
+		),
+		(
+			{"costs": [{"cost_category": "Logistics", "amount": 10, "party_type": "Supplier"}]},
+			"both the party type",
+		),
+		(
+			{"replacement_items": [{"item_code": FINISHED, "warehouse": ctx().stores, "qty": 1}]},
+			"choose the batch",
+		),
+	]
+	before = frappe.db.count("Journal Entry")
+	for fields, message in cases:
+		with pytest.raises(frappe.ValidationError, match=message):
+			cost_entry(draft.name, **fields).insert()
+	with pytest.raises(frappe.ValidationError, match="Enter the provision amount"):
+		cost_entry(draft.name, "Provision").insert()
+	assert frappe.db.count("Journal Entry") == before
+	assert not frappe.get_all("Recall Cost Entry", {"device_recall": draft.name})
+
+
+def pdf_text(doc, print_format) -> str:
+	from pypdf import PdfReader
+
+	from frappe.utils.pdf import get_pdf
+	from frappe.www.printview import get_rendered_template
+
+	html = get_rendered_template(doc, print_format=frappe.get_doc("Print Format", print_format))
+	pdf = get_pdf(html)
+	assert pdf.startswith(b"%PDF")
+	(log_dir() / f"{print_format}.pdf").write_bytes(pdf)  # kept for a look at the layout
+	text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+	# the CJK font maps some characters to their Kangxi radical forms; NFKC folds them back (⼈ -> 人)
+	return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def test_the_four_nmpa_recall_forms_render_to_pdf_with_the_recall_figures():
+	story = build_story()
+	frappe.db.set_value("Customer", CUSTOMERS[0], "email_id", "qa@hospital-a.example")
+	doc = recall(
+		[story.lot_a],
+		recall_method="Market Withdrawal",
+		responsible_person="王经理",
+		responsible_phone="0571-88886666",
+		handler_name="李质量",
+		intended_use="一次性使用无菌注射器",
+		regions="浙江省、江苏省",
+		investigation_result="密封不良",
+		treatment="集中销毁",
+	).insert()
+	doc.submit()
+	from tests.integration.test_gsp_qualification import outgoing_email_account
+
+	outgoing_email_account()
+	from medical_devices.recall.doctype.device_recall.device_recall import close_recall, send_notices
+
+	send_notices(doc.name)
+	cost_entry(doc.name, costs=[{"cost_category": "Logistics", "amount": 123.45}]).insert().submit()
+	close_recall(doc.name, "全部客户书面确认", "召回有效且已完成")
+	doc = frappe.get_doc("Device Recall", doc.name)
+
+	event = pdf_text(doc, "Recall Event Report")
+	for text in (
+		"医疗器械召回事件报告表",
+		"一级召回",
+		"TRACE-A",
+		"TRACE-F",
+		"王经理",
+		"0571-88886666",
+		"浙江省",
+		"收回",
+	):
+		assert text in event, text
+	assert "9" in event and "50" in event  # 9 sold in China; lot A received 50
+
+	plan = pdf_text(doc, "Recall Plan")
+	for text in ("召回计划", "调查评估报告", "密封不良", "集中销毁"):
+		assert text in plan, text
+
+	progress = pdf_text(doc, "Recall Progress Report")
+	for text in ("召回计划实施情况报告", "应当通知人数3", "已通知人数1", "电子邮件", CUSTOMERS[0]):
+		assert re.sub(r"\s+", "", text) in progress, text
+
+	summary = pdf_text(doc, "Recall Summary Evaluation Report")
+	for text in ("召回总结评估报告", "全部客户书面确认", "召回有效且已完成", "123.45", "11.11%"):
+		assert text in summary, text
+
+
+def test_notify_deadline_examples_still_hold_for_costs():
+	# a recall started three days ago is open; a cost dated before it is still accepted (invoices arrive late)
+	story = build_story()
+	doc = recall([story.lot_b], start_date=add_days(today(), -3)).insert()
+	doc.submit()
+	entry = cost_entry(
+		doc.name, posting_date=add_days(today(), -10), costs=[{"cost_category": "Labour", "amount": 5}]
+	)
+	entry.insert().submit()
+	assert recall_balances(doc.name)[account("Labour")] == 5
