@@ -241,7 +241,7 @@ def create_demo_data() -> list[str]:
 		f"devices: {len(ITEMS)}, certificates: {len(CERTIFICATES)}, DIs: {len(DEVICE_IDENTIFIERS)}, "
 		f"batches: {len(BATCHES) + 1} (one in quarantine), receipts: {len(BATCHES) + 1}, "
 		f"deliveries: {len(DELIVERIES)}, licences: {len(QUALIFICATIONS)} (one expired), "
-		"one cold-chain excursion, an open recall and a closed mock recall",
+		"one cold-chain excursion, an open recall (with a provision and costs) and a closed mock recall",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
 
@@ -503,6 +503,8 @@ def ensure_recalls(company: str):
 				"batches": [{"batch": batch}],
 			}
 		)
+		if not is_mock:
+			recall.update(OPEN_RECALL_REPORT)
 		recall.insert(ignore_permissions=True)
 		recall.submit()
 		if is_mock:
@@ -510,6 +512,69 @@ def ensure_recalls(company: str):
 				recall.name,
 				"追溯于数秒内完成，客户与数量核对无误 Trace complete in seconds; customers and quantities checked",
 			)
+	ensure_recall_costs(company)
+
+
+# What the open recall's regulatory forms say beyond the recall's own data.
+OPEN_RECALL_REPORT = {
+	"recall_method": "Market Withdrawal",
+	"intended_use": "用于冠状动脉狭窄的介入治疗 Percutaneous treatment of coronary artery stenosis",
+	"responsible_person": "王建国",
+	"responsible_phone": "0571-8888 6666",
+	"handler_name": "李敏",
+	"handler_phone": "0571-8888 6688",
+	"corrective_action": "停止销售和使用，隔离并退回该批次 Stop sale and use, quarantine and return the batch",
+	"investigation_result": "球囊材料供应商批次异常，正在调查 Balloon material lot anomaly under investigation",
+	"recall_measures": "质量部组织，覆盖全部收货医院，7 日内完成 QA-led, all receiving hospitals, within 7 days",
+	"disclosure": "书面通知收货单位 Written notice to consignees",
+	"expected_effect": "全部在库及已售产品收回 All units in stock and sold recovered",
+	"treatment": "在监管部门监督下销毁 Destroyed under regulator supervision",
+}
+
+
+def ensure_recall_costs(company: str):
+	"""Recall cost accounts, a provision and actual costs on the open recall, and the mock recall's labour."""
+	from medical_devices.recall.ledger import create_recall_accounts
+
+	create_recall_accounts(company)
+	for recall in frappe.get_all("Device Recall", {"company": company, "docstatus": 1}, ["name", "is_mock"]):
+		if frappe.db.exists("Recall Cost Entry", {"device_recall": recall.name, "docstatus": 1}):
+			continue
+		entries = (
+			[
+				{
+					"entry_type": "Actual Cost",
+					"costs": [{"cost_category": "Labour", "amount": 800, "description": "演练 Drill"}],
+				}
+			]
+			if recall.is_mock
+			else [
+				{"entry_type": "Provision", "provision_amount": 50000},
+				{
+					"entry_type": "Actual Cost",
+					"costs": [
+						{
+							"cost_category": "Logistics",
+							"amount": 1200,
+							"description": "冷链回收 Return freight",
+						},
+						{"cost_category": "Notification", "amount": 300, "description": "通知函 Notices"},
+						{"cost_category": "Labour", "amount": 2000, "description": "质量部加班 QA overtime"},
+					],
+				},
+			]
+		)
+		for entry in entries:
+			doc = frappe.get_doc(
+				{
+					"doctype": "Recall Cost Entry",
+					"device_recall": recall.name,
+					"posting_date": today(),
+					**entry,
+				}
+			)
+			doc.insert(ignore_permissions=True)
+			doc.submit()
 
 
 def ensure_price_list(kind: str) -> str:

@@ -130,3 +130,16 @@ def test_demo_has_an_open_recall_and_a_closed_mock_recall():
 	assert (open_recall.customers_affected, open_recall.total_shipped) == (1, 6)
 	assert frappe.db.get_value("Batch", {"batch_id": "ZJ2025D15"}, "md_batch_status") == "Recalled"
 	assert frappe.db.get_value("Batch", {"batch_id": "ZSQ2025A07"}, "md_batch_status") == "Released"
+	# the open recall's costs are in the ledger under its dimension, part of its provision used
+	from medical_devices.recall.ledger import open_provision
+
+	assert frappe.db.get_value("Device Recall", open_recall.name, "total_cost") == 3500
+	assert open_provision(open_recall.name, COMPANY) == 46500
+	expense = frappe.db.sql(
+		"""select sum(debit - credit) from `tabGL Entry` gle join tabAccount acc on acc.name = gle.account
+		where gle.md_device_recall = %s and gle.is_cancelled = 0 and acc.root_type = 'Expense'""",
+		open_recall.name,
+	)[0][0]
+	assert expense == 50000  # 3,500 actual + 46,500 still provided
+	create_demo_data()  # a second run adds nothing
+	assert frappe.db.count("Recall Cost Entry", {"device_recall": open_recall.name}) == 2

@@ -32,7 +32,6 @@ from tests.integration.test_traceability import (
 )
 
 
-
 @pytest.fixture(scope="module", autouse=True)
 def recall_accounts(records):  # noqa: F811
 	create_recall_accounts(ctx().company)
@@ -190,6 +189,21 @@ def test_recall_costs_post_to_the_ledger_by_recall_and_cancel_reverses_them():
 	assert expenses == 780 == frappe.db.get_value("Device Recall", doc.name, "total_cost")
 	with pytest.raises(frappe.ValidationError, match="no open provision"):
 		cost_entry(doc.name, "Provision Release").insert()
+
+	# ERPNext's own General Ledger report filters by the recall like by any dimension
+	from erpnext.accounts.report.general_ledger.general_ledger import execute as general_ledger
+
+	ledger = general_ledger(
+		frappe._dict(
+			company=ctx().company,
+			from_date=add_days(today(), -1),
+			to_date=today(),
+			account=[account("Logistics")],
+			md_device_recall=[doc.name],
+			group_by="Group by Voucher (Consolidated)",
+		)
+	)[1]
+	assert [row for row in ledger if row.get("account") == "'Total'"][0]["debit"] == 300
 
 	summary = cost_summary(doc.name)
 	rows = {(row["category"], row["batch"]): row["amount"] for row in summary[1]}
