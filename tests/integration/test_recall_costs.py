@@ -203,7 +203,7 @@ def test_recall_costs_post_to_the_ledger_by_recall_and_cancel_reverses_them():
 			group_by="Group by Voucher (Consolidated)",
 		)
 	)[1]
-	assert [row for row in ledger if row.get("account") == "'Total'"][0]["debit"] == 300
+	assert next(row for row in ledger if row.get("account") == "'Total'")["debit"] == 300
 
 	summary = cost_summary(doc.name)
 	rows = {(row["category"], row["batch"]): row["amount"] for row in summary[1]}
@@ -251,6 +251,14 @@ def test_bad_cost_entries_are_refused_with_a_reason_and_leave_nothing():
 			"choose the batch",
 		),
 	]
+	from medical_devices.recall.doctype.recall_cost_entry.recall_cost_entry import recalled_batch_query
+
+	offered = recalled_batch_query("Batch", "", "name", 0, 20, {"device_recall": draft.name})
+	assert {row[1] for row in offered} == {"TRACE-A", "TRACE-F"}
+	assert [
+		row[1]
+		for row in recalled_batch_query("Batch", "trace-f", "name", 0, 20, {"device_recall": draft.name})
+	] == ["TRACE-F"]
 	before = frappe.db.count("Journal Entry")
 	for fields, message in cases:
 		with pytest.raises(frappe.ValidationError, match=message):
