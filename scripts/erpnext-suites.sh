@@ -3,6 +3,8 @@
 # items only. Usage: ./scripts/erpnext-suites.sh [DocType ...] (default: the stock doctypes the app touches).
 # Not part of ./scripts/test.sh: the full list takes long. Like ERPNext's own CI, it installs the payments app,
 # whose Payment Gateway ERPNext's test records link to (MD_PAYMENTS_SOURCE overrides where it comes from).
+# MD_SUITE_CONTROL=1 runs the same suites on a site without medical_devices: the control that tells a failure of
+# ours from one ERPNext's suites have offline anyway.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 started=$SECONDS
 : "${MD_PAYMENTS_SOURCE:=https://github.com/frappe/payments}"
@@ -17,11 +19,23 @@ if [ ! -f "$MD_BENCH_DIR/apps/payments/payments/__init__.py" ]; then
 	bench get-app --branch "$MD_PAYMENTS_BRANCH" --skip-assets payments "$MD_PAYMENTS_SOURCE"
 fi
 
-site=${MD_SUITE_SITE:-md-erpnext-suites.localhost}
-say "creating the throwaway site $site with ERPNext, payments and medical_devices"
+control=${MD_SUITE_CONTROL:-0}
+if [ "$control" = 1 ]; then
+	site=${MD_SUITE_SITE:-md-control.localhost}
+	label="without medical_devices (control)"
+else
+	site=${MD_SUITE_SITE:-md-erpnext-suites.localhost}
+	label="with medical_devices installed"
+fi
+say "creating the throwaway site $site with ERPNext and payments, $label"
 new_site "$site" >/dev/null
 bench --site "$site" install-app payments >/dev/null
-bench --site "$site" install-app medical_devices >/dev/null
+if [ "$control" = 1 ]; then
+	# what our before_tests hook does on the other site, so that both see the same offline exchange rates
+	bench --site "$site" execute medical_devices.testing.create_offline_exchange_rates >/dev/null
+else
+	bench --site "$site" install-app medical_devices >/dev/null
+fi
 bench --site "$site" set-config allow_tests true >/dev/null
 
 trap - ERR
@@ -42,6 +56,6 @@ for doctype in "${DOCTYPES[@]}"; do
 	fi
 	passed=$((passed + ran - bad)) failed=$((failed + bad))
 done
-say "ERPNext suites with medical_devices installed, $((SECONDS - started)) s: ${DOCTYPES[*]}"
+say "ERPNext suites $label, $((SECONDS - started)) s: ${DOCTYPES[*]}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
