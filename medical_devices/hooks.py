@@ -33,7 +33,21 @@ _COST_POSTING = "medical_devices.recall.doctype.recall_cost_entry.recall_cost_en
 _RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.refresh_linked_recall"
 
 # Every rule binds only items marked as medical devices and the documents that move them.
+_AUDIT_REASON = "medical_devices.audit.reason.require_reason"
+_PROTECT_VERSION = "medical_devices.audit.protection.protect_version"
+
 doc_events = {
+	# Audit: every audited doctype's writes are chained into the trail; regulated records need a reason to change.
+	"*": {
+		"validate": _AUDIT_REASON,
+		"before_cancel": _AUDIT_REASON,
+		"before_update_after_submit": _AUDIT_REASON,
+		"on_change": "medical_devices.audit.trail.on_change",
+		"on_trash": "medical_devices.audit.trail.on_trash",
+		"after_rename": "medical_devices.audit.trail.after_rename",
+	},
+	"Version": {"validate": _PROTECT_VERSION, "on_trash": _PROTECT_VERSION},
+	"Property Setter": {"validate": "medical_devices.audit.protection.refuse_track_changes_off"},
 	# Device master data lives on ERPNext's Item.
 	"Item": {
 		"validate": "medical_devices.medical_devices.overrides.item.validate",
@@ -104,3 +118,23 @@ jinja = {
 		"medical_devices.recall.forms.recall_form_data",
 	]
 }
+
+# Audit: ERPNext doctypes whose records the trail covers (other apps may add theirs; this app's own doctypes and
+# those chosen in Medical Device Settings are added at run time).
+md_audited_doctypes = [
+	"Item",
+	"Batch",
+	"Serial No",
+	"Purchase Receipt",
+	"Delivery Note",
+	"Stock Entry",
+	"Sales Invoice",
+	"Purchase Invoice",
+	"Journal Entry",
+	"Quality Inspection",
+	"Supplier",
+	"Customer",
+]
+
+# The trail refers to documents by name forever; that must not stop deleting a record that may be deleted.
+ignore_links_on_delete = ["Audit Trail Entry"]

@@ -7,6 +7,7 @@ uninstall. Definitions live as plain data in each module's `constants` package.
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from medical_devices.audit.protection import remove_forced_track_changes, setup_audit
 from medical_devices.gsp.constants.custom_fields import CUSTOM_FIELDS as GSP_CUSTOM_FIELDS
 from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
 from medical_devices.medical_devices.constants.custom_fields import CUSTOM_FIELDS as DEVICE_CUSTOM_FIELDS
@@ -30,6 +31,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 def apply_setup():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	ensure_recall_dimension()  # after the custom fields: it reuses their md_device_recall on Delivery Note, Stock Entry
+	setup_audit()
 	apply_property_setters()
 	create_roles()
 	add_doctype_permissions()
@@ -38,6 +40,7 @@ def apply_setup():
 
 def remove_setup():
 	remove_recall_dimension()
+	remove_forced_track_changes()
 	delete_custom_fields(get_custom_fields())
 	delete_property_setters()
 	remove_doctype_permissions()

@@ -23,6 +23,11 @@ class MedicalDeviceSettings(Document):
 				)
 		self.validate_recall_cost_accounts()
 
+	def on_update(self):
+		from medical_devices.audit.protection import force_track_changes
+
+		force_track_changes()  # also forgets the cached list of audited doctypes
+
 	def validate_recall_cost_accounts(self):
 		seen = set()
 		for row in self.get("recall_cost_accounts"):
