@@ -43,6 +43,7 @@ doc_events = {
 		"before_cancel": _AUDIT_REASON,
 		"before_update_after_submit": _AUDIT_REASON,
 		"on_change": "medical_devices.audit.trail.on_change",
+		"onload": "medical_devices.audit.boot.mark_regulated",
 		"on_trash": "medical_devices.audit.trail.on_trash",
 		"after_rename": "medical_devices.audit.trail.after_rename",
 	},
@@ -87,6 +88,8 @@ doc_events = {
 	"Sales Order": {"validate": _QUALIFICATION},
 }
 
+app_include_js = ["/assets/medical_devices/js/audit_reason.js"]
+boot_session = "medical_devices.audit.boot.add_audited_doctypes"
 doctype_list_js = {"Batch": "public/js/batch_list.js"}
 
 doctype_js = {

@@ -1,0 +1,14 @@
+"""What the desk needs to ask for reasons in time: the audited doctypes, and per document whether it is regulated."""
+
+from medical_devices.audit.reason import is_regulated
+from medical_devices.audit.trail import audited_doctypes, is_audited
+
+
+def add_audited_doctypes(bootinfo):
+	bootinfo.md_audited_doctypes = sorted(audited_doctypes())
+
+
+def mark_regulated(doc, method=None):
+	"""onload of every doctype: regulated, audited records tell the form to ask for a reason."""
+	if is_audited(doc.doctype) and not doc.is_new() and is_regulated(doc):
+		doc.set_onload("md_reason_required", 1)

@@ -1,0 +1,103 @@
+"""Changing and cancelling regulated records in the desk asks for the reason, which lands in the audit trail."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
+from tests.frappe_site import log_dir
+from tests.gsp_records import ensure_item, release
+
+ITEM = "_Test MD E2E Audit Device"
+
+
+@pytest.fixture
+def device_receipt(frappe_site):
+	"""A released device batch and a submitted Material Receipt of it."""
+	import frappe
+	from frappe.utils import add_days, today
+
+	company = frappe.db.get_value("Company", {}, "name")
+	warehouse = frappe.db.get_value(
+		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
+	)
+	ensure_item(ITEM, valuation_rate=10)
+	batch = frappe.get_doc(
+		{
+			"doctype": "Batch",
+			"item": ITEM,
+			"batch_id": f"E2E-AUD-{frappe.generate_hash(length=6)}",
+			"expiry_date": add_days(today(), 300),
+		}
+	).insert(ignore_permissions=True)
+	release(batch.name)
+	frappe.flags.pop("warehouse_account_map", None)
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"purpose": "Material Receipt",
+			"company": company,
+			"items": [
+				{
+					"item_code": ITEM,
+					"qty": 3,
+					"basic_rate": 10,
+					"t_warehouse": warehouse,
+					"batch_no": batch.name,
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	).insert()
+	entry.submit()
+	frappe.db.commit()  # nosemgrep: the web server process must see the records
+	return frappe._dict(batch=batch.name, entry=entry.name)
+
+
+def reason_dialog(browser, reason):
+	field = wait(browser).until(
+		EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show [data-fieldname='reason'] textarea"))
+	)
+	field.send_keys(reason)
+	browser.find_element(By.CSS_SELECTOR, ".modal.show .btn-primary").click()
+
+
+def test_the_desk_asks_for_the_reason_and_the_trail_keeps_it(
+	browser, server_url, device_receipt, screenshot_on_failure
+):
+	import frappe
+
+	from medical_devices.audit.trail import entries_of
+
+	login(browser, server_url)
+	browser.get(f"{server_url}/app/batch/{device_receipt.batch}")
+	collect_uncaught_errors(browser)
+	wait(browser).until(
+		lambda d: d.execute_script("return cur_frm && cur_frm.docname === arguments[0]", device_receipt.batch)
+	)
+	browser.execute_script("cur_frm.set_value('description', 'Relabelled lot'); cur_frm.save();")
+	reason_dialog(browser, "供应商要求更正标签 Supplier asked to correct the label")
+	wait(browser).until(lambda d: d.execute_script("return !cur_frm.is_dirty()"))
+	assert js_errors(browser) == []
+
+	browser.get(f"{server_url}/app/stock-entry/{device_receipt.entry}")
+	wait(browser).until(
+		lambda d: d.execute_script("return cur_frm && cur_frm.docname === arguments[0]", device_receipt.entry)
+	)
+	browser.execute_script("cur_frm._cancel(null, null, null, true)")  # the Cancel button without its confirm
+	reason_dialog(browser, "数量录错 Wrong quantity")
+	wait(browser).until(lambda d: d.execute_script("return cur_frm.doc.docstatus === 2"))
+	browser.save_screenshot(str(log_dir() / "audit-cancelled.png"))
+	assert js_errors(browser) == []
+
+	frappe.db.rollback()  # see what the web server committed
+	batch_trail = entries_of("Batch", device_receipt.batch)
+	assert (batch_trail[-1].action, batch_trail[-1].reason) == (
+		"Update",
+		"供应商要求更正标签 Supplier asked to correct the label",
+	)
+	assert ["description", None, "Relabelled lot"] in batch_trail[-1].changes["changed"]
+	entry_trail = entries_of("Stock Entry", device_receipt.entry)
+	assert (entry_trail[-1].action, entry_trail[-1].reason) == ("Cancel", "数量录错 Wrong quantity")
+	assert entry_trail[-1].user == "Administrator"

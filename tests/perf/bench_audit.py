@@ -1,0 +1,184 @@
+"""What the audit trail costs: submitting a 50-row Delivery Note with auditing on and off, and verifying a chain
+of a million entries.
+
+Run from the bench's sites folder with the bench's Python:
+    ../env/bin/python /path/to/checkout/tests/perf/bench_audit.py delivery --site md-test.localhost [--rounds 7]
+    ../env/bin/python /path/to/checkout/tests/perf/bench_audit.py verify --site md-perf.localhost --entries 1000000
+
+delivery: the records of bench_gsp_delivery (10 device items x 5 released batches, a qualified customer), then,
+alternating, a 50-row Delivery Note inserted and submitted and its audit entries appended (what the commit runs),
+with the audit hooks in place and with them replaced by no-ops in this process (the app has no switch to turn
+auditing off). Rolled back at the end. Exits 1 when the median with auditing is 1.15x the median without or more.
+
+verify: appends generated entries (realistic size: a Batch update with a reason and two changed fields) until the
+chain holds --entries, committed, then times `verify_audit(check_documents=False)`, the chain walk that
+`bench md-verify-audit --chain-only` runs. Exits 1 above 60 s.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.perf.bench_gsp_delivery import make_records, submit_delivery
+
+AUDIT_HOOKS = (
+	("medical_devices.audit.trail", "on_change"),
+	("medical_devices.audit.trail", "on_trash"),
+	("medical_devices.audit.reason", "require_reason"),
+	("medical_devices.audit.boot", "mark_regulated"),
+)
+
+
+def set_audit(on: bool, originals: dict):
+	import importlib
+
+	for module_name, attr in AUDIT_HOOKS:
+		module = importlib.import_module(module_name)
+		originals.setdefault((module_name, attr), getattr(module, attr))
+		setattr(module, attr, originals[(module_name, attr)] if on else (lambda *args, **kwargs: None))
+
+
+def bench_delivery(frappe, rounds: int) -> int:
+	from medical_devices.audit.trail import flush
+
+	def audited_delivery():
+		started = time.perf_counter()
+		submit_delivery(frappe, company, warehouse, rows)
+		flush()
+		return time.perf_counter() - started
+
+	originals = {}
+	try:
+		company, warehouse, rows = make_records(frappe)
+		flush()
+		audited_delivery()  # warm caches, as a running server has them
+		timings = {True: [], False: []}
+		for round_no in range(rounds):
+			for on in (True, False) if round_no % 2 == 0 else (False, True):
+				set_audit(on, originals)
+				timings[on].append(audited_delivery())
+		set_audit(True, originals)
+		entries = frappe.db.count("Audit Trail Entry")
+	finally:
+		frappe.db.rollback()
+	on, off = statistics.median(timings[True]), statistics.median(timings[False])
+	ratio = on / off
+	print(f"50-row Delivery Note insert + submit + audit append, {rounds} rounds each, alternating")
+	print(
+		f"audit on   median {on * 1000:7.1f} ms  (min {min(timings[True]) * 1000:.1f}, max {max(timings[True]) * 1000:.1f})"
+	)
+	print(
+		f"audit off  median {off * 1000:7.1f} ms  (min {min(timings[False]) * 1000:.1f}, max {max(timings[False]) * 1000:.1f})"
+	)
+	print(f"ratio      {ratio:.3f}x (target under 1.15x); {entries} entries in the chain during the run")
+	return 0 if ratio < 1.15 else 1
+
+
+def generate_entries(frappe, total: int, chunk: int = 20000):
+	"""Append generated entries to the chain until it holds `total`, the way the trail writes them."""
+	from datetime import datetime, timedelta, timezone
+
+	from medical_devices.audit import chain
+	from medical_devices.audit.trail import ENTRY, lock_head, move_head
+
+	sequence, previous = lock_head()
+	start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+	fields = ["name", "creation", "modified", "owner", "modified_by"]
+	fields += [f for f in chain.HASHED_FIELDS if f != "sequence"] + ["previous_hash", "entry_hash"]
+	while sequence < total:
+		rows = []
+		for _ in range(min(chunk, total - sequence)):
+			sequence += 1
+			stamp = start + timedelta(seconds=sequence)
+			entry = {
+				"sequence": sequence,
+				"timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+				"user": "qa@example.com",
+				"ip_address": "10.1.2.3",
+				"ref_doctype": "Batch",
+				"ref_name": f"PERF-B{sequence % 100000:06d}",
+				"action": "Update",
+				"reason": "供应商更正有效期 Supplier corrected the expiry date",
+				"changes": chain.canonical(
+					{
+						"changed": [
+							["expiry_date", "2027-01-01", "2027-02-01"],
+							["description", None, f"Relabelled lot {sequence}"],
+						]
+					}
+				),
+				"state_hash": chain.state_hash({"n": sequence}),
+				"previous_hash": previous,
+			}
+			entry["entry_hash"] = previous = chain.entry_hash(previous, entry)
+			created = stamp.strftime("%Y-%m-%d %H:%M:%S.%f")
+			rows.append(
+				(
+					sequence,
+					created,
+					created,
+					"qa@example.com",
+					"qa@example.com",
+					*(entry[f] for f in chain.HASHED_FIELDS if f != "sequence"),
+					entry["previous_hash"],
+					entry["entry_hash"],
+				)
+			)
+		frappe.db.bulk_insert(ENTRY, fields, rows)
+		move_head(sequence, previous)
+		frappe.db.commit()
+		sequence, previous = lock_head()
+		print(f"  chain holds {sequence} entries", flush=True)
+
+
+def bench_verify(frappe, entries: int) -> int:
+	import tracemalloc
+
+	from medical_devices.audit.verify import verify_audit
+
+	generate_entries(frappe, entries)
+	tracemalloc.start()
+	started = time.perf_counter()
+	report = verify_audit(check_documents=False)
+	seconds = time.perf_counter() - started
+	peak = tracemalloc.get_traced_memory()[1]
+	tracemalloc.stop()
+	print(
+		f"verified {report.entries} entries in {seconds:.1f} s ({report.entries / seconds:,.0f} per s), "
+		f"peak Python memory {peak / 2**20:.1f} MiB; chain intact: {report.chain_problem is None}"
+	)
+	return 0 if seconds < 60 and report.ok else 1
+
+
+def main():
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
+	parser.add_argument("what", choices=("delivery", "verify"))
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--rounds", type=int, default=7)
+	parser.add_argument("--entries", type=int, default=1_000_000)
+	args = parser.parse_args()
+
+	import frappe
+
+	frappe.init(site=args.site, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	try:
+		code = (
+			bench_delivery(frappe, args.rounds)
+			if args.what == "delivery"
+			else bench_verify(frappe, args.entries)
+		)
+	finally:
+		frappe.destroy()
+	sys.exit(code)
+
+
+if __name__ == "__main__":
+	main()
