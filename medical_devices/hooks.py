@@ -34,13 +34,19 @@ _RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.r
 
 # Every rule binds only items marked as medical devices and the documents that move them.
 _AUDIT_REASON = "medical_devices.audit.reason.require_reason"
+_SIGNATURE_CHECK = "medical_devices.audit.signature.require_signature"
+_SIGNATURE_WRITE = "medical_devices.audit.signature.write_signed_action"
 _PROTECT_VERSION = "medical_devices.audit.protection.protect_version"
 
 doc_events = {
 	# Audit: every audited doctype's writes are chained into the trail; regulated records need a reason to change.
 	"*": {
+		"before_validate": "medical_devices.audit.signature.refuse_unreviewed_changes",
 		"validate": _AUDIT_REASON,
-		"before_cancel": _AUDIT_REASON,
+		"before_submit": _SIGNATURE_CHECK,
+		"before_cancel": [_AUDIT_REASON, _SIGNATURE_CHECK],
+		"on_submit": _SIGNATURE_WRITE,
+		"on_cancel": _SIGNATURE_WRITE,
 		"before_update_after_submit": _AUDIT_REASON,
 		"on_change": "medical_devices.audit.trail.on_change",
 		"onload": "medical_devices.audit.boot.mark_regulated",
@@ -119,6 +125,7 @@ jinja = {
 	"methods": [
 		"medical_devices.udi.labels.udi_label",
 		"medical_devices.recall.forms.recall_form_data",
+		"medical_devices.audit.signature.signatures_of",
 	]
 }
 

@@ -63,6 +63,8 @@ def app_messages() -> set[str]:
 	for path in APP.rglob("*.js"):
 		if "node_modules" not in path.parts and "dist" not in path.parts:
 			found |= js_messages(path)
+	for path in APP.rglob("*.html"):
+		found |= {match.group(2) for match in JINJA_MESSAGE.finditer(path.read_text())}
 	for path in APP.rglob("*.json"):
 		if path.parent.name != path.stem:
 			continue

@@ -1,11 +1,21 @@
 """What the desk needs to ask for reasons in time: the audited doctypes, and per document whether it is regulated."""
 
+import frappe
+
 from medical_devices.audit.reason import is_regulated
 from medical_devices.audit.trail import audited_doctypes, is_audited
 
 
 def add_audited_doctypes(bootinfo):
 	bootinfo.md_audited_doctypes = sorted(audited_doctypes())
+	bootinfo.md_signature_rules = {
+		row.document_type: {
+			"sign_submit": row.sign_submit,
+			"sign_cancel": row.sign_cancel,
+			"require_review": row.require_review,
+		}
+		for row in frappe.get_cached_doc("Medical Device Settings").get("signature_rules") or []
+	}
 
 
 def mark_regulated(doc, method=None):

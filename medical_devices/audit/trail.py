@@ -295,15 +295,16 @@ def document_exists(doctype: str, name: str) -> bool:
 	return bool(frappe.db.exists(doctype, name, cache=False))
 
 
-def document_state(doctype: str, name: str) -> dict:
-	"""What a document says, read afresh from the database: every field a user or the app's own API sets.
+def document_state(doctype: str, name: str, doc=None, docstatus: int | None = None) -> dict:
+	"""What a document says, read afresh from the database (or from `doc` as it is about to be saved): every field a
+	user or the app's own API sets.
 
 	Read-only fields are left out on purpose: ERPNext updates them outside the document API (status, billed and
 	delivered percentages, batch quantity), so they would look like tampering every day.
 	"""
-	doc = frappe.get_doc(doctype, name)
+	doc = doc or frappe.get_doc(doctype, name)
 	return {
-		"docstatus": doc.docstatus,
+		"docstatus": doc.docstatus if docstatus is None else docstatus,
 		"owner": doc.owner,
 		"creation": cstr(doc.creation),
 		**content_of(doc, include_read_only=False),

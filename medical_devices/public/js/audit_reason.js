@@ -80,6 +80,124 @@ medical_devices.audit.register = function (doctype) {
 	});
 };
 
+// Electronic signatures (21 CFR Part 11): before a submit or cancel the rules ask for, the user signs with the
+// password (and authenticator code) and a meaning; the server refuses the action without that signature.
+medical_devices.audit.sign = function (frm, action) {
+	const meanings = ["Approved", "Released", "Verified", "Reviewed", "Authored", "Cancelled"];
+	return new Promise((resolve) => {
+		let signed = false;
+		const dialog = new frappe.ui.Dialog({
+			title: __("Electronic Signature"),
+			fields: [
+				{
+					fieldtype: "HTML",
+					options: `<p>${__("Signing {0} {1} to {2}.", [
+						__(frm.doctype),
+						frm.docname,
+						__(action).toLowerCase(),
+					])}</p>`,
+				},
+				{
+					fieldname: "meaning",
+					fieldtype: "Select",
+					label: __("Meaning"),
+					options: meanings.map((m) => ({ value: m, label: __(m) })),
+					default: action === "Cancel" ? "Cancelled" : "Approved",
+					reqd: 1,
+				},
+				{ fieldname: "password", fieldtype: "Password", label: __("Password"), reqd: 1 },
+				{
+					fieldname: "otp",
+					fieldtype: "Data",
+					label: __("Authentication Code"),
+					description: __("Only when two-factor login is on for you."),
+				},
+			],
+			primary_action_label: __("Sign"),
+			primary_action(values) {
+				frappe
+					.call({
+						method: "medical_devices.audit.signature.sign",
+						args: {
+							doctype: frm.doctype,
+							name: frm.docname,
+							action: action,
+							meaning: values.meaning,
+							password: values.password,
+							otp: values.otp,
+						},
+					})
+					.then(() => {
+						signed = true;
+						dialog.hide();
+						resolve(true);
+					});
+			},
+		});
+		dialog.onhide = () => {
+			if (!signed) resolve(false);
+		};
+		dialog.show();
+	});
+};
+
+medical_devices.audit.review = function (frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Two-Person Review"),
+		fields: [
+			{
+				fieldtype: "HTML",
+				options: `<p>${__("You sign {0} {1} as Reviewed. Any change after this needs a new review.", [
+					__(frm.doctype),
+					frm.docname,
+				])}</p>`,
+			},
+			{ fieldname: "password", fieldtype: "Password", label: __("Password"), reqd: 1 },
+			{ fieldname: "otp", fieldtype: "Data", label: __("Authentication Code") },
+		],
+		primary_action_label: __("Sign as Reviewed"),
+		primary_action(values) {
+			frappe
+				.call({
+					method: "medical_devices.audit.signature.review",
+					args: { doctype: frm.doctype, name: frm.docname, password: values.password, otp: values.otp },
+				})
+				.then(() => {
+					dialog.hide();
+					frappe.show_alert({ message: __("Reviewed"), indicator: "green" });
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
+};
+
+medical_devices.audit.register_signatures = function (doctype, rule) {
+	frappe.ui.form.on(doctype, {
+		before_submit(frm) {
+			if (!rule.sign_submit) return;
+			return medical_devices.audit.sign(frm, "Submit").then((ok) => {
+				if (!ok) frappe.validated = false;
+			});
+		},
+		before_cancel(frm) {
+			if (!rule.sign_cancel || !frappe.validated) return;
+			return medical_devices.audit.sign(frm, "Cancel").then((ok) => {
+				if (!ok) frappe.validated = false;
+			});
+		},
+		refresh(frm) {
+			const reviewer = frappe.user.has_role("QA Reviewer") && frm.doc.owner !== frappe.session.user;
+			if (rule.require_review && frm.doc.docstatus === 0 && !frm.is_new() && reviewer) {
+				frm.add_custom_button(__("Review and Sign"), () => medical_devices.audit.review(frm));
+			}
+		},
+	});
+};
+
 $(document).on("app_ready", () => {
 	(frappe.boot.md_audited_doctypes || []).forEach(medical_devices.audit.register);
+	Object.entries(frappe.boot.md_signature_rules || {}).forEach(([doctype, rule]) =>
+		medical_devices.audit.register_signatures(doctype, rule)
+	);
 });

@@ -7,4 +7,4 @@ class AuditChainHead(Document):
 	"""Sequence and hash of the newest audit trail entry; the row the chain's writers lock, one at a time."""
 
 	def validate(self):
-		refuse()
+		refuse("Audit Chain Head")

@@ -20,9 +20,11 @@ class AuditTrailEntry(Document):
 		refuse()
 
 
-def refuse():
+def refuse(doctype: str = "Audit Trail Entry"):
 	frappe.throw(
-		_("Audit trail entries are written by the system only and can never be changed or deleted."),
+		_("{0} records are written by the system only and can never be changed or deleted.").format(
+			_(doctype)
+		),
 		frappe.PermissionError,
 		title=_("Not Permitted"),
 	)
