@@ -118,6 +118,8 @@ scheduler_events = {
 # One scan of a UDI fills the row (item via DI, batch, serial); other barcodes fall back to ERPNext's lookup.
 override_whitelisted_methods = {
 	"erpnext.stock.utils.scan_barcode": "medical_devices.udi.scanning.scan_barcode",
+	# Audit: report exports are logged in Frappe's Access Log (v15 logs list exports only).
+	"frappe.desk.query_report.export_query": "medical_devices.audit.access_log.export_query",
 }
 
 # Print formats call this to draw GS1-128 UDI symbols.

@@ -19,6 +19,7 @@ trap - ERR
 set +e
 as_bench env -C "$MD_BENCH_DIR/sites" MD_SITE="$MD_SITE" MD_SITES_PATH="$MD_BENCH_DIR/sites" \
 	MD_ADMIN_PASSWORD="${MD_ADMIN_PASSWORD:-admin}" MD_ARTIFACTS="$artifacts" PYTHONDONTWRITEBYTECODE=1 \
+	MD_DB_ADMIN_USER="$MD_DB_ADMIN_USER" MD_DB_ADMIN_PASSWORD="$MD_DB_ADMIN_PASSWORD" \
 	"$MD_BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider --rootdir "$APP_SOURCE" \
 	"$APP_SOURCE/tests/unit" "$APP_SOURCE/tests/test_patches.py" \
 	"$APP_SOURCE/tests/integration" "$APP_SOURCE/tests/e2e" "$@"

@@ -77,8 +77,7 @@ def authenticate(password: str, otp: str | None = None):
 		if two_factor_required(user) and not valid_otp(user, otp):
 			raise frappe.AuthenticationError
 	except frappe.AuthenticationError:
-		tracker.add_failure_attempt()
-		frappe.db.commit()  # nosemgrep: the failed attempt must count even though this request fails
+		tracker.add_failure_attempt()  # kept in Redis: it counts although this request rolls back
 		frappe.throw(
 			_("Password or authentication code incorrect: nothing was signed."),
 			SignatureFailedError,

@@ -37,8 +37,12 @@ medical_devices.audit.register = function (doctype) {
 	frappe.ui.form.on(doctype, {
 		validate(frm) {
 			const amending = frm.doc.__islocal && frm.doc.amended_from;
+			// a submit of a saved, unchanged draft changes nothing: no reason asked, as on the server
 			const editing =
-				!frm.doc.__islocal && frm.doc.docstatus === 0 && medical_devices.audit.is_regulated(frm);
+				!frm.doc.__islocal &&
+				frm.doc.docstatus === 0 &&
+				frm.is_dirty() &&
+				medical_devices.audit.is_regulated(frm);
 			if (!(amending || editing) || frm.doc.md_reason) return;
 			return medical_devices.audit.ask_reason(__("Reason for Change")).then((reason) => {
 				if (reason) frm.doc.md_reason = reason;
