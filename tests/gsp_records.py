@@ -174,3 +174,52 @@ def ensure_user(email: str, *roles: str) -> str:
 		).insert()
 	frappe.get_doc("User", email).add_roles(*roles)
 	return email
+
+
+def first_company_stores() -> tuple[str, str]:
+	"""The test site's first company and its Stores warehouse."""
+	company = frappe.db.get_value("Company", {}, "name")
+	return company, frappe.db.get_value(
+		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
+	)
+
+
+def new_batch(item_code: str, prefix: str, expiry_days: int | None = 300) -> "frappe.model.document.Document":
+	"""A batch of the item with a unique ID starting with `prefix`."""
+	from frappe.utils import add_days, today
+
+	return frappe.get_doc(
+		{
+			"doctype": "Batch",
+			"item": item_code,
+			"batch_id": f"{prefix}-{frappe.generate_hash(length=6)}",
+			"expiry_date": add_days(today(), expiry_days) if expiry_days else None,
+		}
+	).insert(ignore_permissions=True)
+
+
+def material_receipt(batch, qty: float, rate: float = 10, submit: bool = True):
+	"""A Material Receipt of `qty` units of the batch into the first company's Stores."""
+	company, warehouse = first_company_stores()
+	frappe.flags.pop("warehouse_account_map", None)
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"purpose": "Material Receipt",
+			"company": company,
+			"items": [
+				{
+					"item_code": batch.item,
+					"qty": qty,
+					"basic_rate": rate,
+					"t_warehouse": warehouse,
+					"batch_no": batch.name,
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	).insert()
+	if submit:
+		entry.submit()
+	return entry

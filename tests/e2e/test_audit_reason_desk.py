@@ -6,7 +6,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
 from tests.frappe_site import log_dir
-from tests.gsp_records import ensure_item, release
+from tests.gsp_records import ensure_item, material_receipt, new_batch, release
 
 ITEM = "_Test MD E2E Audit Device"
 
@@ -15,42 +15,11 @@ ITEM = "_Test MD E2E Audit Device"
 def device_receipt(frappe_site):
 	"""A released device batch and a submitted Material Receipt of it."""
 	import frappe
-	from frappe.utils import add_days, today
 
-	company = frappe.db.get_value("Company", {}, "name")
-	warehouse = frappe.db.get_value(
-		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
-	)
 	ensure_item(ITEM, valuation_rate=10)
-	batch = frappe.get_doc(
-		{
-			"doctype": "Batch",
-			"item": ITEM,
-			"batch_id": f"E2E-AUD-{frappe.generate_hash(length=6)}",
-			"expiry_date": add_days(today(), 300),
-		}
-	).insert(ignore_permissions=True)
+	batch = new_batch(ITEM, "E2E-AUD")
 	release(batch.name)
-	frappe.flags.pop("warehouse_account_map", None)
-	entry = frappe.get_doc(
-		{
-			"doctype": "Stock Entry",
-			"stock_entry_type": "Material Receipt",
-			"purpose": "Material Receipt",
-			"company": company,
-			"items": [
-				{
-					"item_code": ITEM,
-					"qty": 3,
-					"basic_rate": 10,
-					"t_warehouse": warehouse,
-					"batch_no": batch.name,
-					"use_serial_batch_fields": 1,
-				}
-			],
-		}
-	).insert()
-	entry.submit()
+	entry = material_receipt(batch, 3)
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	return frappe._dict(batch=batch.name, entry=entry.name)
 

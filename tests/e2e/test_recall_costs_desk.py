@@ -7,7 +7,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
 from tests.frappe_site import log_dir
-from tests.gsp_records import ensure_item, release
+from tests.gsp_records import ensure_item, first_company_stores, material_receipt, new_batch, release
 
 ITEM = "_Test MD E2E Recall Device"
 
@@ -20,39 +20,10 @@ def open_recall(frappe_site):
 
 	from medical_devices.recall.ledger import create_recall_accounts
 
-	company = frappe.db.get_value("Company", {}, "name")
-	warehouse = frappe.db.get_value(
-		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
-	)
+	company = first_company_stores()[0]
 	ensure_item(ITEM, valuation_rate=10)
-	batch = frappe.get_doc(
-		{
-			"doctype": "Batch",
-			"item": ITEM,
-			"batch_id": f"E2E-RCL-{frappe.generate_hash(length=6)}",
-			"expiry_date": add_days(today(), 300),
-		}
-	).insert(ignore_permissions=True)
-	frappe.flags.pop("warehouse_account_map", None)
-	receipt = frappe.get_doc(
-		{
-			"doctype": "Stock Entry",
-			"stock_entry_type": "Material Receipt",
-			"purpose": "Material Receipt",
-			"company": company,
-			"items": [
-				{
-					"item_code": ITEM,
-					"qty": 10,
-					"basic_rate": 10,
-					"t_warehouse": warehouse,
-					"batch_no": batch.name,
-					"use_serial_batch_fields": 1,
-				}
-			],
-		}
-	).insert()
-	receipt.submit()
+	batch = new_batch(ITEM, "E2E-RCL")
+	material_receipt(batch, 10)
 	release(batch.name)
 	recall = frappe.get_doc(
 		{

@@ -12,7 +12,7 @@ from frappe.utils.password import update_password
 from medical_devices.audit import chain
 from medical_devices.audit.signature import SignatureFailedError, SignatureRequiredError, review, sign
 from medical_devices.audit.trail import entries_of, flush
-from tests.gsp_records import ensure_item, ensure_user
+from tests.gsp_records import ensure_item, ensure_user, material_receipt, new_batch
 
 ITEM = "_Test MD Signed Device"
 PREPARER = "md-preparer@example.com"
@@ -60,31 +60,7 @@ def rule():
 
 
 def draft_receipt():
-	company = frappe.db.get_value("Company", {}, "name")
-	warehouse = frappe.db.get_value(
-		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
-	)
-	batch = frappe.get_doc(
-		{"doctype": "Batch", "item": ITEM, "batch_id": f"SIG-{frappe.generate_hash(length=6)}"}
-	).insert(ignore_permissions=True)
-	return frappe.get_doc(
-		{
-			"doctype": "Stock Entry",
-			"stock_entry_type": "Material Receipt",
-			"purpose": "Material Receipt",
-			"company": company,
-			"items": [
-				{
-					"item_code": ITEM,
-					"qty": 2,
-					"basic_rate": 10,
-					"t_warehouse": warehouse,
-					"batch_no": batch.name,
-					"use_serial_batch_fields": 1,
-				}
-			],
-		}
-	).insert()
+	return material_receipt(new_batch(ITEM, "SIG", expiry_days=None), 2, submit=False)
 
 
 def test_submit_and_cancel_need_a_signature_with_the_right_password(rule):

@@ -12,7 +12,8 @@ from medical_devices.audit.reason import ReasonRequiredError
 from medical_devices.audit.trail import entries_of, flush
 from medical_devices.audit.verify import verify_audit
 from tests.frappe_site import bench_cli
-from tests.gsp_records import ensure_item, release
+from tests.gsp_records import ensure_item, material_receipt, release
+from tests.gsp_records import new_batch as make_batch
 
 DEVICE = "_Test MD Audit Device"
 OTHER = "_Test MD Audit Plain Goods"
@@ -37,44 +38,12 @@ def trail(doctype, name):
 	return entries_of(doctype, name)
 
 
-def stores():
-	company = frappe.db.get_value("Company", {}, "name")
-	return company, frappe.db.get_value(
-		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
-	)
-
-
 def new_batch(item=DEVICE):
-	return frappe.get_doc(
-		{
-			"doctype": "Batch",
-			"item": item,
-			"batch_id": f"AUD-{frappe.generate_hash(length=6)}",
-			"expiry_date": add_days(today(), 400),
-		}
-	).insert()
+	return make_batch(item, "AUD", expiry_days=400)
 
 
 def receipt(batch, qty=5):
-	company, warehouse = stores()
-	return frappe.get_doc(
-		{
-			"doctype": "Stock Entry",
-			"stock_entry_type": "Material Receipt",
-			"purpose": "Material Receipt",
-			"company": company,
-			"items": [
-				{
-					"item_code": batch.item,
-					"qty": qty,
-					"basic_rate": 10,
-					"t_warehouse": warehouse,
-					"batch_no": batch.name,
-					"use_serial_batch_fields": 1,
-				}
-			],
-		}
-	)
+	return material_receipt(batch, qty, submit=False)
 
 
 def test_every_action_writes_exactly_one_chained_entry_with_its_changes():
@@ -91,7 +60,7 @@ def test_every_action_writes_exactly_one_chained_entry_with_its_changes():
 	assert ["expiry_date", add_days(today(), 400), new_expiry] in updated.changes["changed"]
 	assert len(trail("Batch", batch.name)) == 2
 
-	entry = receipt(batch).insert()
+	entry = receipt(batch)
 	entry.items[0].qty = 6
 	entry.save()
 	entry.submit()
@@ -160,7 +129,7 @@ def test_the_requested_change_of_a_regulated_record_needs_a_reason():
 	# cancelling in the desk: the reason noted just before, for this user and document
 	from medical_devices.audit.reason import note_reason
 
-	entry = receipt(batch).insert()
+	entry = receipt(batch)
 	entry.submit()
 	frappe.form_dict.clear()
 	frappe.form_dict.update({"doctype": "Stock Entry", "name": entry.name})
@@ -174,7 +143,7 @@ def test_the_requested_change_of_a_regulated_record_needs_a_reason():
 def test_a_side_effect_on_another_regulated_record_needs_no_reason():
 	batch = new_batch()
 	release(batch.name)  # the status change saves through its own path
-	entry = receipt(batch).insert()
+	entry = receipt(batch)
 	frappe.form_dict.update({"doctype": "Stock Entry", "name": entry.name})
 	entry.submit()  # ERPNext updates the batch's quantity as a consequence
 	assert trail("Stock Entry", entry.name)[-1].action == "Submit"
