@@ -6,7 +6,7 @@ import os
 import pytest
 import requests
 
-from tests.gsp_records import ensure_item, ensure_user
+from tests.gsp_records import ensure_item, ensure_user, new_batch
 
 ITEM = "_Test MD HTTP Audit Device"
 SYSTEM_MANAGER = "md-http-sysman@example.com"
@@ -30,14 +30,7 @@ def audited_records(frappe_site):
 	ensure_item(ITEM, valuation_rate=10)
 	ensure_user(SYSTEM_MANAGER, "System Manager", "Stock Manager")
 	update_password(SYSTEM_MANAGER, PASSWORD)
-	batch = frappe.get_doc(
-		{
-			"doctype": "Batch",
-			"item": ITEM,
-			"batch_id": f"HTTP-{frappe.generate_hash(length=6)}",
-			"expiry_date": add_days(today(), 300),
-		}
-	).insert(ignore_permissions=True)
+	batch = new_batch(ITEM, "HTTP")
 	from medical_devices.gsp.batch_status import set_batch_status
 
 	set_batch_status(batch.name, "Released", "HTTP test", check_role=False)
