@@ -93,11 +93,17 @@ def two_factor_required(user: str) -> bool:
 
 
 def valid_otp(user: str, otp: str | None) -> bool:
+	"""Against the secret the user's authenticator app was set up with at login (none yet: no valid code)."""
 	import pyotp
 
-	from frappe.twofactor import get_otpsecret_for_
+	from frappe.twofactor import get_default
+	from frappe.utils.password import decrypt
 
-	return bool(otp) and pyotp.TOTP(get_otpsecret_for_(user)).verify(cstr(otp).strip(), valid_window=1)
+	stored = get_default(user + "_otpsecret")  # where and how frappe.twofactor keeps it: encrypted
+	if not (otp and stored):
+		return False
+	secret = decrypt(stored, key=f"{user}.otpsecret")
+	return pyotp.TOTP(secret).verify(cstr(otp).strip(), valid_window=1)
 
 
 def authorisation_key(doctype: str, name: str, action: str) -> str:

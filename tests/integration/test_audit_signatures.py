@@ -52,7 +52,7 @@ def rule():
 
 	yield apply
 	frappe.db.rollback()
-	frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
+	frappe.clear_cache()  # settings, System Settings and role flags the test changed are cached
 	from frappe.auth import LoginAttemptTracker
 
 	for user in ("Administrator", PREPARER, REVIEWER):
@@ -228,3 +228,27 @@ def test_print_formats_show_the_signatures(rule):
 	assert (
 		signature.signer_name in html and signature.signed_at in html and signature.document_hash[:16] in html
 	)
+
+
+def test_with_two_factor_login_on_the_signature_needs_the_authenticator_code(rule):
+	import pyotp
+
+	from frappe.twofactor import get_otpsecret_for_
+
+	secret = get_otpsecret_for_(PREPARER)  # as the first login with two-factor sets it up (and commits it)
+	rule()
+	frappe.db.set_single_value(
+		"System Settings", {"enable_two_factor_auth": 1, "two_factor_method": "OTP App"}
+	)
+	frappe.db.set_value("Role", "Stock Manager", "two_factor_auth", 1)
+	frappe.clear_cache()
+	frappe.set_user(PREPARER)
+	entry = draft_receipt()
+	with pytest.raises(SignatureFailedError):
+		sign("Stock Entry", entry.name, "Submit", "Approved", PASSWORD)  # the password alone is not enough
+	with pytest.raises(SignatureFailedError):
+		sign("Stock Entry", entry.name, "Submit", "Approved", PASSWORD, otp="000000")
+	code = pyotp.TOTP(secret).now()
+	sign("Stock Entry", entry.name, "Submit", "Approved", PASSWORD, otp=code)
+	frappe.get_doc("Stock Entry", entry.name).submit()
+	assert frappe.db.get_value("Stock Entry", entry.name, "docstatus") == 1

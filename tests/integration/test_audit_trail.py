@@ -241,3 +241,35 @@ def test_md_verify_audit_command_exits_non_zero_on_tampering():
 	assert json.loads(frappe.db.get_value("Audit Trail Entry", {"ref_name": batch.name}, "changes"))[
 		"created"
 	]
+
+
+def test_an_update_after_submit_is_its_own_entry_with_its_reason():
+	batch = new_batch()
+	recall = frappe.get_doc(
+		{
+			"doctype": "Device Recall",
+			"company": frappe.db.get_value("Company", {}, "name"),
+			"recall_class": "Class III Recall",
+			"start_date": today(),
+			"reason": "Label misprint",
+			"batches": [{"batch": batch.name}],
+		}
+	).insert()
+	recall.submit()
+	frappe.form_dict.update({"doctype": "Device Recall", "name": recall.name})
+	recall = frappe.get_doc("Device Recall", recall.name)
+	recall.treatment = "Relabel and return to stock"
+	with pytest.raises(ReasonRequiredError):
+		recall.save()
+	recall = frappe.get_doc("Device Recall", recall.name)
+	recall.treatment = "Relabel and return to stock"
+	recall.md_reason = "Plan agreed with the provincial MPA"
+	recall.save()
+	last = trail("Device Recall", recall.name)[-1]
+	assert (last.action, last.reason) == ("Update After Submit", "Plan agreed with the provincial MPA")
+	assert ["treatment", None, "Relabel and return to stock"] in last.changes["changed"]
+	assert [row.action for row in trail("Device Recall", recall.name)] == [
+		"Insert",
+		"Submit",
+		"Update After Submit",
+	]
