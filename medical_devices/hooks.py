@@ -112,6 +112,7 @@ scheduler_events = {
 		"medical_devices.gsp.expiry_alerts.run_daily_expiry_check",
 		"medical_devices.gsp.expiry_alerts.remind_expiring_certificates",
 		"medical_devices.recall.doctype.device_recall.device_recall.flag_overdue_recalls",
+		"medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report.flag_overdue_reports",
 	],
 }
 

@@ -1,0 +1,91 @@
+"""A suspected medical device adverse event report (可疑医疗器械不良事件报告表, Order 1), with the deadlines the
+event sets (death 7 days, serious injury 20, overseas 30, group events 12 and 24 hours) and a daily overdue flag."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import get_datetime, now_datetime
+
+from medical_devices.nmpa.adverse_event_rules import is_overdue, reporting_deadlines
+
+DUE_FIELDS = {"report": "report_due", "group notice": "group_notice_due", "group cases": "group_cases_due"}
+
+
+class AdverseEventReport(Document):
+	def validate(self):
+		self.validate_device()
+		self.set_deadlines()
+		self.overdue = int(self.is_overdue())
+
+	def validate_device(self):
+		if not frappe.get_cached_value("Item", self.item_code, "md_is_medical_device"):
+			frappe.throw(_("{0} is not a medical device.").format(frappe.bold(self.item_code)))
+		if self.batch:
+			batch = frappe.db.get_value(
+				"Batch", self.batch, ["item", "expiry_date", "manufacturing_date"], as_dict=True
+			)
+			if batch.item != self.item_code:
+				frappe.throw(
+					_("Batch {0} is not of {1}.").format(frappe.bold(self.batch), frappe.bold(self.item_code))
+				)
+			self.expiry_date = self.expiry_date or batch.expiry_date
+			self.manufacturing_date = self.manufacturing_date or batch.manufacturing_date
+		if not self.registration_certificate:
+			self.registration_certificate = frappe.db.get_value(
+				"Registration Certificate Item",
+				{"item": self.item_code, "parenttype": "Registration Certificate"},
+				"parent",
+			)
+		if self.severity == "Death" and not self.death_at:
+			frappe.throw(_("Enter the time of death."))
+		if get_datetime(self.aware_at) > now_datetime():
+			frappe.throw(_("The time the event was discovered or learned of lies in the future."))
+
+	def set_deadlines(self):
+		for fieldname in DUE_FIELDS.values():
+			self.set(fieldname, None)
+		for deadline in self.deadlines():
+			self.set(DUE_FIELDS[deadline.what], deadline.due)
+
+	def deadlines(self):
+		return reporting_deadlines(
+			get_datetime(self.aware_at),
+			self.severity,
+			overseas=bool(self.is_overseas),
+			group=bool(self.is_group_event),
+		)
+
+	def is_overdue(self, now=None) -> bool:
+		reported = get_datetime(self.reported_on) if self.reported_on else None
+		return any(is_overdue(deadline, reported, now or now_datetime()) for deadline in self.deadlines())
+
+	def before_submit(self):
+		self.reported_on = self.reported_on or now_datetime()
+		self.overdue = int(self.is_overdue())
+
+
+def flag_overdue_reports():
+	"""Daily: mark reports whose deadline passed unreported, and remind the alert roles of those due soon."""
+	from medical_devices.gsp.alerts import send_alert
+
+	now = now_datetime()
+	soon = []
+	for name in frappe.get_all(
+		"Adverse Event Report", filters={"docstatus": 0, "report_due": ("is", "set")}, pluck="name"
+	):
+		doc = frappe.get_doc("Adverse Event Report", name)
+		overdue = int(doc.is_overdue(now))
+		if overdue != doc.overdue:
+			frappe.db.set_value("Adverse Event Report", name, "overdue", overdue)
+		if overdue or (get_datetime(doc.report_due) - now).days < 2:
+			soon.append(doc)
+	if soon:
+		send_alert(
+			_("Adverse event reports due or overdue: {0}").format(len(soon)),
+			"<br>".join(
+				_("{0}: {1}, due {2}").format(doc.name, doc.item_name or doc.item_code, doc.report_due)
+				for doc in soon
+			),
+			"Adverse Event Report",
+		)
+	return [doc.name for doc in soon]
