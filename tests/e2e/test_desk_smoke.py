@@ -36,6 +36,9 @@ def wait(driver, seconds=30):
 
 
 def login(driver, base_url, user="Administrator", password=None):
+	# End the previous session on the server first: a desk request still in flight could otherwise bring its
+	# cookie back after the cookies are deleted, and /login would then go straight to that user's desk.
+	driver.get(f"{base_url}/api/method/logout")
 	driver.delete_all_cookies()
 	driver.get(f"{base_url}/login")
 	wait(driver).until(EC.visibility_of_element_located((By.ID, "login_email"))).send_keys(user)
