@@ -78,3 +78,34 @@ def test_bad_reports_are_refused():
 		report(add_to_date(now_datetime(), days=1)).insert()
 	with pytest.raises(frappe.ValidationError, match="time of death"):
 		report(now_datetime(), "Death").insert()
+
+
+def test_the_report_prints_as_the_chinese_form():
+	from tests.integration.test_recall_costs import pdf_text
+
+	batch = new_batch(DEVICE, "AE-PDF")
+	aware = add_to_date(now_datetime(), hours=-5)
+	doc = report(
+		aware,
+		"Death",
+		death_at=aware,
+		batch=batch.name,
+		patient_name="张三",
+		place_of_use="Medical Institution",
+		relatedness="Possibly Related",
+		notified_manufacturer=1,
+	).insert()
+	text = pdf_text(doc, "Adverse Event Report")
+	for expected in (
+		"可疑医疗器械不良事件报告",
+		"A.患者资料",
+		"张三",
+		"导管断裂",
+		"死亡",
+		"医疗机构",
+		batch.batch_id,
+		f"_TestMDReg{DEVICE.replace(' ', '')}",
+		"☑已通知生产企业",
+		"可能有关",
+	):
+		assert expected in text, expected
