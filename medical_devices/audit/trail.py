@@ -221,13 +221,17 @@ def flush():
 	sequence, previous = lock_head()
 	stamp = now()
 	rows = []
+	states = {}  # the state after the transaction, read once per document (insert and submit share it)
 	for entry in pending:
 		sequence += 1
-		exists = entry["action"] != DELETE and document_exists(entry["ref_doctype"], entry["ref_name"])
+		key = (entry["ref_doctype"], entry["ref_name"])
+		if entry["action"] == DELETE:
+			entry["state_hash"] = ""
+		else:
+			if key not in states:
+				states[key] = chain.state_hash(document_state(*key)) if document_exists(*key) else ""
+			entry["state_hash"] = states[key]
 		entry["sequence"] = sequence
-		entry["state_hash"] = (
-			chain.state_hash(document_state(entry["ref_doctype"], entry["ref_name"])) if exists else ""
-		)
 		entry["previous_hash"] = previous
 		entry["entry_hash"] = previous = chain.entry_hash(previous, entry)
 		rows.append(

@@ -81,10 +81,13 @@ def check_document_states(report: AuditReport):
 		join (select max(name) as last from `tab{ENTRY}` group by ref_doctype, ref_name) l on l.last = e.name""",
 		as_dict=True,
 	)
+	existing_tables = {}
 	for row in latest:
 		if (row.ref_doctype, row.ref_name) in renamed_away and row.action != RENAME:
 			continue
-		if not frappe.db.table_exists(row.ref_doctype):
+		if row.ref_doctype not in existing_tables:
+			existing_tables[row.ref_doctype] = frappe.db.table_exists(row.ref_doctype)
+		if not existing_tables[row.ref_doctype]:
 			continue
 		report.documents += 1
 		exists = document_exists(row.ref_doctype, row.ref_name)

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import flt, format_datetime
 
 from medical_devices.recall import costs
+from medical_devices.recall.ledger import cost_lines
 from medical_devices.traceability.engine import movement_kind, movements
 
 PRODUCED_KINDS = ("Production", "Goods Receipt")
@@ -153,21 +154,9 @@ def cost_by_category(recall: str) -> list[dict]:
 		filters={"device_recall": recall, "docstatus": 1, "entry_type": costs.ACTUAL_COST},
 		pluck="name",
 	)
-	if not entries:
-		return []
 	totals = defaultdict(float)
-	for row in frappe.get_all(
-		"Recall Cost Line",
-		filters={"parent": ["in", entries], "parenttype": "Recall Cost Entry"},
-		fields=["cost_category", "amount"],
-	):
-		totals[row.cost_category] += flt(row.amount)
-	for row in frappe.get_all(
-		"Recall Replacement Item",
-		filters={"parent": ["in", entries], "parenttype": "Recall Cost Entry"},
-		fields=["amount"],
-	):
-		totals[costs.REPLACEMENT] += flt(row.amount)
+	for row in cost_lines(entries):
+		totals[row["category"]] += flt(row["amount"])
 	return [
 		{"category": category, "amount": costs.round_money(totals[category])}
 		for category in costs.COST_CATEGORIES

@@ -100,6 +100,20 @@ def open_provision(recall: str, company: str) -> float:
 	return costs.round_money(flt(balance))
 
 
+def cost_lines(entries: list[str]) -> list[dict]:
+	"""The costs of these Recall Cost Entries: their lines, and their replacement product at the cost it was issued."""
+	if not entries:
+		return []
+	child = {"parent": ["in", entries], "parenttype": "Recall Cost Entry"}
+	lines = frappe.get_all(
+		"Recall Cost Line",
+		filters=child,
+		fields=["cost_category as category", "amount", "item_code", "batch"],
+	)
+	replacement = frappe.get_all("Recall Replacement Item", filters=child, fields=["amount"])
+	return lines + [{"category": costs.REPLACEMENT, "amount": row.amount} for row in replacement]
+
+
 @frappe.whitelist(methods=["POST"])
 def create_recall_accounts(company: str) -> dict:
 	"""One expense account per cost category under a "Recall Costs" group, a provision liability and a

@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import flt
 
 from medical_devices.recall import costs
-from medical_devices.recall.ledger import open_provision
+from medical_devices.recall.ledger import cost_lines, open_provision
 
 LEVELS = ("Recall", "Category", "Item", "Batch")
 
@@ -41,18 +41,7 @@ def cost_rows(filters) -> list[dict]:
 
 	rows = []
 	for recall, names in by_recall.items():
-		lines = frappe.get_all(
-			"Recall Cost Line",
-			filters={"parent": ["in", names], "parenttype": "Recall Cost Entry"},
-			fields=["cost_category as category", "amount", "item_code", "batch"],
-		)
-		replacement = frappe.get_all(
-			"Recall Replacement Item",
-			filters={"parent": ["in", names], "parenttype": "Recall Cost Entry"},
-			fields=["amount"],
-		)
-		lines += [{"category": costs.REPLACEMENT, "amount": row.amount} for row in replacement]
-		for row in costs.allocate_costs(lines, recalled_quantities(recall)):
+		for row in costs.allocate_costs(cost_lines(names), recalled_quantities(recall)):
 			rows.append({"device_recall": recall, **row})
 	return rows
 
