@@ -88,7 +88,7 @@ QUALIFICATIONS = [
 		"Supplier",
 		"深圳迈瑞生物医疗电子股份有限公司",
 		"Business Licence",
-		"91440300MA5FK0002B",
+		"91440300MA5FK0002G",
 		5000,
 		None,
 		(),
@@ -120,7 +120,7 @@ QUALIFICATIONS = [
 		1825,
 		(),
 	),
-	("Customer", "浙江瑞康医药有限公司", "Business Licence", "91330000MA2CK0003C", 2500, None, ()),
+	("Customer", "浙江瑞康医药有限公司", "Business Licence", "91330000MA2CK0003Y", 2500, None, ()),
 	(
 		"Customer",
 		"浙江瑞康医药有限公司",
@@ -144,6 +144,72 @@ QUALIFICATIONS = [
 
 # A batch received a few days ago and still waiting for incoming inspection.
 QUARANTINED_BATCH = ("ZSQ2025B02", "MD-II-SYRINGE", 900, 0, 1000, 0.92)
+
+# What the UDI databases ask about each device (Item fields under "UDI Database Master Data").
+DEVICE_MASTER = {
+	"MD-I-MASK": {
+		"md_model": "175mm×95mm 耳挂式",
+		"md_product_category": "Consumable",
+		"md_classification_code": "14-14-02",
+		"md_single_use": 1,
+		"md_sterile_packaging": 0,
+		"md_mr_safety": "No MR Labelling",
+	},
+	"MD-II-SYRINGE": {
+		"md_model": "5ml 带针 0.6×32mm",
+		"md_product_category": "Consumable",
+		"md_classification_code": "14-01-02",
+		"md_single_use": 1,
+		"md_sterile_packaging": 1,
+		"md_mr_safety": "No MR Labelling",
+	},
+	"MD-II-THERMO": {
+		"md_model": "MT-101",
+		"md_product_category": "Equipment",
+		"md_classification_code": "07-03-03",
+		"md_max_reuses": 0,
+		"md_mr_safety": "MR Unsafe",
+	},
+	"MD-III-IVD": {
+		"md_model": "20人份/盒",
+		"md_device_type": "In Vitro Diagnostic Reagent",
+		"md_product_category": "Consumable",
+		"md_classification_code": "6840",
+		"md_single_use": 1,
+		"md_mr_safety": "No MR Labelling",
+	},
+	"MD-III-STENT": {
+		"md_model": "3.0mm×18mm",
+		"md_product_category": "Consumable",
+		"md_classification_code": "13-06-01",
+		"md_single_use": 1,
+		"md_sterile_packaging": 1,
+		"md_mr_safety": "MR Conditional",
+		"md_special_size_note": "支架长度与直径见标签",
+		"md_clinical_sizes": [
+			{"size_type": "直径", "size_value": 3.0, "size_unit": "mm"},
+			{"size_type": "长度", "size_value": 18, "size_unit": "mm"},
+		],
+	},
+}
+
+# The registrants' details on their certificates, for the UDI database.
+REGISTRANTS = {
+	"江苏华康医疗用品有限公司": {
+		"holder_credit_code": "91320000MA1XK0001A",
+		"holder_name_en": "Jiangsu Huakang Medical Supplies Co., Ltd.",
+		"holder_address": "江苏省南京市江宁区科学园88号",
+		"contact_phone": "025-52100001",
+		"contact_email": "udi@huakang.example",
+	},
+	"深圳迈瑞生物医疗电子股份有限公司": {
+		"holder_credit_code": "91440300MA5FK0002G",
+		"holder_name_en": "Shenzhen Mindray Bio-Medical Electronics Co., Ltd.",
+		"holder_address": "广东省深圳市南山区高新技术产业园区科技南十二路",
+		"contact_phone": "0755-81888998",
+		"contact_email": "udi@mindray.example",
+	},
+}
 
 # item_code, issuing agency, DI, package level, base units, parent (DI of the level that contains it)
 CASE_UOM = "Box"
@@ -172,6 +238,8 @@ def create_demo_data() -> list[str]:
 	ensure_item_group()
 	for item in ITEMS:
 		ensure_item(*item)
+	for item_code in DEVICE_MASTER:
+		ensure_device_master(item_code)
 	for certificate in CERTIFICATES:
 		ensure_certificate(*certificate)
 	for identifier in DEVICE_IDENTIFIERS:
@@ -334,8 +402,22 @@ def ensure_item(item_code, item_name, device_class, shelf_life, storage, cold_ch
 	).insert(ignore_permissions=True)
 
 
+def ensure_device_master(item_code: str):
+	item = frappe.get_doc("Item", item_code)
+	if item.md_model:
+		return
+	master = dict(DEVICE_MASTER[item_code])
+	item.set("md_clinical_sizes", master.pop("md_clinical_sizes", []))
+	item.update(master)
+	item.save(ignore_permissions=True)
+
+
 def ensure_certificate(item_code, number, holder, approved_days_ago, valid_days):
 	if frappe.db.exists("Registration Certificate", number):
+		certificate = frappe.get_doc("Registration Certificate", number)
+		if not certificate.holder_credit_code:
+			certificate.update(REGISTRANTS[holder])
+			certificate.save(ignore_permissions=True)
 		return
 	device_class, item_name = frappe.db.get_value("Item", item_code, ["md_device_class", "item_name"])
 	approval = add_days(today(), -approved_days_ago)
@@ -352,6 +434,7 @@ def ensure_certificate(item_code, number, holder, approved_days_ago, valid_days)
 			"approval_date": approval,
 			"expiry_date": add_days(approval, valid_days) if valid_days else None,
 			"items": [{"item": item_code}],
+			**REGISTRANTS[holder],
 		}
 	).insert(ignore_permissions=True)
 
@@ -375,6 +458,10 @@ def ensure_device_identifier(item_code, agency, di, level, base_quantity, parent
 				"pi_has_batch": 1,
 				"pi_has_expiry_date": 1,
 				"pi_has_manufacturing_date": 1,
+				"carrier_1d": 1,
+				"carrier_2d": level == "Minimum Sales Unit",
+				"udid_publish_date": "2025-03-01" if agency == "GS1" else None,
+				"published_to_udid": agency == "GS1",
 			}
 		).insert(ignore_permissions=True)
 	if level == "Minimum Sales Unit" and not frappe.db.get_value("Item", item_code, "md_default_di"):

@@ -92,9 +92,13 @@ doc_events = {
 	"Purchase Receipt": {"validate": _QUALIFICATION},
 	"Purchase Invoice": {"validate": _QUALIFICATION},
 	"Sales Order": {"validate": _QUALIFICATION},
+	# NMPA retention: bulk deletion of a company's transactions would bypass every document's own refusal.
+	"Transaction Deletion Record": {
+		"before_submit": "medical_devices.nmpa.retention.refuse_deleting_retained_transactions"
+	},
 }
 
-app_include_js = ["/assets/medical_devices/js/audit_reason.js"]
+app_include_js = ["/assets/medical_devices/js/audit_reason.js", "/assets/medical_devices/js/gsp_records.js"]
 boot_session = "medical_devices.audit.boot.add_audited_doctypes"
 doctype_list_js = {"Batch": "public/js/batch_list.js"}
 

@@ -13,6 +13,7 @@ from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
 from medical_devices.medical_devices.constants.custom_fields import CUSTOM_FIELDS as DEVICE_CUSTOM_FIELDS
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
+from medical_devices.nmpa.constants.custom_fields import CUSTOM_FIELDS as NMPA_CUSTOM_FIELDS
 from medical_devices.recall.constants.custom_fields import CUSTOM_FIELDS as RECALL_CUSTOM_FIELDS
 from medical_devices.recall.ledger import ensure_recall_dimension, remove_recall_dimension
 
@@ -22,7 +23,7 @@ SETTINGS_DOCTYPE = "Medical Device Settings"
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""All custom fields of all modules, merged per doctype."""
 	merged: dict[str, list[dict]] = {}
-	for module_fields in (DEVICE_CUSTOM_FIELDS, GSP_CUSTOM_FIELDS, RECALL_CUSTOM_FIELDS):
+	for module_fields in (DEVICE_CUSTOM_FIELDS, GSP_CUSTOM_FIELDS, RECALL_CUSTOM_FIELDS, NMPA_CUSTOM_FIELDS):
 		for doctype, fields in module_fields.items():
 			merged.setdefault(doctype, []).extend(fields)
 	return merged

@@ -135,10 +135,6 @@ def refuse_regulated_delete(doc):
 	if frappe.flags.in_uninstall or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
 	if is_regulated(doc):
-		frappe.throw(
-			_(
-				"{0} {1} is a regulated record and cannot be deleted; cancel it or mark it disabled instead."
-			).format(_(doc.doctype), doc.name),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
-		)
+		from medical_devices.nmpa.retention import deletion_refusal
+
+		frappe.throw(deletion_refusal(doc), frappe.PermissionError, title=_("Not Permitted"))

@@ -1,0 +1,91 @@
+"""The GSP record reports printed as Chinese records (A4 landscape PDF), whatever the user's language."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import format_date, getdate, now_datetime
+from frappe.utils.pdf import get_pdf
+
+from medical_devices.nmpa.gsp_records import outbound_review_record, purchase_record, sales_record
+
+RECORDS = {
+	"GSP Purchase Record": purchase_record,
+	"GSP Sales Record": sales_record,
+	"GSP Outbound Review Record": outbound_review_record,
+}
+LEFT_OUT = {"voucher_type"}  # the document number says it
+NOWRAP = {"voucher_no", "item_code", "batch_id", "stock_uom", "currency"}
+
+
+def record_table(report_name: str, filters: dict) -> tuple[list[dict], list[list[str]]]:
+	"""The record's columns (with Chinese labels) and its rows as printed text."""
+	if report_name not in RECORDS:
+		frappe.throw(_("{0} is not a GSP record.").format(report_name))
+	if not frappe.get_doc("Report", report_name).is_permitted():
+		frappe.throw(_("Not permitted to read {0}").format(_(report_name)), frappe.PermissionError)
+	columns, rows = RECORDS[report_name](filters)
+	columns = [dict(c) for c in columns if c["fieldname"] not in LEFT_OUT]
+	for column in columns:
+		column["numeric"] = column["fieldtype"] in ("Float", "Currency", "Int")
+		column["nowrap"] = column["numeric"] or column["fieldtype"] == "Date" or column["fieldname"] in NOWRAP
+		column["label"] = _(column["label"], "zh")
+	return columns, [[cell(row.get(c["fieldname"]), c["fieldtype"]) for c in columns] for row in rows]
+
+
+def record_html(report_name: str, filters: dict, printed_on=None) -> str:
+	columns, rows = record_table(report_name, filters)
+	return frappe.render_template(
+		"medical_devices/templates/gsp/gsp_record.html",
+		{
+			"title": record_title(report_name),
+			"company": filters.get("company"),
+			"from_date": cell(filters.get("from_date"), "Date"),
+			"to_date": cell(filters.get("to_date"), "Date"),
+			"item_code": filters.get("item_code"),
+			"party": filters.get("party"),
+			"columns": columns,
+			"rows": rows,
+			"printed_on": (printed_on or now_datetime()).strftime("%Y-%m-%d %H:%M"),
+		},
+	)
+
+
+def record_title(report_name: str) -> str:
+	return {
+		"GSP Purchase Record": _("Purchase Inspection Record", "zh"),
+		"GSP Sales Record": _("Sales Record", "zh"),
+		"GSP Outbound Review Record": _("Outbound Review Record", "zh"),
+	}[report_name]
+
+
+def cell(value, fieldtype) -> str:
+	if value in (None, ""):
+		return ""
+	if fieldtype == "Date":
+		return getdate(value).isoformat()
+	if fieldtype == "Currency":
+		return f"{value:,.2f}"
+	if fieldtype == "Float":
+		return f"{value:g}"
+	return str(value)
+
+
+def record_pdf(report_name: str, filters: dict, printed_on=None) -> bytes:
+	return get_pdf(
+		record_html(report_name, filters, printed_on), {"orientation": "Landscape", "page-size": "A4"}
+	)
+
+
+@frappe.whitelist()
+def download_pdf(report_name: str, filters: str | dict):
+	filters = frappe._dict(json.loads(filters) if isinstance(filters, str) else filters)
+	if not filters.get("company"):
+		frappe.throw(_("Select a company."))
+	content = record_pdf(report_name, filters)
+	period = "_".join(
+		format_date(filters.get(key), "yyyyMMdd") for key in ("from_date", "to_date") if filters.get(key)
+	)
+	frappe.local.response.filename = f"{report_name.replace(' ', '_')}_{period}.pdf"
+	frappe.local.response.filecontent = content
+	frappe.local.response.type = "pdf"

@@ -1,0 +1,121 @@
+"""Retention of regulated records: the date until which a record must be kept, named when a deletion is refused,
+and ERPNext's bulk "delete company transactions" refused while device records are under retention."""
+
+import frappe
+from frappe import _
+from frappe.utils import format_date, getdate, today
+
+from medical_devices.nmpa.retention_rules import is_retained, retain_until
+
+ITEM_TABLES = {
+	"Purchase Receipt": "items",
+	"Purchase Invoice": "items",
+	"Delivery Note": "items",
+	"Sales Invoice": "items",
+	"Stock Entry": "items",
+}
+DATE_FIELDS = ("posting_date", "report_date", "start_date", "transaction_date", "period_start", "creation")
+
+
+def device_items_and_batches(doc) -> tuple[set[str], set[str]]:
+	"""The device items a record concerns and the batches (document names) it names."""
+	if doc.doctype in ITEM_TABLES:
+		items, batches = set(), set()
+		for row in doc.get(ITEM_TABLES[doc.doctype]) or []:
+			items.add(row.item_code)
+			if row.get("batch_no"):
+				batches.add(row.batch_no)
+			if row.get("serial_and_batch_bundle"):
+				batches.update(
+					frappe.get_all(
+						"Serial and Batch Entry",
+						filters={"parent": row.serial_and_batch_bundle, "batch_no": ("is", "set")},
+						pluck="batch_no",
+					)
+				)
+		devices = {item for item in items if frappe.get_cached_value("Item", item, "md_is_medical_device")}
+		if devices and not doc.is_new():  # bundles made on submit, unlinked from the rows again on cancel
+			batches.update(
+				frappe.db.sql_list(
+					"""select entry.batch_no from `tabSerial and Batch Entry` entry
+					join `tabSerial and Batch Bundle` bundle on bundle.name = entry.parent
+					where bundle.voucher_type = %(doctype)s and bundle.voucher_no = %(name)s
+					and entry.batch_no is not null
+					union
+					select batch_no from `tabStock Ledger Entry`
+					where voucher_type = %(doctype)s and voucher_no = %(name)s and batch_no is not null""",
+					{"doctype": doc.doctype, "name": doc.name},
+				)
+			)
+		return devices, batches if devices else set()
+	if doc.doctype == "Batch":
+		return {doc.item}, {doc.name}
+	item = doc.get("item_code") or doc.get("item")
+	batch = doc.get("batch") or doc.get("batch_no")
+	return ({item} if item else set()), ({batch} if batch else set())
+
+
+def retention_of(doc):
+	"""(applies, last day to keep or None for permanently) for a record that moves or concerns devices."""
+	items, batches = device_items_and_batches(doc)
+	if not items and frappe.get_meta(doc.doctype).module not in ("NMPA", "Recall"):
+		return False, None
+	record_date = getdate(next((doc.get(f) for f in DATE_FIELDS if doc.get(f)), today()))
+	expiries = (
+		frappe.get_all("Batch", filters={"name": ("in", list(batches))}, pluck="expiry_date")
+		if batches
+		else []
+	)
+	if doc.get("expiry_date"):
+		expiries.append(doc.expiry_date)
+	implant = bool(items) and bool(
+		frappe.db.exists("Item", {"name": ("in", list(items)), "md_is_implant": 1})
+	)
+	return True, retain_until(record_date, [getdate(d) for d in expiries if d], implant)
+
+
+def deletion_refusal(doc) -> str:
+	applies, until = retention_of(doc)
+	if applies and until is None:
+		return _(
+			"{0} {1} concerns an implantable device and must be kept permanently; it cannot be deleted."
+		).format(_(doc.doctype), doc.name)
+	if applies and is_retained(until, getdate(today())):
+		return _(
+			"{0} {1} must be kept until {2} (two years after the device's expiry, at least five years) and cannot be deleted; cancel it instead."
+		).format(_(doc.doctype), doc.name, format_date(until))
+	return _(
+		"{0} {1} is a regulated record and cannot be deleted; cancel it or mark it disabled instead."
+	).format(_(doc.doctype), doc.name)
+
+
+def refuse_deleting_retained_transactions(doc, method=None):
+	"""Transaction Deletion Record deletes a company's transactions in bulk, past every document's own hooks."""
+	last = frappe.db.sql(
+		"""select max(sle.posting_date) as posting_date, max(batch.expiry_date) as expiry_date,
+			max(item.md_is_implant) as implant
+		from `tabStock Ledger Entry` sle
+		join `tabItem` item on item.name = sle.item_code and item.md_is_medical_device = 1
+		left join `tabBatch` batch on batch.name = sle.batch_no
+		where sle.company = %s and sle.is_cancelled = 0""",
+		doc.company,
+		as_dict=True,
+	)[0]
+	if not last.posting_date:
+		return
+	until = retain_until(
+		getdate(last.posting_date),
+		[getdate(last.expiry_date)] if last.expiry_date else [],
+		bool(last.implant),
+	)
+	if is_retained(until, getdate(today())):
+		frappe.throw(
+			_(
+				"{0} holds medical-device stock records that must be kept {1}; its transactions cannot be deleted."
+			).format(
+				frappe.bold(doc.company),
+				_("permanently") if until is None else _("until {0}").format(format_date(until)),
+			),
+			frappe.PermissionError,
+			title=_("Records under Retention"),
+		)
