@@ -61,6 +61,9 @@ BATCHES = [
 	("ZJ2025D15", "MD-III-STENT", 600, 1, 40, 6800.0),
 ]
 
+# Receipts and deliveries of these batches are invoiced (and left unpaid): payables and receivables.
+INVOICED_BATCHES = ("KZ20250601", "ZSQ2025A07", "TWJ2025B12")
+
 # customer index, batch_id, qty delivered, rate
 # item_code, certificate number, registrant, approved (days ago), valid for (days; None: filing)
 CERTIFICATES = [
@@ -294,6 +297,7 @@ def create_demo_data() -> list[str]:
 			delivery_date,
 			price_lists["selling"],
 		)
+	ensure_invoices(receipt_date, delivery_date)
 	ensure_excursion_log(customers[2])
 	ensure_recalls(company)
 	from medical_devices.gsp.expiry_alerts import flag_expiring_batches
@@ -783,6 +787,34 @@ def ensure_delivery_note(company, customer, warehouse, item_code, batch, qty, ra
 	)
 	doc.insert(ignore_permissions=True)
 	doc.submit()
+
+
+def ensure_invoices(receipt_date: str, delivery_date: str):
+	"""Bill some receipts and deliveries, unpaid: the demo's payables and receivables."""
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
+	from erpnext.stock.doctype.purchase_receipt.purchase_receipt import make_purchase_invoice
+
+	for batch_id in INVOICED_BATCHES:
+		receipt = frappe.db.get_value(
+			"Purchase Receipt", {"supplier_delivery_note": f"MD-DEMO-{batch_id}", "docstatus": 1}
+		)
+		if receipt and not frappe.db.exists(
+			"Purchase Invoice Item", {"purchase_receipt": receipt, "docstatus": 1}
+		):
+			invoice = make_purchase_invoice(receipt)
+			invoice.update({"set_posting_time": 1, "posting_date": receipt_date, "bill_no": f"FP-{batch_id}"})
+			invoice.insert(ignore_permissions=True)
+			invoice.submit()
+		for delivery in frappe.get_all(
+			"Delivery Note",
+			filters={"po_no": ("like", f"MD-DEMO-{batch_id}-%"), "docstatus": 1},
+			pluck="name",
+		):
+			if not frappe.db.exists("Sales Invoice Item", {"delivery_note": delivery, "docstatus": 1}):
+				invoice = make_sales_invoice(delivery)
+				invoice.update({"set_posting_time": 1, "posting_date": delivery_date})
+				invoice.insert(ignore_permissions=True)
+				invoice.submit()
 
 
 def ensure_demo_user(company: str):

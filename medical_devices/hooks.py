@@ -118,6 +118,9 @@ scheduler_events = {
 		"medical_devices.recall.doctype.device_recall.device_recall.flag_overdue_recalls",
 		"medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report.flag_overdue_reports",
 	],
+	"daily_long": [
+		"medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliation.reconcile_every_company",
+	],
 }
 
 # One scan of a UDI fills the row (item via DI, batch, serial); other barcodes fall back to ERPNext's lookup.

@@ -73,8 +73,8 @@ def app_messages() -> set[str]:
 			found |= doctype_messages(data)
 		elif data.get("doctype") == "Workspace":
 			found |= workspace_messages(data)
-		elif data.get("doctype") == "Report":
-			found.add(data["name"])
+		elif data.get("doctype") in ("Report", "Number Card"):
+			found.add(data.get("label") or data["name"])
 		elif data.get("doctype") == "Print Format":
 			found |= {match.group(2) for match in JINJA_MESSAGE.finditer(data.get("html") or "")}
 	return found

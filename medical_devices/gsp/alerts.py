@@ -13,8 +13,10 @@ def send_alert(
 	document_type: str | None = None,
 	document_name: str | None = None,
 	link: str | None = None,
+	recipients: list[str] | None = None,
 ) -> list[str]:
-	recipients = alert_recipients()
+	"""To `recipients` (users), or else to the alert roles of Medical Device Settings."""
+	recipients = alert_recipients() if recipients is None else recipients
 	if not recipients:
 		return []
 	for user in recipients:

@@ -1,0 +1,159 @@
+"""Working-capital and device KPIs of a company for a period, read from the general ledger.
+
+Days inventory outstanding (DIO) = average inventory / cost of goods sold x days; days sales outstanding (DSO) =
+average receivables / revenue x days; days payables outstanding (DPO) = average payables / cost of goods sold x
+days; cash conversion cycle (CCC) = DIO + DSO - DPO. Averages are of the opening and closing balances. Every figure
+comes from GL Entry (and, for the value at risk, the Expiry Risk report's stock valuation), so finance can
+reproduce it from the ledger.
+"""
+
+import datetime
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, flt, getdate, today
+
+from medical_devices.md_finance.ratios import cash_conversion_cycle, days_outstanding
+
+
+def balance(company: str, on_date, account_filter: str, sign: int = 1) -> float:
+	"""Sum of debit - credit (times `sign`) up to and including `on_date` on the accounts the filter selects."""
+	value = frappe.db.sql(
+		f"""select coalesce(sum(gle.debit) - sum(gle.credit), 0) from `tabGL Entry` gle
+		join `tabAccount` account on account.name = gle.account
+		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(on_date)s
+		and {account_filter}""",
+		{"company": company, "on_date": on_date},
+	)[0][0]
+	return sign * flt(value)
+
+
+def movement(company: str, from_date, to_date, account_filter: str, sign: int = 1, extra: str = "") -> float:
+	value = frappe.db.sql(
+		f"""select coalesce(sum(gle.debit) - sum(gle.credit), 0) from `tabGL Entry` gle
+		join `tabAccount` account on account.name = gle.account
+		where gle.company = %(company)s and gle.is_cancelled = 0
+		and gle.posting_date between %(from_date)s and %(to_date)s and {account_filter} {extra}""",
+		{"company": company, "from_date": from_date, "to_date": to_date},
+	)[0][0]
+	return sign * flt(value)
+
+
+STOCK = "account.account_type = 'Stock'"
+RECEIVABLE = "account.account_type = 'Receivable'"
+PAYABLE = "account.account_type = 'Payable'"
+INCOME = "account.root_type = 'Income'"
+COST_OF_GOODS_SOLD = "account.account_type = 'Cost of Goods Sold'"
+EXPENSE = "account.root_type = 'Expense'"
+
+
+def average_balance(company, from_date, to_date, account_filter, sign=1) -> float:
+	opening = balance(company, add_days(from_date, -1), account_filter, sign)
+	closing = balance(company, to_date, account_filter, sign)
+	return (opening + closing) / 2
+
+
+def company_kpis(company: str, from_date=None, to_date=None) -> dict:
+	to_date = getdate(to_date or today())
+	from_date = getdate(from_date or add_days(to_date, -364))
+	days = (to_date - from_date).days + 1
+	revenue = movement(company, from_date, to_date, INCOME, sign=-1)
+	cogs = movement(company, from_date, to_date, COST_OF_GOODS_SOLD)
+	inventory = average_balance(company, from_date, to_date, STOCK)
+	receivables = average_balance(company, from_date, to_date, RECEIVABLE)
+	payables = average_balance(company, from_date, to_date, PAYABLE, sign=-1)
+	dio = days_outstanding(inventory, cogs, days)
+	dso = days_outstanding(receivables, revenue, days)
+	dpo = days_outstanding(payables, cogs, days)
+	year_start = datetime.date(to_date.year, 1, 1)
+	return {
+		"company": company,
+		"from_date": from_date,
+		"to_date": to_date,
+		"days": days,
+		"revenue": flt(revenue, 2),
+		"cost_of_goods_sold": flt(cogs, 2),
+		"average_inventory": flt(inventory, 2),
+		"average_receivables": flt(receivables, 2),
+		"average_payables": flt(payables, 2),
+		"dio": dio,
+		"dso": dso,
+		"dpo": dpo,
+		"cash_conversion_cycle": cash_conversion_cycle(dio, dso, dpo),
+		"recall_cost_ytd": flt(
+			movement(company, year_start, to_date, EXPENSE, extra="and gle.md_device_recall is not null"), 2
+		),
+		"value_at_risk": flt(value_at_risk(company, to_date), 2),
+	}
+
+
+def value_at_risk(company: str, on_date) -> float:
+	"""Device stock inside the widest near-expiry window or expired, valued as the Expiry Risk report values it."""
+	from medical_devices.gsp.report.expiry_risk.expiry_risk import get_data
+	from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+		alert_windows,
+	)
+
+	rows = get_data(frappe._dict(company=company, only_at_risk=1), getdate(on_date), alert_windows())
+	return sum(row["value"] for row in rows)
+
+
+# --- number cards (workspace "Medical Devices Finance") -----------------------------------------------------------
+
+CARDS = {
+	"dio": "Days",
+	"dso": "Days",
+	"dpo": "Days",
+	"cash_conversion_cycle": "Days",
+	"value_at_risk": "Currency",
+	"recall_cost_ytd": "Currency",
+}
+
+
+def card(kpi: str, filters=None) -> dict:
+	filters = frappe.parse_json(filters) or {}
+	if isinstance(filters, list):  # the desk sends [[doctype, field, op, value], ...]
+		filters = {row[1]: row[3] for row in filters if len(row) >= 4}
+	company = (
+		filters.get("company")
+		or frappe.defaults.get_user_default("Company")
+		or frappe.db.get_value("Company", {}, "name")
+	)
+	if not company:
+		return {"value": 0, "fieldtype": "Float"}
+	frappe.has_permission("GL Entry", "read", throw=True)
+	value = company_kpis(company, filters.get("from_date"), filters.get("to_date"))[kpi]
+	if CARDS[kpi] == "Currency":
+		currency = frappe.get_cached_value("Company", company, "default_currency")
+		return {"value": value or 0, "fieldtype": "Currency", "currency": currency}
+	return {"value": value or 0, "fieldtype": "Float", "suffix": _("days")}
+
+
+@frappe.whitelist()
+def dio_card(filters=None):
+	return card("dio", filters)
+
+
+@frappe.whitelist()
+def dso_card(filters=None):
+	return card("dso", filters)
+
+
+@frappe.whitelist()
+def dpo_card(filters=None):
+	return card("dpo", filters)
+
+
+@frappe.whitelist()
+def cash_conversion_cycle_card(filters=None):
+	return card("cash_conversion_cycle", filters)
+
+
+@frappe.whitelist()
+def value_at_risk_card(filters=None):
+	return card("value_at_risk", filters)
+
+
+@frappe.whitelist()
+def recall_cost_ytd_card(filters=None):
+	return card("recall_cost_ytd", filters)

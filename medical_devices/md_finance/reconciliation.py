@@ -1,0 +1,247 @@
+"""Does every sub-ledger agree with the general ledger? One company, as of one date.
+
+- Stock: the stock ledger's value per inventory account (warehouses mapped as ERPNext's perpetual inventory maps
+  them) against the account's GL balance.
+- Receivables and payables: ERPNext's Payment Ledger (the party sub-ledger) per control account against the GL.
+- Recalls: what each Recall Cost Entry says it posted against the GL rows of its Journal Entry and Stock Entry.
+
+Every figure is one grouped query over the ledger (no per-document work), so a company with a million GL entries
+is checked in seconds; `differences` drills one line down to the documents that explain it.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, getdate
+
+TOLERANCE = 0.005  # half a cent: anything the ledgers round differently is not a difference
+STOCK, RECEIVABLE, PAYABLE, RECALL = "Stock", "Receivable", "Payable", "Recall Costs"
+
+
+def reconcile(company: str, as_of) -> list[dict]:
+	"""All lines checked: {check, account, recall, subledger_value, gl_value, difference}."""
+	as_of = getdate(as_of)
+	return (
+		stock_lines(company, as_of)
+		+ party_lines(company, as_of, RECEIVABLE)
+		+ party_lines(company, as_of, PAYABLE)
+		+ recall_lines(company, as_of)
+	)
+
+
+def line(check, subledger, gl, account=None, recall=None) -> dict:
+	subledger, gl = flt(subledger, 2), flt(gl, 2)
+	return {
+		"check": check,
+		"account": account,
+		"device_recall": recall,
+		"subledger_value": subledger,
+		"gl_value": gl,
+		"difference": flt(subledger - gl, 2),
+	}
+
+
+def is_difference(row: dict) -> bool:
+	return abs(row["difference"]) > TOLERANCE
+
+
+# --- stock -------------------------------------------------------------------------------------------------------
+
+
+def warehouse_accounts(company: str) -> dict[str, str]:
+	from erpnext.stock import get_warehouse_account_map
+
+	return {
+		warehouse: row.account for warehouse, row in get_warehouse_account_map(company).items() if row.account
+	}
+
+
+def stock_lines(company: str, as_of) -> list[dict]:
+	if not frappe.get_cached_value("Company", company, "enable_perpetual_inventory"):
+		return []
+	accounts_of = warehouse_accounts(company)
+	by_account: dict[str, float] = {}
+	for warehouse, value in frappe.db.sql(
+		"""select warehouse, sum(stock_value_difference) from `tabStock Ledger Entry`
+		where company = %s and is_cancelled = 0 and posting_date <= %s group by warehouse""",
+		(company, as_of),
+	):
+		account = accounts_of.get(warehouse)
+		if account:
+			by_account[account] = by_account.get(account, 0) + flt(value)
+	accounts = sorted(set(accounts_of.values()))
+	gl = gl_balances(company, as_of, accounts)
+	return [
+		line(STOCK, by_account.get(account, 0), gl.get(account, 0), account=account) for account in accounts
+	]
+
+
+def gl_balances(company: str, as_of, accounts: list[str], sign: int = 1) -> dict[str, float]:
+	if not accounts:
+		return {}
+	return {
+		account: sign * flt(balance)
+		for account, balance in frappe.db.sql(
+			"""select account, sum(debit_in_account_currency) - sum(credit_in_account_currency)
+			from `tabGL Entry` where company = %(company)s and is_cancelled = 0
+			and posting_date <= %(as_of)s and account in %(accounts)s group by account""",
+			{"company": company, "as_of": as_of, "accounts": accounts},
+		)
+	}
+
+
+# --- receivables and payables -------------------------------------------------------------------------------------
+
+
+def party_accounts(company: str, account_type: str) -> list[str]:
+	return frappe.get_all(
+		"Account", filters={"company": company, "account_type": account_type, "is_group": 0}, pluck="name"
+	)
+
+
+def party_lines(company: str, as_of, account_type: str) -> list[dict]:
+	accounts = party_accounts(company, account_type)
+	if not accounts:
+		return []
+	# The Payment Ledger keeps receivables as debit - credit and payables as credit - debit.
+	sign = 1 if account_type == RECEIVABLE else -1
+	subledger = dict(
+		frappe.db.sql(
+			"""select account, sum(amount_in_account_currency) from `tabPayment Ledger Entry`
+			where company = %(company)s and delinked = 0 and posting_date <= %(as_of)s
+			and account in %(accounts)s group by account""",
+			{"company": company, "as_of": as_of, "accounts": accounts},
+		)
+	)
+	gl = gl_balances(company, as_of, accounts, sign)
+	return [
+		line(account_type, subledger.get(account, 0), gl.get(account, 0), account=account)
+		for account in accounts
+		if account in subledger or account in gl
+	]
+
+
+# --- recall costs ------------------------------------------------------------------------------------------------
+
+
+def posted_by_cost_entries(company: str, as_of, recall: str | None = None) -> list[frappe._dict]:
+	"""Per submitted Recall Cost Entry: the debits it says it posted and the debits the GL holds for it."""
+	conditions = "entry.company = %(company)s and entry.docstatus = 1 and entry.posting_date <= %(as_of)s"
+	if recall:
+		conditions += " and entry.device_recall = %(recall)s"
+	return frappe.db.sql(
+		f"""select entry.name, entry.device_recall, entry.posting_date, entry.journal_entry, entry.stock_entry,
+			entry.total_costs + entry.replacement_value
+			+ case when entry.entry_type = 'Actual Cost' then entry.provision_released else entry.provision_amount end
+				as source_value,
+			coalesce((select sum(gle.debit) from `tabGL Entry` gle where gle.is_cancelled = 0
+				and gle.md_device_recall = entry.device_recall
+				and ((gle.voucher_type = 'Journal Entry' and gle.voucher_no = entry.journal_entry)
+					or (gle.voucher_type = 'Stock Entry' and gle.voucher_no = entry.stock_entry))), 0)
+				as gl_value
+		from `tabRecall Cost Entry` entry
+		where {conditions}
+		order by entry.posting_date, entry.name""",
+		{"company": company, "as_of": as_of, "recall": recall},
+		as_dict=True,
+	)
+
+
+def recall_lines(company: str, as_of) -> list[dict]:
+	totals: dict[str, list[float]] = {}
+	for entry in posted_by_cost_entries(company, as_of):
+		source, gl = totals.setdefault(entry.device_recall, [0.0, 0.0])
+		totals[entry.device_recall] = [source + flt(entry.source_value), gl + flt(entry.gl_value)]
+	return [line(RECALL, source, gl, recall=recall) for recall, (source, gl) in sorted(totals.items())]
+
+
+# --- drill-down --------------------------------------------------------------------------------------------------
+
+
+def differences(company: str, as_of, check: str, account: str | None = None, recall: str | None = None):
+	"""The documents behind one line: per voucher (or cost entry), sub-ledger value, GL value, difference."""
+	as_of = getdate(as_of)
+	if check == STOCK:
+		return stock_voucher_differences(company, as_of, account)
+	if check in (RECEIVABLE, PAYABLE):
+		return party_voucher_differences(company, as_of, account, check)
+	if check == RECALL:
+		return [
+			{
+				"voucher_type": "Recall Cost Entry",
+				"voucher_no": entry.name,
+				"posting_date": entry.posting_date,
+				"device_recall": entry.device_recall,
+				"subledger_value": flt(entry.source_value, 2),
+				"gl_value": flt(entry.gl_value, 2),
+				"difference": flt(flt(entry.source_value) - flt(entry.gl_value), 2),
+			}
+			for entry in posted_by_cost_entries(company, as_of, recall)
+			if abs(flt(entry.source_value) - flt(entry.gl_value)) > TOLERANCE
+		]
+	frappe.throw(_("Unknown reconciliation check {0}.").format(check))
+
+
+def voucher_rows(subledger: dict, gl: dict, dates: dict) -> list[dict]:
+	rows = []
+	for key in sorted(set(subledger) | set(gl), key=lambda k: (str(dates.get(k)), k)):
+		difference = flt(flt(subledger.get(key)) - flt(gl.get(key)), 2)
+		if abs(difference) > TOLERANCE:
+			rows.append(
+				{
+					"voucher_type": key[0],
+					"voucher_no": key[1],
+					"posting_date": dates.get(key),
+					"subledger_value": flt(subledger.get(key), 2),
+					"gl_value": flt(gl.get(key), 2),
+					"difference": difference,
+				}
+			)
+	return rows
+
+
+def stock_voucher_differences(company, as_of, account):
+	warehouses = [w for w, a in warehouse_accounts(company).items() if a == account]
+	subledger, gl, dates = {}, {}, {}
+	if warehouses:
+		for voucher_type, voucher_no, posting_date, value in frappe.db.sql(
+			"""select voucher_type, voucher_no, max(posting_date), sum(stock_value_difference)
+			from `tabStock Ledger Entry` where company = %(company)s and is_cancelled = 0
+			and posting_date <= %(as_of)s and warehouse in %(warehouses)s
+			group by voucher_type, voucher_no""",
+			{"company": company, "as_of": as_of, "warehouses": warehouses},
+		):
+			subledger[(voucher_type, voucher_no)] = value
+			dates[(voucher_type, voucher_no)] = posting_date
+	for voucher_type, voucher_no, posting_date, value in frappe.db.sql(
+		"""select voucher_type, voucher_no, max(posting_date),
+			sum(debit_in_account_currency) - sum(credit_in_account_currency)
+		from `tabGL Entry` where company = %s and is_cancelled = 0 and posting_date <= %s and account = %s
+		group by voucher_type, voucher_no""",
+		(company, as_of, account),
+	):
+		gl[(voucher_type, voucher_no)] = value
+		dates.setdefault((voucher_type, voucher_no), posting_date)
+	return voucher_rows(subledger, gl, dates)
+
+
+def party_voucher_differences(company, as_of, account, check):
+	sign = 1 if check == RECEIVABLE else -1
+	subledger, gl, dates = {}, {}, {}
+	for voucher_type, voucher_no, posting_date, value in frappe.db.sql(
+		"""select voucher_type, voucher_no, max(posting_date), sum(amount_in_account_currency)
+		from `tabPayment Ledger Entry` where company = %s and delinked = 0 and posting_date <= %s
+		and account = %s group by voucher_type, voucher_no""",
+		(company, as_of, account),
+	):
+		subledger[(voucher_type, voucher_no)] = value
+		dates[(voucher_type, voucher_no)] = posting_date
+	for voucher_type, voucher_no, posting_date, value in frappe.db.sql(
+		"""select voucher_type, voucher_no, max(posting_date),
+			sum(debit_in_account_currency) - sum(credit_in_account_currency)
+		from `tabGL Entry` where company = %s and is_cancelled = 0 and posting_date <= %s and account = %s
+		group by voucher_type, voucher_no""",
+		(company, as_of, account),
+	):
+		gl[(voucher_type, voucher_no)] = sign * flt(value)
+		dates.setdefault((voucher_type, voucher_no), posting_date)
+	return voucher_rows(subledger, gl, dates)
