@@ -199,49 +199,47 @@ def voucher_rows(subledger: dict, gl: dict, dates: dict) -> list[dict]:
 	return rows
 
 
+def per_voucher(sql: str, params: dict, sign: int = 1) -> tuple[dict, dict]:
+	"""{(voucher type, no): value} and {(voucher type, no): posting date} of a query selecting those four."""
+	values, dates = {}, {}
+	for voucher_type, voucher_no, posting_date, value in frappe.db.sql(sql, params):
+		values[(voucher_type, voucher_no)] = sign * flt(value)
+		dates[(voucher_type, voucher_no)] = posting_date
+	return values, dates
+
+
+def gl_per_voucher(company, as_of, account, sign: int = 1) -> tuple[dict, dict]:
+	return per_voucher(
+		"""select voucher_type, voucher_no, max(posting_date),
+			sum(debit_in_account_currency) - sum(credit_in_account_currency)
+		from `tabGL Entry` where company = %(company)s and is_cancelled = 0 and posting_date <= %(as_of)s
+		and account = %(account)s group by voucher_type, voucher_no""",
+		{"company": company, "as_of": as_of, "account": account},
+		sign,
+	)
+
+
 def stock_voucher_differences(company, as_of, account):
 	warehouses = [w for w, a in warehouse_accounts(company).items() if a == account]
-	subledger, gl, dates = {}, {}, {}
+	subledger, dates = {}, {}
 	if warehouses:
-		for voucher_type, voucher_no, posting_date, value in frappe.db.sql(
+		subledger, dates = per_voucher(
 			"""select voucher_type, voucher_no, max(posting_date), sum(stock_value_difference)
 			from `tabStock Ledger Entry` where company = %(company)s and is_cancelled = 0
 			and posting_date <= %(as_of)s and warehouse in %(warehouses)s
 			group by voucher_type, voucher_no""",
 			{"company": company, "as_of": as_of, "warehouses": warehouses},
-		):
-			subledger[(voucher_type, voucher_no)] = value
-			dates[(voucher_type, voucher_no)] = posting_date
-	for voucher_type, voucher_no, posting_date, value in frappe.db.sql(
-		"""select voucher_type, voucher_no, max(posting_date),
-			sum(debit_in_account_currency) - sum(credit_in_account_currency)
-		from `tabGL Entry` where company = %s and is_cancelled = 0 and posting_date <= %s and account = %s
-		group by voucher_type, voucher_no""",
-		(company, as_of, account),
-	):
-		gl[(voucher_type, voucher_no)] = value
-		dates.setdefault((voucher_type, voucher_no), posting_date)
-	return voucher_rows(subledger, gl, dates)
+		)
+	gl, gl_dates = gl_per_voucher(company, as_of, account)
+	return voucher_rows(subledger, gl, {**gl_dates, **dates})
 
 
 def party_voucher_differences(company, as_of, account, check):
-	sign = 1 if check == RECEIVABLE else -1
-	subledger, gl, dates = {}, {}, {}
-	for voucher_type, voucher_no, posting_date, value in frappe.db.sql(
+	subledger, dates = per_voucher(
 		"""select voucher_type, voucher_no, max(posting_date), sum(amount_in_account_currency)
-		from `tabPayment Ledger Entry` where company = %s and delinked = 0 and posting_date <= %s
-		and account = %s group by voucher_type, voucher_no""",
-		(company, as_of, account),
-	):
-		subledger[(voucher_type, voucher_no)] = value
-		dates[(voucher_type, voucher_no)] = posting_date
-	for voucher_type, voucher_no, posting_date, value in frappe.db.sql(
-		"""select voucher_type, voucher_no, max(posting_date),
-			sum(debit_in_account_currency) - sum(credit_in_account_currency)
-		from `tabGL Entry` where company = %s and is_cancelled = 0 and posting_date <= %s and account = %s
-		group by voucher_type, voucher_no""",
-		(company, as_of, account),
-	):
-		gl[(voucher_type, voucher_no)] = sign * flt(value)
-		dates.setdefault((voucher_type, voucher_no), posting_date)
-	return voucher_rows(subledger, gl, dates)
+		from `tabPayment Ledger Entry` where company = %(company)s and delinked = 0
+		and posting_date <= %(as_of)s and account = %(account)s group by voucher_type, voucher_no""",
+		{"company": company, "as_of": as_of, "account": account},
+	)
+	gl, gl_dates = gl_per_voucher(company, as_of, account, sign=1 if check == RECEIVABLE else -1)
+	return voucher_rows(subledger, gl, {**gl_dates, **dates})

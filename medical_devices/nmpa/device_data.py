@@ -275,3 +275,26 @@ def number(value) -> str:
 	if value is None:
 		return ""
 	return str(int(value)) if float(value) == int(value) else str(value)
+
+
+def field_sheets(records, key: str, device_sheet: str, device_fields, lists) -> dict:
+	"""A workbook's sheets: one row per device, then one sheet per list (packages, storage...) keyed by `key`.
+
+	`device_fields` and each list's fields are (column, value function) pairs; `lists` maps a sheet title to
+	(fields, the function giving a record's rows)."""
+	sheets = {
+		device_sheet: (
+			[column for column, _value in device_fields],
+			[[value(record) for _column, value in device_fields] for record in records],
+		)
+	}
+	for title, (fields, rows_of) in lists.items():
+		sheets[title] = (
+			[key] + [column for column, _value in fields],
+			[
+				[record.primary_di] + [value(row) for _column, value in fields]
+				for record in records
+				for row in rows_of(record)
+			],
+		)
+	return sheets

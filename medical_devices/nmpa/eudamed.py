@@ -12,6 +12,7 @@ from medical_devices.nmpa.device_data import (
 	check_common,
 	check_identifier,
 	check_required,
+	field_sheets,
 	number,
 	problem,
 	yes_no,
@@ -102,19 +103,13 @@ def check(record: DeviceRecord) -> list[Problem]:
 
 
 def to_sheets(records: list[DeviceRecord]) -> dict[str, tuple[list[str], list[list[str]]]]:
-	def sheet(fields, rows_of):
-		columns = ["UDI-DI"] + [name for name, _value in fields]
-		return columns, [
-			[record.primary_di] + [value(row) for _name, value in fields]
-			for record in records
-			for row in rows_of(record)
-		]
-
-	return {
-		"UDI-DI": (
-			[name for name, _v in DEVICE_FIELDS],
-			[[v(r) for _n, v in DEVICE_FIELDS] for r in records],
-		),
-		"Package": sheet(PACKAGE_FIELDS, lambda r: r.packages),
-		"Clinical Size": sheet(CLINICAL_FIELDS, lambda r: r.clinical_sizes),
-	}
+	return field_sheets(
+		records,
+		"UDI-DI",
+		"UDI-DI",
+		DEVICE_FIELDS,
+		{
+			"Package": (PACKAGE_FIELDS, lambda r: r.packages),
+			"Clinical Size": (CLINICAL_FIELDS, lambda r: r.clinical_sizes),
+		},
+	)

@@ -273,20 +273,13 @@ def purchase_record(filters: dict):
 
 
 def sales_record(filters: dict):
-	rows = movements("Delivery Note", filters) + movements("Sales Invoice", filters)
-	rows.sort(key=lambda row: (row.posting_date, str(row.posting_time), row.voucher_no, row.idx))
+	rows = outward_movements(filters)
 	add_buyer_licences(rows)
 	for row in rows:
 		row.buyer_contact = contact(row)
 	columns = [
 		date_column("posting_date", _("Sales Date")),
-		{
-			"fieldname": "voucher_no",
-			"label": _("Document"),
-			"fieldtype": "Dynamic Link",
-			"options": "voucher_type",
-			"width": 150,
-		},
+		document_column(),
 		data_column("voucher_type", _("Document Type"), 110),
 		link_column("party", _("Customer"), "Customer", 200),
 		data_column("party_address", _("Customer Address"), 220),
@@ -322,13 +315,7 @@ def outbound_review_record(filters: dict):
 	add_review(rows)
 	columns = [
 		date_column("posting_date", _("Dispatch Date")),
-		{
-			"fieldname": "voucher_no",
-			"label": _("Document"),
-			"fieldtype": "Dynamic Link",
-			"options": "voucher_type",
-			"width": 150,
-		},
+		document_column(),
 		data_column("voucher_type", _("Document Type"), 110),
 		link_column("party", _("Customer"), "Customer", 200),
 		*device_columns(),
@@ -339,6 +326,23 @@ def outbound_review_record(filters: dict):
 		link_column("reviewer", _("Reviewed By"), "User", 160),
 	]
 	return columns, rows
+
+
+def outward_movements(filters: dict, returns: bool = True) -> list:
+	"""Deliveries and stock-moving sales invoices together, in posting order."""
+	rows = movements("Delivery Note", filters, returns) + movements("Sales Invoice", filters, returns)
+	rows.sort(key=lambda row: (row.posting_date, str(row.posting_time), row.voucher_no, row.idx))
+	return rows
+
+
+def document_column() -> dict:
+	return {
+		"fieldname": "voucher_no",
+		"label": _("Document"),
+		"fieldtype": "Dynamic Link",
+		"options": "voucher_type",
+		"width": 150,
+	}
 
 
 def quality_inspections(rows) -> dict[str, str]:

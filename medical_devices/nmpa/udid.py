@@ -16,6 +16,7 @@ from medical_devices.nmpa.device_data import (
 	check_common,
 	check_identifier,
 	check_required,
+	field_sheets,
 	is_valid_credit_code,
 	number,
 	problem,
@@ -223,24 +224,22 @@ def add_list(parent, list_tag, item_tag, fields, rows):
 
 def to_sheets(records: list[DeviceRecord]) -> dict[str, tuple[list[str], list[list[str]]]]:
 	"""The records as the UDID data template: one sheet per subset, lists keyed by the primary DI."""
-	key = "最小销售单元产品标识"
 
-	def sheet(fields, rows_of):
-		columns = [key] + [label for _tag, label, _value in fields]
-		rows = [
-			[record.primary_di] + [value(row) for _tag, _label, value in fields]
-			for record in records
-			for row in rows_of(record)
-		]
-		return columns, rows
+	def columns(fields):
+		return [(label, value) for _tag, label, value in fields]
 
-	device_columns = [label for _tag, label, _value in DEVICE_FIELDS]
-	return {
-		"产品标识信息": (device_columns, [[value(r) for _t, _l, value in DEVICE_FIELDS] for r in records]),
-		"包装标识信息": sheet(PACKING_FIELDS, lambda r: r.packages),
-		"储存或操作条件": sheet(STORAGE_FIELDS, lambda r: r.storage),
-		"临床使用尺寸": sheet(CLINICAL_FIELDS, lambda r: r.clinical_sizes),
-		"企业联系人": sheet(
-			CONTACT_FIELDS, lambda r: [r] if (r.contact_phone or r.contact_email or r.contact_fax) else []
-		),
-	}
+	def contacts(record):
+		return [record] if (record.contact_phone or record.contact_email or record.contact_fax) else []
+
+	return field_sheets(
+		records,
+		"最小销售单元产品标识",
+		"产品标识信息",
+		columns(DEVICE_FIELDS),
+		{
+			"包装标识信息": (columns(PACKING_FIELDS), lambda r: r.packages),
+			"储存或操作条件": (columns(STORAGE_FIELDS), lambda r: r.storage),
+			"临床使用尺寸": (columns(CLINICAL_FIELDS), lambda r: r.clinical_sizes),
+			"企业联系人": (columns(CONTACT_FIELDS), contacts),
+		},
+	)
