@@ -31,6 +31,9 @@ _GUARD = "medical_devices.gsp.stock_guard.validate_stock_document"
 _QUALIFICATION = "medical_devices.gsp.qualification.validate_document_qualification"
 _COST_POSTING = "medical_devices.recall.doctype.recall_cost_entry.recall_cost_entry.block_direct_cancel"
 _RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.refresh_linked_recall"
+_SOURCE_POSTING = (
+	"medical_devices.md_finance.doctype.quality_cost_entry.quality_cost_entry.block_direct_cancel"
+)
 
 # Every rule binds only items marked as medical devices and the documents that move them.
 _AUDIT_REASON = "medical_devices.audit.reason.require_reason"
@@ -80,10 +83,11 @@ doc_events = {
 		"validate": _GUARD,
 		"on_submit": _RECALL_PROGRESS,
 		"on_cancel": _RECALL_PROGRESS,
-		"before_cancel": _COST_POSTING,
+		"before_cancel": [_COST_POSTING, _SOURCE_POSTING],
 	},
-	# Recall costs: a Journal Entry or Stock Entry posted by a Recall Cost Entry is reversed through that entry.
-	"Journal Entry": {"before_cancel": _COST_POSTING},
+	# A Journal Entry or Stock Entry posted by a Recall Cost Entry, a Quality Cost Entry or a Device Write Off is
+	# reversed through that document.
+	"Journal Entry": {"before_cancel": [_COST_POSTING, _SOURCE_POSTING]},
 	"Pick List": {"validate": _GUARD},
 	"Serial and Batch Bundle": {"validate": "medical_devices.gsp.stock_guard.validate_bundle"},
 	# Recall: returns and stock entries naming a recall update its progress (the on_submit/on_cancel above).

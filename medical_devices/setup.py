@@ -10,6 +10,8 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from medical_devices.audit.protection import remove_forced_track_changes, setup_audit
 from medical_devices.gsp.constants.custom_fields import CUSTOM_FIELDS as GSP_CUSTOM_FIELDS
 from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
+from medical_devices.md_finance.constants.custom_fields import CUSTOM_FIELDS as FINANCE_CUSTOM_FIELDS
+from medical_devices.md_finance.ledger import ensure_batch_dimension, remove_batch_dimension
 from medical_devices.medical_devices.constants.custom_fields import CUSTOM_FIELDS as DEVICE_CUSTOM_FIELDS
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
@@ -23,7 +25,13 @@ SETTINGS_DOCTYPE = "Medical Device Settings"
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""All custom fields of all modules, merged per doctype."""
 	merged: dict[str, list[dict]] = {}
-	for module_fields in (DEVICE_CUSTOM_FIELDS, GSP_CUSTOM_FIELDS, RECALL_CUSTOM_FIELDS, NMPA_CUSTOM_FIELDS):
+	for module_fields in (
+		DEVICE_CUSTOM_FIELDS,
+		GSP_CUSTOM_FIELDS,
+		RECALL_CUSTOM_FIELDS,
+		NMPA_CUSTOM_FIELDS,
+		FINANCE_CUSTOM_FIELDS,
+	):
 		for doctype, fields in module_fields.items():
 			merged.setdefault(doctype, []).extend(fields)
 	return merged
@@ -32,6 +40,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 def apply_setup():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	ensure_recall_dimension()  # after the custom fields: it reuses their md_device_recall on Delivery Note, Stock Entry
+	ensure_batch_dimension()
 	setup_audit()
 	apply_property_setters()
 	create_roles()
@@ -41,6 +50,7 @@ def apply_setup():
 
 def remove_setup():
 	remove_recall_dimension()
+	remove_batch_dimension()
 	remove_forced_track_changes()
 	delete_custom_fields(get_custom_fields())
 	delete_property_setters()

@@ -75,6 +75,8 @@ def app_messages() -> set[str]:
 			found |= workspace_messages(data)
 		elif data.get("doctype") in ("Report", "Number Card"):
 			found.add(data.get("label") or data["name"])
+		elif data.get("doctype") == "Dashboard Chart":
+			found.add(data["chart_name"])
 		elif data.get("doctype") == "Print Format":
 			found |= {match.group(2) for match in JINJA_MESSAGE.finditer(data.get("html") or "")}
 	return found

@@ -57,6 +57,7 @@ class OutwardContext:
 	posting_date: datetime.date
 	customer: str | None = None
 	is_disposal: bool = False
+	write_off: str | None = None  # the Device Write Off posting this disposal, approved by its submitter
 
 
 # --- hooks --------------------------------------------------------------------------------------------------
@@ -113,6 +114,14 @@ def row_doctype(voucher_type: str) -> str:
 # --- context: which document, which date, which exceptions -----------------------------------------------
 
 
+def write_off_being_posted(write_off: str | None) -> bool:
+	"""A submitted Device Write Off whose Stock Entry is being made now: its approver submitted it."""
+	if not write_off:
+		return False
+	state = frappe.db.get_value("Device Write Off", write_off, ["docstatus", "stock_entry"], as_dict=True)
+	return bool(state and state.docstatus == 1 and not state.stock_entry)
+
+
 def context_from_document(doc) -> OutwardContext | None:
 	if doc.doctype in SALES_DOCTYPES:
 		if doc.get("is_return"):
@@ -125,6 +134,7 @@ def context_from_document(doc) -> OutwardContext | None:
 			doc.doctype,
 			getdate(doc.posting_date),
 			is_disposal=bool(doc.get("md_is_disposal")) and doc.purpose == "Material Issue",
+			write_off=doc.get("md_device_write_off"),
 		)
 	if doc.doctype == "Pick List":
 		customer = doc.get("customer") if doc.purpose == "Delivery" else None
@@ -137,7 +147,7 @@ def context_from_bundle(bundle) -> OutwardContext | None:
 	voucher = None
 	if bundle.voucher_no:
 		fields = {
-			"Stock Entry": ["purpose", "md_is_disposal", "posting_date"],
+			"Stock Entry": ["purpose", "md_is_disposal", "posting_date", "md_device_write_off"],
 			"Pick List": ["purpose", "customer"],
 		}.get(bundle.voucher_type, ["customer", "is_return", "posting_date"])
 		voucher = frappe.db.get_value(bundle.voucher_type, bundle.voucher_no, fields, as_dict=True)
@@ -152,6 +162,7 @@ def context_from_bundle(bundle) -> OutwardContext | None:
 			"Stock Entry",
 			getdate(voucher.posting_date),
 			is_disposal=bool(voucher.md_is_disposal) and voucher.purpose == "Material Issue",
+			write_off=voucher.md_device_write_off,
 		)
 	customer = voucher.customer if voucher.purpose == "Delivery" else None
 	return OutwardContext("Pick List", posting_date, customer=customer)
@@ -222,7 +233,7 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 	quarantine_targets = quarantine_warehouses(
 		{line.target_warehouse for line in lines if line.target_warehouse}
 	)
-	if context.is_disposal and not has_qa_role():
+	if context.is_disposal and not has_qa_role() and not write_off_being_posted(context.write_off):
 		frappe.throw(
 			_("Only a Quality Manager or QA Reviewer may dispose of device batches."),
 			frappe.PermissionError,

@@ -84,7 +84,27 @@ def company_kpis(company: str, from_date=None, to_date=None) -> dict:
 			movement(company, year_start, to_date, EXPENSE, extra="and gle.md_device_recall is not null"), 2
 		),
 		"value_at_risk": flt(value_at_risk(company, to_date), 2),
+		"quality_cost_ytd": flt(quality_cost(company, year_start, to_date), 2),
+		"write_offs_ytd": flt(write_offs(company, year_start, to_date), 2),
 	}
+
+
+def quality_cost(company: str, from_date, to_date) -> float:
+	"""Expense postings carrying a device batch, outside recalls, write-offs and cost of sales."""
+	from medical_devices.md_finance.batch_costs import ledger_costs
+
+	return sum(values["quality"] for values in ledger_costs(company, from_date, to_date).values())
+
+
+def write_offs(company: str, from_date, to_date) -> float:
+	"""Everything posted to the company's write-off accounts (Medical Device Settings)."""
+	from medical_devices.md_finance.ledger import write_off_accounts
+
+	accounts = write_off_accounts(company)
+	if not accounts:
+		return 0.0
+	names = ", ".join(frappe.db.escape(account) for account in accounts)
+	return movement(company, from_date, to_date, f"account.name in ({names})")
 
 
 def value_at_risk(company: str, on_date) -> float:
@@ -107,6 +127,8 @@ CARDS = {
 	"cash_conversion_cycle": "Days",
 	"value_at_risk": "Currency",
 	"recall_cost_ytd": "Currency",
+	"quality_cost_ytd": "Currency",
+	"write_offs_ytd": "Currency",
 }
 
 
@@ -157,3 +179,13 @@ def value_at_risk_card(filters=None):
 @frappe.whitelist()
 def recall_cost_ytd_card(filters=None):
 	return card("recall_cost_ytd", filters)
+
+
+@frappe.whitelist()
+def quality_cost_ytd_card(filters=None):
+	return card("quality_cost_ytd", filters)
+
+
+@frappe.whitelist()
+def write_offs_ytd_card(filters=None):
+	return card("write_offs_ytd", filters)

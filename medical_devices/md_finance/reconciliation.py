@@ -4,6 +4,8 @@
   them) against the account's GL balance.
 - Receivables and payables: ERPNext's Payment Ledger (the party sub-ledger) per control account against the GL.
 - Recalls: what each Recall Cost Entry says it posted against the GL rows of its Journal Entry and Stock Entry.
+- Quality costs: per batch, what its Quality Cost Entries and Device Write Offs say they cost against the expense
+  postings carrying the batch as accounting dimension (a cost posted to a batch by hand shows up here).
 
 Every figure is one grouped query over the ledger (no per-document work), so a company with a million GL entries
 is checked in seconds; `differences` drills one line down to the documents that explain it.
@@ -14,7 +16,13 @@ from frappe import _
 from frappe.utils import flt, getdate
 
 TOLERANCE = 0.005  # half a cent: anything the ledgers round differently is not a difference
-STOCK, RECEIVABLE, PAYABLE, RECALL = "Stock", "Receivable", "Payable", "Recall Costs"
+STOCK, RECEIVABLE, PAYABLE, RECALL, QUALITY = (
+	"Stock",
+	"Receivable",
+	"Payable",
+	"Recall Costs",
+	"Quality Costs",
+)
 
 
 def reconcile(company: str, as_of) -> list[dict]:
@@ -25,15 +33,17 @@ def reconcile(company: str, as_of) -> list[dict]:
 		+ party_lines(company, as_of, RECEIVABLE)
 		+ party_lines(company, as_of, PAYABLE)
 		+ recall_lines(company, as_of)
+		+ quality_lines(company, as_of)
 	)
 
 
-def line(check, subledger, gl, account=None, recall=None) -> dict:
+def line(check, subledger, gl, account=None, recall=None, batch=None) -> dict:
 	subledger, gl = flt(subledger, 2), flt(gl, 2)
 	return {
 		"check": check,
 		"account": account,
 		"device_recall": recall,
+		"batch": batch,
 		"subledger_value": subledger,
 		"gl_value": gl,
 		"difference": flt(subledger - gl, 2),
@@ -154,10 +164,87 @@ def recall_lines(company: str, as_of) -> list[dict]:
 	return [line(RECALL, source, gl, recall=recall) for recall, (source, gl) in sorted(totals.items())]
 
 
+# --- quality costs and write-offs -------------------------------------------------------------------------------
+
+
+def quality_sources(company: str, as_of, batch: str | None = None) -> list[tuple]:
+	"""(batch, source doctype, source name, posting date, value) of every submitted Quality Cost Entry and Device
+	Write Off row up to the date."""
+	params = {"company": company, "as_of": as_of, "batch": batch}
+	only = " and {0} = %(batch)s" if batch else ""
+	return frappe.db.sql(
+		f"""select entry.batch, 'Quality Cost Entry', entry.name, entry.posting_date, entry.amount
+		from `tabQuality Cost Entry` entry where entry.company = %(company)s and entry.docstatus = 1
+		and entry.posting_date <= %(as_of)s {only.format("entry.batch")}
+		union all
+		select item.batch_no, 'Device Write Off', write_off.name, write_off.posting_date, item.amount
+		from `tabDevice Write Off Item` item join `tabDevice Write Off` write_off on write_off.name = item.parent
+		where write_off.company = %(company)s and write_off.docstatus = 1 and write_off.posting_date <= %(as_of)s
+		{only.format("item.batch_no")}""",
+		params,
+	)
+
+
+def quality_lines(company: str, as_of) -> list[dict]:
+	from medical_devices.md_finance.batch_costs import ledger_costs
+
+	source: dict[str, float] = {}
+	for batch, _doctype, _name, _date, value in quality_sources(company, as_of):
+		source[batch] = source.get(batch, 0) + flt(value)
+	gl = {
+		batch: values["quality"] + values["write_off"]
+		for batch, values in ledger_costs(company, None, as_of).items()
+	}
+	return [
+		line(QUALITY, source.get(batch, 0), gl.get(batch, 0), batch=batch)
+		for batch in sorted(set(source) | set(gl))
+	]
+
+
+def quality_voucher_differences(company, as_of, batch):
+	"""Per source document (or, for a cost posted to the batch by hand, per voucher)."""
+	from medical_devices.md_finance.ledger import BATCH_FIELD
+
+	subledger, dates = {}, {}
+	for _batch, doctype, name, posting_date, value in quality_sources(company, as_of, batch):
+		subledger[(doctype, name)] = subledger.get((doctype, name), 0) + flt(value)
+		dates[(doctype, name)] = posting_date
+	gl, gl_dates = {}, {}
+	for voucher_type, voucher_no, posting_date, value, cost_entry, write_off in frappe.db.sql(
+		f"""select gle.voucher_type, gle.voucher_no, max(gle.posting_date), sum(gle.debit) - sum(gle.credit),
+			max(journal.md_quality_cost_entry), max(stock.md_device_write_off)
+		from `tabGL Entry` gle
+		join `tabAccount` account on account.name = gle.account
+		left join `tabJournal Entry` journal on gle.voucher_type = 'Journal Entry' and journal.name = gle.voucher_no
+		left join `tabStock Entry` stock on gle.voucher_type = 'Stock Entry' and stock.name = gle.voucher_no
+		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(as_of)s
+		and gle.{BATCH_FIELD} = %(batch)s and ifnull(gle.md_device_recall, '') = ''
+		and account.root_type = 'Expense' and ifnull(account.account_type, '') != 'Cost of Goods Sold'
+		group by gle.voucher_type, gle.voucher_no""",
+		{"company": company, "as_of": as_of, "batch": batch},
+	):
+		if cost_entry:
+			key = ("Quality Cost Entry", cost_entry)
+		elif write_off:
+			key = ("Device Write Off", write_off)
+		else:
+			key = (voucher_type, voucher_no)
+		gl[key] = gl.get(key, 0) + flt(value)
+		gl_dates[key] = posting_date
+	return [{**row, "batch": batch} for row in voucher_rows(subledger, gl, {**gl_dates, **dates})]
+
+
 # --- drill-down --------------------------------------------------------------------------------------------------
 
 
-def differences(company: str, as_of, check: str, account: str | None = None, recall: str | None = None):
+def differences(
+	company: str,
+	as_of,
+	check: str,
+	account: str | None = None,
+	recall: str | None = None,
+	batch: str | None = None,
+):
 	"""The documents behind one line: per voucher (or cost entry), sub-ledger value, GL value, difference."""
 	as_of = getdate(as_of)
 	if check == STOCK:
@@ -178,6 +265,8 @@ def differences(company: str, as_of, check: str, account: str | None = None, rec
 			for entry in posted_by_cost_entries(company, as_of, recall)
 			if abs(flt(entry.source_value) - flt(entry.gl_value)) > TOLERANCE
 		]
+	if check == QUALITY:
+		return quality_voucher_differences(company, as_of, batch)
 	frappe.throw(_("Unknown reconciliation check {0}.").format(check))
 
 

@@ -12,12 +12,20 @@ DIMENSION_FIELD = "md_device_recall"  # the same fieldname as the recall link on
 SETTINGS_DOCTYPE = "Medical Device Settings"
 
 
-def dimension_name() -> str | None:
-	return frappe.db.get_value("Accounting Dimension", {"document_type": DIMENSION_DOCTYPE})
+def dimension_name(document_type: str = DIMENSION_DOCTYPE) -> str | None:
+	return frappe.db.get_value("Accounting Dimension", {"document_type": document_type})
 
 
 def ensure_recall_dimension():
-	"""Make "Device Recall" an accounting dimension, with its fields on every accounting doctype, now.
+	ensure_dimension(DIMENSION_DOCTYPE, DIMENSION_FIELD)
+
+
+def remove_recall_dimension():
+	remove_dimension(DIMENSION_DOCTYPE)
+
+
+def ensure_dimension(document_type: str, fieldname: str):
+	"""Make `document_type` an accounting dimension, with its fields on every accounting doctype, now.
 
 	ERPNext's own insert would defer the fields to a background job outside tests; a job still queued at
 	uninstall would recreate them, so the fields are made here, in the setup's own transaction.
@@ -26,14 +34,12 @@ def ensure_recall_dimension():
 		make_dimension_in_accounting_doctypes,
 	)
 
-	name = dimension_name()
+	name = dimension_name(document_type)
 	if name:
 		doc = frappe.get_doc("Accounting Dimension", name)
 	else:
 		doc = frappe.new_doc("Accounting Dimension")
-		doc.update(
-			{"document_type": DIMENSION_DOCTYPE, "label": DIMENSION_DOCTYPE, "fieldname": DIMENSION_FIELD}
-		)
+		doc.update({"document_type": document_type, "label": document_type, "fieldname": fieldname})
 		doc.name = doc.label
 		doc.validate()
 		doc.owner = doc.modified_by = "Administrator"
@@ -44,10 +50,10 @@ def ensure_recall_dimension():
 	frappe.flags.accounting_dimensions_details = None
 
 
-def remove_recall_dimension():
+def remove_dimension(document_type: str):
 	from erpnext.accounts.doctype.accounting_dimension.accounting_dimension import delete_accounting_dimension
 
-	name = dimension_name()
+	name = dimension_name(document_type)
 	if not name:
 		return
 	delete_accounting_dimension(frappe.get_doc("Accounting Dimension", name))
@@ -122,9 +128,9 @@ def create_recall_accounts(company: str) -> dict:
 	if not frappe.db.exists("Company", company):
 		frappe.throw(_("Company {0} does not exist.").format(company))
 
-	expense_parent = _group_account(company, "Expense", "Indirect Expenses")
-	group = _ensure_account(company, _("Recall Costs"), expense_parent, is_group=1)
-	liability_parent = _group_account(company, "Liability", "Current Liabilities")
+	expense_parent = group_account(company, "Expense", "Indirect Expenses")
+	group = ensure_account(company, _("Recall Costs"), expense_parent, is_group=1)
+	liability_parent = group_account(company, "Liability", "Current Liabilities")
 
 	settings = frappe.get_doc(SETTINGS_DOCTYPE)
 	configured = {row.purpose for row in settings.get("recall_cost_accounts") if row.company == company}
@@ -133,9 +139,9 @@ def create_recall_accounts(company: str) -> dict:
 		if purpose in configured:
 			continue
 		if purpose == costs.PROVISION_LIABILITY:
-			account = _ensure_account(company, _("Recall Provision"), liability_parent)
+			account = ensure_account(company, _("Recall Provision"), liability_parent)
 		else:
-			account = _ensure_account(company, _("Recall {0}").format(_(purpose)), group)
+			account = ensure_account(company, _("Recall {0}").format(_(purpose)), group)
 		settings.append("recall_cost_accounts", {"company": company, "purpose": purpose, "account": account})
 		created[purpose] = account
 	if created:
@@ -143,7 +149,7 @@ def create_recall_accounts(company: str) -> dict:
 	return created
 
 
-def _group_account(company: str, root_type: str, preferred_name: str) -> str:
+def group_account(company: str, root_type: str, preferred_name: str) -> str:
 	account = frappe.qb.DocType("Account")
 	groups = (
 		frappe.qb.from_(account)
@@ -156,15 +162,13 @@ def _group_account(company: str, root_type: str, preferred_name: str) -> str:
 	)
 	if not groups:
 		frappe.throw(
-			_("Company {0} has no {1} group account to hold the recall accounts.").format(
-				company, _(root_type)
-			)
+			_("Company {0} has no {1} group account to hold the new accounts.").format(company, _(root_type))
 		)
 	preferred = [row.name for row in groups if row.account_name == preferred_name]
 	return preferred[0] if preferred else groups[0].name
 
 
-def _ensure_account(company: str, account_name: str, parent: str, is_group: int = 0) -> str:
+def ensure_account(company: str, account_name: str, parent: str, is_group: int = 0) -> str:
 	existing = frappe.db.get_value("Account", {"company": company, "account_name": account_name})
 	if existing:
 		return existing

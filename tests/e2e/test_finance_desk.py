@@ -1,4 +1,4 @@
-"""The finance workspace renders its KPI number cards in the browser, and a reconciliation record opens."""
+"""The finance workspace renders its KPI number cards and monthly charts in the browser, with its reports."""
 
 from selenium.webdriver.common.by import By
 
@@ -12,7 +12,10 @@ CARDS = (
 	"Cash Conversion Cycle",
 	"Near-Expiry Value at Risk",
 	"Recall Cost This Year",
+	"Write-Offs This Year",
+	"Quality Cost This Year",
 )
+CHARTS = ("Working Capital Days", "Quality and Recall Costs")
 
 
 def test_the_finance_workspace_shows_every_kpi_card_with_a_number(browser, server_url, screenshot_on_failure):
@@ -26,9 +29,16 @@ def test_the_finance_workspace_shows_every_kpi_card_with_a_number(browser, serve
 			for box in d.find_elements(By.CSS_SELECTOR, ".number-widget-box")
 		)
 	)
+	# both charts draw their twelve months
+	wait(browser).until(
+		lambda d: len(d.find_elements(By.CSS_SELECTOR, ".widget.dashboard-widget-box .chart-container svg"))
+		>= len(CHARTS)
+	)
 	page = browser.find_element(By.CSS_SELECTOR, ".layout-main-section").text
-	for label in CARDS:  # card titles are upper-cased by CSS
+	for label in CARDS + CHARTS:  # card titles are upper-cased by CSS
 		assert label.upper() in page.upper(), label
 	assert "Ledger Reconciliation" in page and "Ledger Reconciliation Differences" in page
+	for report in ("Batch Cost", "Product Line Margin", "Quality Cost Entry", "Device Write Off"):
+		assert report in page, report
 	browser.save_screenshot(str(log_dir() / "finance-workspace.png"))
 	assert js_errors(browser) == []

@@ -3,6 +3,7 @@
 import frappe
 
 from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
+from medical_devices.md_finance.ledger import BATCH_FIELD
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
 from medical_devices.recall.ledger import DIMENSION_FIELD
@@ -56,18 +57,24 @@ def site_state() -> dict:
 	}
 
 
-def recall_dimension_fields() -> set[tuple[str, str]]:
-	"""The Device Recall accounting dimension's field on every doctype ERPNext gives dimensions."""
-	return {(dt, DIMENSION_FIELD) for dt in frappe.get_hooks("accounting_dimension_doctypes")}
+def dimension_fields() -> set[tuple[str, str]]:
+	"""The Device Recall and Batch accounting dimensions' fields on every doctype ERPNext gives dimensions."""
+	return {
+		(dt, field)
+		for dt in frappe.get_hooks("accounting_dimension_doctypes")
+		for field in (DIMENSION_FIELD, BATCH_FIELD)
+	}
 
 
 def assert_installed():
 	expected_fields = {(dt, f["fieldname"]) for dt, fields in get_custom_fields().items() for f in fields}
-	expected_fields |= recall_dimension_fields()
+	expected_fields |= dimension_fields()
 	assert frappe.db.get_value("Accounting Dimension", {"document_type": "Device Recall"}, "fieldname") == (
 		DIMENSION_FIELD
 	)
+	assert frappe.db.get_value("Accounting Dimension", {"document_type": "Batch"}, "fieldname") == BATCH_FIELD
 	assert frappe.get_meta("GL Entry").get_field(DIMENSION_FIELD).options == "Device Recall"
+	assert frappe.get_meta("GL Entry").get_field(BATCH_FIELD).options == "Batch"
 	assert {(f.dt, f.fieldname) for f in our_custom_fields()} == expected_fields
 	item_meta = frappe.get_meta("Item")
 	assert item_meta.get_field("md_is_medical_device").fieldtype == "Check"
@@ -152,6 +159,7 @@ def test_uninstall_leaves_nothing_and_erpnext_keeps_working_then_reinstall():
 	assert not frappe.db.get_singles_dict("Medical Device Settings")
 	assert not [f for f in frappe.get_meta("Item").fields if f.fieldname.startswith("md_")]
 	assert not frappe.db.exists("Accounting Dimension", {"document_type": "Device Recall"})
+	assert not frappe.db.exists("Accounting Dimension", {"document_type": "Batch"})
 	for doctype in (
 		"Batch",
 		"Warehouse",
@@ -171,6 +179,9 @@ def test_uninstall_leaves_nothing_and_erpnext_keeps_working_then_reinstall():
 		"MD Alert Role",
 		"Recall Cost Entry",
 		"Recall Cost Account",
+		"Quality Cost Entry",
+		"Device Write Off",
+		"MD Finance Account",
 	):
 		assert not frappe.db.exists("DocType", doctype), doctype
 

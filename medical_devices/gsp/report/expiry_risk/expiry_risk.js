@@ -25,6 +25,15 @@ frappe.query_reports["Expiry Risk"] = {
 		{ fieldname: "bucket", label: __("Expiry Bucket"), fieldtype: "Data" },
 		{ fieldname: "only_at_risk", label: __("Only Expired or Near Expiry"), fieldtype: "Check", default: 1 },
 	],
+	onload(report) {
+		if (!frappe.model.can_create("Device Write Off")) return;
+		report.page.add_inner_button(__("Write Off Expired Stock"), () =>
+			frappe.new_doc("Device Write Off", {
+				company: report.get_filter_value("company"),
+				reason: "Expired",
+			})
+		);
+	},
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "days_left" && data && data.days_left !== null) {

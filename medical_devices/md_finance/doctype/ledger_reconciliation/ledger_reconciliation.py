@@ -89,7 +89,7 @@ def notify_accounts_managers(doc):
 	lines = [
 		"{}: {} {}".format(
 			_(row.check),
-			row.account or row.device_recall,
+			row.account or row.device_recall or row.batch,
 			frappe.format(row.difference, "Currency", currency=doc.currency),
 		)
 		for row in doc.differences[:20]

@@ -25,6 +25,7 @@ frappe.query_reports["Ledger Reconciliation Differences"] = {
 				{ value: "Receivable", label: __("Receivable") },
 				{ value: "Payable", label: __("Payable") },
 				{ value: "Recall Costs", label: __("Recall Costs") },
+				{ value: "Quality Costs", label: __("Quality Costs") },
 			],
 		},
 		{

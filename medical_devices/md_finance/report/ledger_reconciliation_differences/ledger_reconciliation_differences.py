@@ -1,4 +1,4 @@
-"""The documents behind a reconciliation difference: per voucher (or recall cost entry), what the sub-ledger holds,
+"""The documents behind a reconciliation difference: per voucher (or recall cost entry, quality cost entry or write-off), what the sub-ledger holds,
 what the general ledger holds, and the difference. Without a check, every line that differs as of the date."""
 
 import frappe
@@ -38,6 +38,7 @@ def execute(filters=None):
 			"options": "Device Recall",
 			"width": 130,
 		},
+		{"fieldname": "batch", "label": _("Batch"), "fieldtype": "Link", "options": "Batch", "width": 130},
 		{
 			"fieldname": "subledger_value",
 			"label": _("Sub-Ledger Value"),
@@ -57,7 +58,7 @@ def execute(filters=None):
 	data = []
 	for row in lines:
 		for voucher in differences(
-			filters.company, as_of, row["check"], row["account"], row["device_recall"]
+			filters.company, as_of, row["check"], row["account"], row["device_recall"], row["batch"]
 		):
 			data.append({"check": _(row["check"]), "account": row["account"], **voucher})
 	return columns, data

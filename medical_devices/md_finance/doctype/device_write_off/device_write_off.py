@@ -1,0 +1,212 @@
+"""Expired or damaged device stock written off: prepared by stock or quality staff with a reason, approved by a
+second person (an Accounts Manager or Quality Manager other than the preparer) whose submit posts a Material Issue
+(a Device Disposal, so expired and blocked batches may leave) to the company's write-off account, each row
+carrying its batch as accounting dimension. Values are those of the Expiry Risk report, so the value at risk it
+shows and the write-off agree."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt, getdate, today
+
+from medical_devices.md_finance.ledger import BATCH_FIELD, WRITE_OFF, finance_account
+
+APPROVER_ROLES = ("Accounts Manager", "Quality Manager")
+
+
+class WriteOffApprovalError(frappe.PermissionError):
+	pass
+
+
+class DeviceWriteOff(Document):
+	def validate(self):
+		if self.docstatus == 0:
+			self.stock_entry = self.approved_by = None
+		if not self.items:
+			frappe.throw(_("Add the stock to write off."))
+		self.write_off_account = finance_account(self.company, WRITE_OFF)
+		if not self.cost_center:
+			self.cost_center = frappe.get_cached_value("Company", self.company, "cost_center")
+		if frappe.db.get_value("Cost Center", self.cost_center, "company") != self.company:
+			frappe.throw(
+				_("Cost Center {0} does not belong to company {1}.").format(self.cost_center, self.company)
+			)
+		self.validate_items()
+		self.set_values()
+
+	def validate_items(self):
+		seen = set()
+		for row in self.items:
+			if flt(row.qty) <= 0:
+				frappe.throw(_("Row {0}: enter a quantity greater than zero.").format(row.idx))
+			item = frappe.get_cached_value(
+				"Item", row.item_code, ["md_is_medical_device", "has_batch_no"], as_dict=True
+			)
+			if not item.md_is_medical_device or not item.has_batch_no:
+				frappe.throw(
+					_(
+						"Row {0}: {1} is not a medical device kept in batches; write it off with a Material Issue."
+					).format(row.idx, row.item_code)
+				)
+			if not row.batch_no:
+				frappe.throw(_("Row {0}: choose the batch of {1}.").format(row.idx, row.item_code))
+			if row.batch_no and frappe.db.get_value("Batch", row.batch_no, "item") != row.item_code:
+				frappe.throw(
+					_("Row {0}: batch {1} is not of item {2}.").format(
+						row.idx, frappe.bold(batch_label(row.batch_no)), row.item_code
+					)
+				)
+			if frappe.get_cached_value("Warehouse", row.warehouse, "company") != self.company:
+				frappe.throw(
+					_("Row {0}: warehouse {1} does not belong to company {2}.").format(
+						row.idx, row.warehouse, self.company
+					)
+				)
+			key = (row.item_code, row.batch_no, row.warehouse)
+			if key in seen:
+				frappe.throw(
+					_("Row {0}: this batch and warehouse is already on an earlier row.").format(row.idx)
+				)
+			seen.add(key)
+
+	def set_values(self):
+		"""Before submit: quantity and value on hand per the Expiry Risk valuation; after: what was issued."""
+		if self.docstatus == 0:
+			on_hand = stock_on_hand(self.company, [row.item_code for row in self.items])
+			for row in self.items:
+				qty, value = on_hand.get((row.item_code, row.batch_no, row.warehouse), (0.0, 0.0))
+				if flt(row.qty) > qty + 1e-9:
+					frappe.throw(
+						_("Row {0}: only {1} of {2} is in {3}; {4} cannot be written off.").format(
+							row.idx,
+							flt(qty),
+							frappe.bold(batch_label(row.batch_no)),
+							row.warehouse,
+							flt(row.qty),
+						)
+					)
+				row.valuation_rate = flt(value / qty, 6) if qty else 0
+				row.amount = flt(row.valuation_rate * flt(row.qty), 2)
+		self.total_qty = sum(flt(row.qty) for row in self.items)
+		self.total_amount = flt(sum(flt(row.amount) for row in self.items), 2)
+
+	def before_submit(self):
+		approver = frappe.session.user
+		if approver == self.owner:
+			frappe.throw(
+				_(
+					"A write-off is approved by a second person: {0} prepared it and cannot approve it."
+				).format(self.owner),
+				WriteOffApprovalError,
+				title=_("Approval Needed"),
+			)
+		if not set(APPROVER_ROLES) & set(frappe.get_roles(approver)):
+			frappe.throw(
+				_("Only an Accounts Manager or Quality Manager approves a write-off."),
+				WriteOffApprovalError,
+				title=_("Approval Needed"),
+			)
+		self.approved_by = approver
+
+	def on_submit(self):
+		posted = frappe.db.get_value("Stock Entry", {"md_device_write_off": self.name, "docstatus": 1})
+		if posted:
+			frappe.throw(_("Device Write Off {0} is already posted by {1}.").format(self.name, posted))
+		entry = self.make_stock_entry()
+		for row, detail in zip(self.items, entry.items, strict=True):
+			row.valuation_rate = detail.valuation_rate
+			row.amount = flt(detail.amount, 2)
+			row.db_update()
+		self.stock_entry = entry.name
+		self.set_values()
+		self.db_update()
+
+	def make_stock_entry(self):
+		entry = frappe.new_doc("Stock Entry")
+		entry.update(
+			{
+				"stock_entry_type": "Material Issue",
+				"purpose": "Material Issue",
+				"company": self.company,
+				"posting_date": self.posting_date,
+				"set_posting_time": 1,
+				"md_is_disposal": 1,
+				"md_device_write_off": self.name,
+				"remarks": _("Write-off ({0}) approved by {1}: {2}").format(
+					_(self.reason), self.approved_by, self.reason_details
+				),
+			}
+		)
+		for row in self.items:
+			entry.append(
+				"items",
+				{
+					"item_code": row.item_code,
+					"s_warehouse": row.warehouse,
+					"qty": row.qty,
+					"batch_no": row.batch_no,
+					"use_serial_batch_fields": 1 if row.batch_no else 0,
+					"expense_account": self.write_off_account,
+					"cost_center": self.cost_center,
+					BATCH_FIELD: row.batch_no,
+				},
+			)
+		entry.flags.ignore_permissions = True  # the approver's submit is the permission to post it
+		entry.insert()
+		entry.submit()
+		return entry
+
+	def before_cancel(self):
+		self.ignore_linked_doctypes = (
+			"GL Entry",
+			"Stock Ledger Entry",
+			"Stock Entry",
+			"Serial and Batch Bundle",
+		)
+
+	def on_cancel(self):
+		if self.stock_entry and frappe.db.get_value("Stock Entry", self.stock_entry, "docstatus") == 1:
+			entry = frappe.get_doc("Stock Entry", self.stock_entry)
+			entry.flags.md_cancelled_by_source = True
+			entry.cancel()
+
+
+def batch_label(batch: str) -> str:
+	return frappe.db.get_value("Batch", batch, "batch_id") or batch
+
+
+def stock_on_hand(company: str, item_codes: list[str]) -> dict[tuple, tuple[float, float]]:
+	"""(item, batch, warehouse) -> (quantity, value) today, valued as the Expiry Risk report values it."""
+	from medical_devices.gsp.report.expiry_risk.expiry_risk import get_data
+
+	on_hand = {}
+	for item_code in set(item_codes):
+		for row in get_data(frappe._dict(company=company, item_code=item_code), getdate(today()), []):
+			on_hand[(row["item_code"], row["batch"], row["warehouse"])] = (row["qty"], row["value"])
+	return on_hand
+
+
+@frappe.whitelist()
+def expired_stock(company: str, reason: str = "Expired") -> list[dict]:
+	"""The rows to write off: device stock that has expired (or, for Near Expiry, is inside the widest alert
+	window), as the Expiry Risk report lists it today."""
+	from medical_devices.gsp.report.expiry_risk.expiry_risk import get_data
+	from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+		alert_windows,
+	)
+
+	frappe.has_permission("Device Write Off", "create", throw=True)
+	rows = get_data(frappe._dict(company=company, only_at_risk=1), getdate(today()), alert_windows())
+	if reason == "Expired":
+		rows = [row for row in rows if row["bucket_key"] == "Expired"]
+	return [
+		{
+			"item_code": row["item_code"],
+			"batch_no": row["batch"],
+			"warehouse": row["warehouse"],
+			"qty": row["qty"],
+			"valuation_rate": flt(row["value"] / row["qty"], 6) if row["qty"] else 0,
+			"amount": row["value"],
+		}
+		for row in rows
+	]

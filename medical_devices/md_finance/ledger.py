@@ -1,0 +1,82 @@
+"""Batch costs in ERPNext's ledger: the "Batch" accounting dimension (md_batch) that carries a device batch's
+quality costs and write-offs, and the write-off and quality cost accounts of each company."""
+
+import frappe
+from frappe import _
+
+from medical_devices.recall.ledger import ensure_account, ensure_dimension, group_account, remove_dimension
+
+BATCH_DIMENSION_DOCTYPE = "Batch"
+BATCH_FIELD = "md_batch"
+SETTINGS_DOCTYPE = "Medical Device Settings"
+
+WRITE_OFF = "Stock Write-Off"
+QUALITY_COSTS = "Quality Costs"
+PURPOSES = (WRITE_OFF, QUALITY_COSTS)
+
+
+def account_name(purpose: str) -> str:
+	"""The account each purpose gets from Create Finance Accounts, in the user's language."""
+	return {WRITE_OFF: _("Device Stock Write-Offs"), QUALITY_COSTS: _("Device Quality Costs")}[purpose]
+
+
+def ensure_batch_dimension():
+	ensure_dimension(BATCH_DIMENSION_DOCTYPE, BATCH_FIELD)
+
+
+def remove_batch_dimension():
+	remove_dimension(BATCH_DIMENSION_DOCTYPE)
+
+
+class MissingFinanceAccountError(frappe.ValidationError):
+	pass
+
+
+def configured_account(company: str, purpose: str) -> str | None:
+	for row in frappe.get_cached_doc(SETTINGS_DOCTYPE).get("finance_accounts") or []:
+		if row.company == company and row.purpose == purpose:
+			return row.account
+	return None
+
+
+def finance_account(company: str, purpose: str) -> str:
+	account = configured_account(company, purpose)
+	if account:
+		return account
+	frappe.throw(
+		_(
+			'No account is set for "{0}" of company {1}. Set it under Medical Device Settings > Write-Off and Quality Cost Accounts, or use Create Finance Accounts there.'
+		).format(_(purpose), frappe.bold(company)),
+		MissingFinanceAccountError,
+		title=_("Finance Account Missing"),
+	)
+
+
+def write_off_accounts(company: str) -> list[str]:
+	return [
+		row.account
+		for row in frappe.get_cached_doc(SETTINGS_DOCTYPE).get("finance_accounts") or []
+		if row.company == company and row.purpose == WRITE_OFF
+	]
+
+
+@frappe.whitelist(methods=["POST"])
+def create_finance_accounts(company: str) -> dict:
+	"""An expense account for device stock write-offs and one for quality costs, under Indirect Expenses, and
+	the settings rows that point to them. Rows already set are kept."""
+	frappe.only_for(("Accounts Manager", "System Manager"))
+	if not frappe.db.exists("Company", company):
+		frappe.throw(_("Company {0} does not exist.").format(company))
+	parent = group_account(company, "Expense", "Indirect Expenses")
+	settings = frappe.get_doc(SETTINGS_DOCTYPE)
+	configured = {row.purpose for row in settings.get("finance_accounts") if row.company == company}
+	created = {}
+	for purpose in PURPOSES:
+		if purpose in configured:
+			continue
+		account = ensure_account(company, account_name(purpose), parent)
+		settings.append("finance_accounts", {"company": company, "purpose": purpose, "account": account})
+		created[purpose] = account
+	if created:
+		settings.save()
+	return created

@@ -1,0 +1,129 @@
+"""Month by month over the last twelve months: working-capital days (DIO, DSO, DPO, cash conversion cycle) and the
+costs of quality, write-offs and recalls, each from two grouped General Ledger queries. The dashboard chart
+sources "Working Capital Days" and "Quality and Recall Costs" on the finance workspace draw them."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, getdate, today
+
+from medical_devices.md_finance.ratios import last_months, working_capital_series
+
+CATEGORY = """case
+	when account.account_type = 'Stock' then 'stock'
+	when account.account_type = 'Receivable' then 'receivable'
+	when account.account_type = 'Payable' then 'payable'
+	when account.account_type = 'Cost of Goods Sold' then 'cogs'
+	when account.root_type = 'Income' then 'income'
+end"""
+
+
+def working_capital_days(company: str, to_date=None) -> list[dict]:
+	months = last_months(getdate(to_date or today()))
+	first_day, last_day = months[0][0], months[-1][1]
+	params = {"company": company, "first_day": first_day, "last_day": last_day}
+	opening = dict(
+		frappe.db.sql(
+			f"""select {CATEGORY} as category, sum(gle.debit) - sum(gle.credit)
+			from `tabGL Entry` gle join `tabAccount` account on account.name = gle.account
+			where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date < %(first_day)s
+			and account.account_type in ('Stock', 'Receivable', 'Payable') group by category""",
+			params,
+		)
+	)
+	movements = {}
+	for month, category, value in frappe.db.sql(
+		f"""select date_format(gle.posting_date, '%%Y-%%m-01') as month, {CATEGORY} as category,
+			sum(gle.debit) - sum(gle.credit)
+		from `tabGL Entry` gle join `tabAccount` account on account.name = gle.account
+		where gle.company = %(company)s and gle.is_cancelled = 0
+		and gle.posting_date between %(first_day)s and %(last_day)s
+		and (account.account_type in ('Stock', 'Receivable', 'Payable', 'Cost of Goods Sold')
+			or account.root_type = 'Income')
+		group by month, category""",
+		params,
+	):
+		movements[(getdate(month), category)] = flt(value)
+	return working_capital_series(opening, movements, months)
+
+
+def cost_series(company: str, to_date=None) -> list[dict]:
+	"""Per month: quality costs, write-offs and recall costs (expense postings, as the KPIs count them)."""
+	from medical_devices.md_finance.ledger import BATCH_FIELD, write_off_accounts
+
+	months = last_months(getdate(to_date or today()))
+	totals = {}
+	for month, quality, write_off, recall in frappe.db.sql(
+		f"""select date_format(gle.posting_date, '%%Y-%%m-01') as month,
+			sum(case when ifnull(gle.{BATCH_FIELD}, '') != '' and ifnull(gle.md_device_recall, '') = ''
+				and gle.account not in %(write_offs)s
+				and ifnull(account.account_type, '') != 'Cost of Goods Sold'
+				then gle.debit - gle.credit else 0 end),
+			sum(case when gle.account in %(write_offs)s then gle.debit - gle.credit else 0 end),
+			sum(case when ifnull(gle.md_device_recall, '') != '' then gle.debit - gle.credit else 0 end)
+		from `tabGL Entry` gle join `tabAccount` account on account.name = gle.account
+		where gle.company = %(company)s and gle.is_cancelled = 0 and account.root_type = 'Expense'
+		and gle.posting_date between %(first_day)s and %(last_day)s
+		group by month""",
+		{
+			"company": company,
+			"first_day": months[0][0],
+			"last_day": months[-1][1],
+			"write_offs": write_off_accounts(company) or [""],
+		},
+	):
+		totals[getdate(month)] = (flt(quality, 2), flt(write_off, 2), flt(recall, 2))
+	return [
+		dict(
+			zip(
+				("month", "quality", "write_off", "recall"),
+				(first, *totals.get(first, (0.0, 0.0, 0.0))),
+				strict=True,
+			)
+		)
+		for first, _last in months
+	]
+
+
+def month_label(first) -> str:
+	return first.strftime("%Y-%m")
+
+
+def chart_company(filters) -> str | None:
+	filters = frappe.parse_json(filters) or {}
+	if isinstance(filters, list):
+		filters = {row[1]: row[3] for row in filters if len(row) >= 4}
+	return (
+		filters.get("company")
+		or frappe.defaults.get_user_default("Company")
+		or frappe.db.get_value("Company", {}, "name")
+	)
+
+
+def working_capital_chart(filters=None) -> dict:
+	company = chart_company(filters)
+	series = working_capital_days(company) if company else []
+	return {
+		"labels": [month_label(row["month"]) for row in series],
+		"datasets": [
+			{"name": _("Days Inventory Outstanding"), "values": [row["dio"] or 0 for row in series]},
+			{"name": _("Days Sales Outstanding"), "values": [row["dso"] or 0 for row in series]},
+			{"name": _("Days Payables Outstanding"), "values": [row["dpo"] or 0 for row in series]},
+			{
+				"name": _("Cash Conversion Cycle"),
+				"values": [row["cash_conversion_cycle"] or 0 for row in series],
+			},
+		],
+	}
+
+
+def cost_chart(filters=None) -> dict:
+	company = chart_company(filters)
+	series = cost_series(company) if company else []
+	return {
+		"labels": [month_label(row["month"]) for row in series],
+		"datasets": [
+			{"name": _("Quality Costs"), "values": [row["quality"] for row in series]},
+			{"name": _("Write-Offs"), "values": [row["write_off"] for row in series]},
+			{"name": _("Recall Costs"), "values": [row["recall"] for row in series]},
+		],
+	}
