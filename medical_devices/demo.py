@@ -61,6 +61,14 @@ BATCHES = [
 	("ZJ2025D15", "MD-III-STENT", 600, 1, 40, 6800.0),
 ]
 
+# Quality costs posted to batches, and damaged stock written off (prepared by the demo user, approved by the
+# administrator): the Batch Cost report and the finance cards have something to show.
+QUALITY_COSTS = [
+	("ZSQ2025A07", "Laboratory Testing", 1500, "第三方检测 Third-party test"),
+	("ZJ2025D15", "Inspection", 800, "入库检验 Incoming inspection"),
+]
+WRITE_OFFS = [("KZ20250601", 20, "Damaged", "纸箱受潮 Cartons soaked in the warehouse")]
+
 # Receipts and deliveries of these batches are invoiced (and left unpaid): payables and receivables.
 INVOICED_BATCHES = ("KZ20250601", "ZSQ2025A07", "TWJ2025B12")
 
@@ -304,6 +312,7 @@ def create_demo_data() -> list[str]:
 
 	flag_expiring_batches(getdate(today()))
 	ensure_demo_user(company)
+	ensure_batch_costs(company, warehouse)
 	settings = frappe.get_single("Medical Device Settings")
 	if settings.default_company != company:
 		settings.default_company = company
@@ -313,7 +322,8 @@ def create_demo_data() -> list[str]:
 		f"devices: {len(ITEMS)}, certificates: {len(CERTIFICATES)}, DIs: {len(DEVICE_IDENTIFIERS)}, "
 		f"batches: {len(BATCHES) + 1} (one in quarantine), receipts: {len(BATCHES) + 1}, "
 		f"deliveries: {len(DELIVERIES)}, licences: {len(QUALIFICATIONS)} (one expired), "
-		"one cold-chain excursion, an open recall (with a provision and costs) and a closed mock recall",
+		"one cold-chain excursion, an open recall (with a provision and costs) and a closed mock recall, "
+		f"{len(QUALITY_COSTS)} quality costs and {len(WRITE_OFFS)} write-off of damaged stock",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
 
@@ -815,6 +825,56 @@ def ensure_invoices(receipt_date: str, delivery_date: str):
 				invoice.update({"set_posting_time": 1, "posting_date": delivery_date})
 				invoice.insert(ignore_permissions=True)
 				invoice.submit()
+
+
+def ensure_batch_costs(company: str, warehouse: str):
+	from medical_devices.md_finance.ledger import create_finance_accounts
+
+	create_finance_accounts(company)
+	for batch_id, cost_type, amount, description in QUALITY_COSTS:
+		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
+		if frappe.db.exists("Quality Cost Entry", {"batch": batch, "docstatus": 1}):
+			continue
+		entry = frappe.get_doc(
+			{
+				"doctype": "Quality Cost Entry",
+				"company": company,
+				"batch": batch,
+				"cost_type": cost_type,
+				"amount": amount,
+				"description": description,
+				"posting_date": today(),
+			}
+		)
+		entry.insert(ignore_permissions=True)
+		entry.submit()
+	for batch_id, qty, reason, details in WRITE_OFFS:
+		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
+		if frappe.db.exists("Device Write Off Item", {"batch_no": batch, "docstatus": 1}):
+			continue
+		user = frappe.session.user
+		try:
+			frappe.set_user(DEMO_USER)  # prepared by the quality user, approved by the administrator
+			write_off = frappe.get_doc(
+				{
+					"doctype": "Device Write Off",
+					"company": company,
+					"reason": reason,
+					"reason_details": details,
+					"items": [
+						{
+							"item_code": frappe.db.get_value("Batch", batch, "item"),
+							"batch_no": batch,
+							"warehouse": warehouse,
+							"qty": qty,
+						}
+					],
+				}
+			).insert()
+			frappe.set_user("Administrator")
+			write_off.submit()
+		finally:
+			frappe.set_user(user)
 
 
 def ensure_demo_user(company: str):

@@ -125,6 +125,9 @@ scheduler_events = {
 	"daily_long": [
 		"medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliation.reconcile_every_company",
 	],
+	"weekly_long": [
+		"medical_devices.md_finance.doctype.cash_forecast.cash_forecast.make_weekly_forecasts",
+	],
 }
 
 # One scan of a UDI fills the row (item via DI, batch, serial); other barcodes fall back to ERPNext's lookup.

@@ -1,7 +1,24 @@
-"""What the stock ledger holds of each batch: the one query behind temperature logs and recall scopes."""
+"""What the stock ledger holds of each batch: the one query behind temperature logs and recall scopes; and the
+check every row that moves a batch out of a warehouse makes."""
 
 import frappe
+from frappe import _
 from frappe.query_builder.functions import Sum
+
+
+def check_batch_and_warehouse(
+	row_label: str, item_code: str, batch: str | None, warehouse: str, company: str
+):
+	"""The batch is of the item and the warehouse of the company; `row_label` names the row ("Row 2")."""
+	if batch and frappe.db.get_value("Batch", batch, "item") != item_code:
+		batch_id = frappe.db.get_value("Batch", batch, "batch_id") or batch
+		frappe.throw(
+			_("{0}: batch {1} is not of item {2}.").format(row_label, frappe.bold(batch_id), item_code)
+		)
+	if frappe.get_cached_value("Warehouse", warehouse, "company") != company:
+		frappe.throw(
+			_("{0}: warehouse {1} does not belong to company {2}.").format(row_label, warehouse, company)
+		)
 
 
 def batch_balances(batches: list[str] | None = None, warehouse: str | None = None) -> list[dict]:

@@ -5,6 +5,7 @@ sources "Working Capital Days" and "Quality and Recall Costs" on the finance wor
 import frappe
 from frappe import _
 from frappe.utils import flt, getdate, today
+from frappe.utils.dashboard import cache_source
 
 from medical_devices.md_finance.ratios import last_months, working_capital_series
 
@@ -86,6 +87,29 @@ def cost_series(company: str, to_date=None) -> list[dict]:
 
 def month_label(first) -> str:
 	return first.strftime("%Y-%m")
+
+
+def chart_source(make_chart):
+	"""The `get` a Dashboard Chart Source module must have, drawing `make_chart(filters)` (cached as Frappe caches
+	chart sources)."""
+
+	@frappe.whitelist()
+	@cache_source
+	def get(
+		chart_name=None,
+		chart=None,
+		no_cache=None,
+		filters=None,
+		from_date=None,
+		to_date=None,
+		timespan=None,
+		time_interval=None,
+		heatmap_year=None,
+	):
+		frappe.has_permission("GL Entry", "read", throw=True)
+		return make_chart(filters)
+
+	return get
 
 
 def chart_company(filters) -> str | None:

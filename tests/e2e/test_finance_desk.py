@@ -42,3 +42,40 @@ def test_the_finance_workspace_shows_every_kpi_card_with_a_number(browser, serve
 		assert report in page, report
 	browser.save_screenshot(str(log_dir() / "finance-workspace.png"))
 	assert js_errors(browser) == []
+
+
+def test_the_finance_reports_and_the_write_off_form_open_in_the_desk(
+	browser, server_url, screenshot_on_failure
+):
+	login(browser, server_url)  # the reports' company filter defaults to the user's company
+	browser.get(f"{server_url}/app/query-report/Cash Forecast")
+	collect_uncaught_errors(browser)
+	# thirteen weeks, each row a week with its dates
+	wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".dt-scrollable .dt-row")) >= 13)
+	page = browser.find_element(By.CSS_SELECTOR, ".layout-main-section").text
+	assert "Forecast Balance" in page and "Actual Balance" in page
+	browser.save_screenshot(str(log_dir() / "cash-forecast.png"))
+
+	for report, column in (
+		("Batch Cost", "Purchase or Production Cost"),
+		("Product Line Margin", "Gross Margin"),
+	):
+		browser.get(f"{server_url}/app/query-report/{report}")
+		wait(browser).until(
+			lambda d, column=column: column in d.find_element(By.CSS_SELECTOR, ".layout-main-section").text
+		)
+
+	browser.get(f"{server_url}/app/device-write-off/new")
+	wait(browser).until(
+		lambda d: any(
+			button.text == "Get Expired Stock"
+			for button in d.find_elements(By.CSS_SELECTOR, ".page-actions button")
+		)
+		or "Get Expired Stock" in d.find_element(By.CSS_SELECTOR, ".page-head").text
+	)
+	assert js_errors(browser) == []
+	# leave the unsaved form without the browser's "leave this page?" prompt, which would fail the next test
+	browser.execute_script(
+		'removeEventListener("beforeunload", cur_frm.beforeUnloadListener, { capture: true });'
+	)
+	browser.get(f"{server_url}/app")

@@ -23,7 +23,7 @@ from medical_devices.md_finance.ledger import (
 from medical_devices.md_finance.report.batch_cost import batch_cost
 from medical_devices.md_finance.report.product_line_margin import product_line_margin
 from medical_devices.recall.ledger import create_recall_accounts
-from tests.gsp_records import ensure_item, ensure_user, register_item, release
+from tests.gsp_records import ensure_item, ensure_user, new_batch, register_item, release
 from tests.integration.test_traceability import CUSTOMERS, SUPPLIER, ctx, recall, records
 
 ITEM = "_Test MD Cost Device"
@@ -50,19 +50,8 @@ def as_administrator():
 	frappe.set_user("Administrator")
 
 
-def batch(batch_id, expiry_days=700):
-	return (
-		frappe.get_doc(
-			{
-				"doctype": "Batch",
-				"batch_id": f"{batch_id}-{frappe.generate_hash(length=5)}",
-				"item": ITEM,
-				"expiry_date": add_days(today(), expiry_days),
-			}
-		)
-		.insert()
-		.name
-	)
+def batch(prefix, expiry_days=700):
+	return new_batch(ITEM, prefix, expiry_days).name
 
 
 def submit(doc):
@@ -140,8 +129,8 @@ def quality_cost(lot, cost_type, amount, **fields):
 	)
 
 
-def write_off(rows, reason="Damaged", approve=True):
-	frappe.set_user(PREPARER)
+def write_off(rows, reason="Damaged", approve=True, preparer=PREPARER):
+	frappe.set_user(preparer)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Device Write Off",
@@ -386,18 +375,10 @@ def test_a_write_off_needs_a_second_person_with_authority_and_stock_on_hand():
 	with pytest.raises(frappe.PermissionError):
 		frappe.get_doc("Device Write Off", draft.name).submit()
 
+	own = write_off([(lot, 5)], approve=False, preparer=SELF_APPROVER)
 	frappe.set_user(SELF_APPROVER)  # an Accounts Manager may approve, but not what they prepared
-	own = frappe.get_doc(
-		{
-			"doctype": "Device Write Off",
-			"company": ctx().company,
-			"reason": "Damaged",
-			"reason_details": "Dropped",
-			"items": [{"item_code": ITEM, "batch_no": lot, "warehouse": ctx().stores, "qty": 5}],
-		}
-	).insert()
 	with pytest.raises(WriteOffApprovalError, match="second person"):
-		own.submit()
+		frappe.get_doc("Device Write Off", own.name).submit()
 	frappe.set_user("Administrator")
 
 	with pytest.raises(frappe.ValidationError, match="cannot be written off"):

@@ -7,7 +7,7 @@ import pytest
 import frappe
 from frappe.utils import flt, today
 
-from medical_devices.demo import COMPANY, create_demo_data
+from medical_devices.demo import COMPANY, QUALITY_COSTS, WRITE_OFFS, create_demo_data
 from medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliation import (
 	reconcile_every_company,
 	run_reconciliation,
@@ -65,7 +65,19 @@ def test_the_demo_ledgers_agree_and_each_figure_matches_erpnext():
 	lines = reconcile(COMPANY, today())
 	assert [row for row in lines if is_difference(row)] == []
 	checks = {row["check"] for row in lines}
-	assert checks == {"Stock", "Receivable", "Payable", "Recall Costs"}
+	assert checks == {"Stock", "Receivable", "Payable", "Recall Costs", "Quality Costs"}
+	quality = {
+		frappe.db.get_value("Batch", row["batch"], "batch_id"): row["gl_value"]
+		for row in lines
+		if row["check"] == "Quality Costs"
+	}
+	written_off = frappe.db.get_value(
+		"Device Write Off", {"company": COMPANY, "docstatus": 1}, "total_amount"
+	)
+	assert quality == {
+		**{batch_id: amount for batch_id, _type, amount, _text in QUALITY_COSTS},
+		**{batch_id: written_off for batch_id, *_ in WRITE_OFFS},
+	}
 	for row in lines:
 		if row["check"] == "Stock":
 			account_balance, stock_value, _warehouses = get_stock_and_account_balance(

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate, today
 
+from medical_devices.gsp.stock import check_batch_and_warehouse
 from medical_devices.md_finance.ledger import BATCH_FIELD, WRITE_OFF, finance_account
 
 APPROVER_ROLES = ("Accounts Manager", "Quality Manager")
@@ -50,18 +51,9 @@ class DeviceWriteOff(Document):
 				)
 			if not row.batch_no:
 				frappe.throw(_("Row {0}: choose the batch of {1}.").format(row.idx, row.item_code))
-			if row.batch_no and frappe.db.get_value("Batch", row.batch_no, "item") != row.item_code:
-				frappe.throw(
-					_("Row {0}: batch {1} is not of item {2}.").format(
-						row.idx, frappe.bold(batch_label(row.batch_no)), row.item_code
-					)
-				)
-			if frappe.get_cached_value("Warehouse", row.warehouse, "company") != self.company:
-				frappe.throw(
-					_("Row {0}: warehouse {1} does not belong to company {2}.").format(
-						row.idx, row.warehouse, self.company
-					)
-				)
+			check_batch_and_warehouse(
+				_("Row {0}").format(row.idx), row.item_code, row.batch_no, row.warehouse, self.company
+			)
 			key = (row.item_code, row.batch_no, row.warehouse)
 			if key in seen:
 				frappe.throw(

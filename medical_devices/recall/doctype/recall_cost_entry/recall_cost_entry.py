@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from medical_devices.gsp.stock import check_batch_and_warehouse
 from medical_devices.recall import costs
 from medical_devices.recall.ledger import DIMENSION_FIELD, open_provision, recall_account
 
@@ -119,18 +120,13 @@ class RecallCostEntry(Document):
 				frappe.throw(
 					_("Replacement row {0}: choose the batch of {1} to issue.").format(row.idx, row.item_code)
 				)
-			if row.batch and frappe.db.get_value("Batch", row.batch, "item") != row.item_code:
-				frappe.throw(
-					_("Replacement row {0}: batch {1} is not of item {2}.").format(
-						row.idx, frappe.bold(batch_label(row.batch)), row.item_code
-					)
-				)
-			if frappe.get_cached_value("Warehouse", row.warehouse, "company") != self.company:
-				frappe.throw(
-					_("Replacement row {0}: warehouse {1} does not belong to company {2}.").format(
-						row.idx, row.warehouse, self.company
-					)
-				)
+			check_batch_and_warehouse(
+				_("Replacement row {0}").format(row.idx),
+				row.item_code,
+				row.batch,
+				row.warehouse,
+				self.company,
+			)
 		if self.replacement_items:
 			recall_account(self.company, costs.REPLACEMENT)
 
