@@ -124,6 +124,7 @@ scheduler_events = {
 	],
 	"daily_long": [
 		"medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliation.reconcile_every_company",
+		"medical_devices.md_finance.kpis.refresh_every_company",
 	],
 	"weekly_long": [
 		"medical_devices.md_finance.doctype.cash_forecast.cash_forecast.make_weekly_forecasts",

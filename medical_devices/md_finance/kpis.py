@@ -8,6 +8,7 @@ reproduce it from the ledger.
 """
 
 import datetime
+import time
 
 import frappe
 from frappe import _
@@ -118,6 +119,60 @@ def value_at_risk(company: str, on_date) -> float:
 	return sum(row["value"] for row in rows)
 
 
+# --- cached figures -----------------------------------------------------------------------------------------------
+# The cards of the workspace read one set of figures per company, kept in Redis (shared by every web and worker
+# host) for KPI_TTL seconds. A small ledger is recomputed when a card asks; a large one (where the KPIs take
+# seconds) in a background job, while the cards show the last figures. Every night's job refreshes every company.
+
+KPI_TTL = 900
+INLINE_GL_ROWS = 200_000  # above this many GL rows the figures are computed in the background
+
+
+def kpi_cache_key(company: str) -> str:
+	return f"md_finance:kpis:{company}"
+
+
+def refresh_kpis(company: str) -> dict:
+	figures = company_kpis(company)
+	frappe.cache.set_value(
+		kpi_cache_key(company), {"computed_at": time.time(), "figures": figures}, expires_in_sec=2 * 86400
+	)
+	return figures
+
+
+def forget_kpis(company: str):
+	frappe.cache.delete_value(kpi_cache_key(company))
+
+
+def cached_kpis(company: str) -> dict | None:
+	"""The company's figures for the last 365 days: fresh from the cache, computed now for a small ledger, or (for a
+	large one) the last figures while a job computes new ones; None until the first job has run."""
+	cached = frappe.cache.get_value(kpi_cache_key(company), expires=True)
+	if cached and time.time() - cached["computed_at"] < KPI_TTL:
+		return cached["figures"]
+	if gl_rows(company) <= INLINE_GL_ROWS:
+		return refresh_kpis(company)
+	frappe.enqueue(
+		"medical_devices.md_finance.kpis.refresh_kpis",
+		queue="long",
+		job_id=f"md_finance_kpis::{company}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		company=company,
+	)
+	return cached["figures"] if cached else None
+
+
+def gl_rows(company: str) -> int:
+	return frappe.db.sql("select count(*) from `tabGL Entry` where company = %s", company)[0][0]
+
+
+def refresh_every_company():
+	"""Scheduler (daily_long): fresh figures for every company before anyone opens the workspace."""
+	for company in frappe.get_all("Company", pluck="name"):
+		refresh_kpis(company)
+
+
 # --- number cards (workspace "Medical Devices Finance") -----------------------------------------------------------
 
 CARDS = {
@@ -144,7 +199,11 @@ def card(kpi: str, filters=None) -> dict:
 	if not company:
 		return {"value": 0, "fieldtype": "Float"}
 	frappe.has_permission("GL Entry", "read", throw=True)
-	value = company_kpis(company, filters.get("from_date"), filters.get("to_date"))[kpi]
+	if filters.get("from_date") or filters.get("to_date"):
+		figures = company_kpis(company, filters.get("from_date"), filters.get("to_date"))
+	else:
+		figures = cached_kpis(company) or {}
+	value = figures.get(kpi)
 	if CARDS[kpi] == "Currency":
 		currency = frappe.get_cached_value("Company", company, "default_currency")
 		return {"value": value or 0, "fieldtype": "Currency", "currency": currency}

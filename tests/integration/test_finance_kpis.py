@@ -1,6 +1,8 @@
 """Working-capital KPIs and the value at risk on the demo company, each recomputed independently from the raw
 ledger rows (Python sums over GL Entry, ERPNext's own get_balance_on) and compared; the number cards serve them."""
 
+import json
+
 import pytest
 
 import frappe
@@ -87,6 +89,7 @@ def test_value_at_risk_ties_to_the_expiry_risk_report():
 
 def test_the_number_cards_serve_the_kpis_for_the_users_company():
 	filters = [["GL Entry", "company", "=", COMPANY]]
+	kpis.forget_kpis(COMPANY)
 	expected = kpis.company_kpis(COMPANY)
 	assert kpis.dio_card(filters) == {"value": expected["dio"], "fieldtype": "Float", "suffix": "days"}
 	assert kpis.recall_cost_ytd_card(filters) == {
@@ -102,3 +105,60 @@ def test_the_number_cards_serve_the_kpis_for_the_users_company():
 		"Days Inventory Outstanding",
 		"Cash Conversion Cycle",
 	}
+
+
+def test_cards_share_cached_figures_and_a_large_ledger_is_refreshed_in_the_background(monkeypatch):
+	kpis.forget_kpis(COMPANY)
+	first = kpis.cached_kpis(COMPANY)  # a small ledger: computed at once, and kept
+	assert first == kpis.company_kpis(COMPANY)
+	monkeypatch.setattr(
+		kpis, "company_kpis", lambda *args, **kwargs: pytest.fail("recomputed a fresh figure")
+	)
+	assert kpis.cached_kpis(COMPANY) == first
+
+	queued = []
+	monkeypatch.setattr(frappe, "enqueue", lambda method, **kwargs: queued.append((method, kwargs)))
+	monkeypatch.setattr(kpis, "INLINE_GL_ROWS", 0)  # as if the ledger were large
+	monkeypatch.setattr(kpis, "KPI_TTL", -1)  # and the figures stale
+	assert kpis.cached_kpis(COMPANY) == first  # the last figures meanwhile
+	assert [(method, kwargs["company"], kwargs["job_id"]) for method, kwargs in queued] == [
+		("medical_devices.md_finance.kpis.refresh_kpis", COMPANY, f"md_finance_kpis::{COMPANY}")
+	]
+	kpis.forget_kpis(COMPANY)
+	assert kpis.cached_kpis(COMPANY) is None and len(queued) == 2
+
+
+def test_the_charts_are_kept_per_company():
+	from medical_devices.md_finance import trends
+	from medical_devices.md_finance.dashboard_chart_source.quality_and_recall_costs.quality_and_recall_costs import (
+		get,
+	)
+
+	other = frappe.db.get_value("Company", {"name": ["!=", COMPANY]}, "name")
+	for company in (other, COMPANY, other):
+		assert get(chart_name="Quality and Recall Costs", filters={"company": company}, refresh=1) == (
+			trends.cost_chart(company)
+		)
+		assert get(chart_name="Quality and Recall Costs", filters={"company": company}) == trends.cost_chart(
+			company
+		)
+	demo_recalls = sum(trends.cost_chart(COMPANY)["datasets"][2]["values"])
+	assert demo_recalls > 0 and get(filters=json.dumps({"company": COMPANY}))["datasets"][2]["values"][-1] > 0
+
+
+def test_the_demos_quality_costs_and_write_off_are_the_cards_figures():
+	from medical_devices.demo import QUALITY_COSTS, WRITE_OFFS
+	from medical_devices.md_finance.ledger import WRITE_OFF, finance_account
+
+	figures = kpis.company_kpis(COMPANY)
+	assert figures["quality_cost_ytd"] == sum(amount for _batch, _type, amount, _text in QUALITY_COSTS)
+	write_off_gl = frappe.db.sql(
+		"""select sum(debit) - sum(credit) from `tabGL Entry` where company = %s and is_cancelled = 0
+		and account = %s and posting_date >= %s""",
+		(COMPANY, finance_account(COMPANY, WRITE_OFF), getdate(today()).replace(month=1, day=1)),
+	)[0][0]
+	written_off = frappe.get_all(
+		"Device Write Off", filters={"company": COMPANY, "docstatus": 1}, pluck="total_amount"
+	)
+	assert len(written_off) == len(WRITE_OFFS) and written_off[0] > 0
+	assert figures["write_offs_ytd"] == flt(write_off_gl, 2) == flt(sum(written_off), 2)
