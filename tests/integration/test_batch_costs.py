@@ -410,7 +410,15 @@ def test_writing_off_expired_stock_takes_exactly_its_value_at_risk_to_the_write_
 		account=account, company=ctx().company, posting_date=[">=", getdate(today()).replace(month=1, day=1)]
 	)
 
+	from frappe.www.printview import get_rendered_template
+
 	done.reload()
+	html = get_rendered_template(done, print_format=frappe.get_doc("Print Format", "Device Write Off Record"))
+	batch_id = frappe.db.get_value("Batch", lot, "batch_id")
+	assert batch_id in html and done.stock_entry in html and "84.00" in html
+	assert frappe.utils.get_fullname(APPROVER) in html and "Destruction Witness" in html
+
+	done = frappe.get_doc("Device Write Off", done.name)
 	done.cancel()
 	assert frappe.db.get_value("Stock Entry", done.stock_entry, "docstatus") == 2
 	assert flt(kpis.value_at_risk(ctx().company, today()), 2) == flt(risk_before, 2)
