@@ -5,15 +5,18 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
 
+from medical_devices.gsp.batch_status import batch_label
+
 
 def check_batch_and_warehouse(
 	row_label: str, item_code: str, batch: str | None, warehouse: str, company: str
 ):
 	"""The batch is of the item and the warehouse of the company; `row_label` names the row ("Row 2")."""
 	if batch and frappe.db.get_value("Batch", batch, "item") != item_code:
-		batch_id = frappe.db.get_value("Batch", batch, "batch_id") or batch
 		frappe.throw(
-			_("{0}: batch {1} is not of item {2}.").format(row_label, frappe.bold(batch_id), item_code)
+			_("{0}: batch {1} is not of item {2}.").format(
+				row_label, frappe.bold(batch_label(batch)), item_code
+			)
 		)
 	if frappe.get_cached_value("Warehouse", warehouse, "company") != company:
 		frappe.throw(

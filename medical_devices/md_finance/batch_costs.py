@@ -16,6 +16,12 @@ RECEIPT_VOUCHERS = ("Purchase Receipt", "Purchase Invoice", "Subcontracting Rece
 PRODUCTION_PURPOSES = ("Material Receipt", "Manufacture", "Repack")
 SALES_VOUCHERS = ("Delivery Note", "Sales Invoice", "POS Invoice")
 
+# A GL row (alias gle, joined to its account) that is a cost of its batch: an expense carrying the batch, neither a
+# recall cost (those are spread by recalled quantity) nor cost of sales. On a write-off account it is a write-off,
+# else a quality cost. Batch Cost, the KPIs, the charts and the reconciliation all count with this one definition.
+BATCH_COST_POSTING = f"""ifnull(gle.{BATCH_FIELD}, '') != '' and ifnull(gle.md_device_recall, '') = ''
+	and account.root_type = 'Expense' and ifnull(account.account_type, '') != 'Cost of Goods Sold'"""
+
 
 def acquisition_costs(company: str, to_date, batches: list[str] | None = None) -> dict[str, dict]:
 	"""Batch -> {qty, value} received or produced up to `to_date` (returns to the supplier netted off)."""
@@ -73,9 +79,7 @@ def ledger_costs(company: str, from_date, to_date, batches: list[str] | None = N
 		from `tabGL Entry` gle
 		join `tabAccount` account on account.name = gle.account
 		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(to_date)s
-		and ifnull(gle.{BATCH_FIELD}, '') != '' and ifnull(gle.md_device_recall, '') = ''
-		and account.root_type = 'Expense' and ifnull(account.account_type, '') != 'Cost of Goods Sold'
-		{conditions}
+		and {BATCH_COST_POSTING} {conditions}
 		group by gle.{BATCH_FIELD}""",
 		{
 			"company": company,

@@ -203,6 +203,7 @@ def quality_lines(company: str, as_of) -> list[dict]:
 
 def quality_voucher_differences(company, as_of, batch):
 	"""Per source document (or, for a cost posted to the batch by hand, per voucher)."""
+	from medical_devices.md_finance.batch_costs import BATCH_COST_POSTING
 	from medical_devices.md_finance.ledger import BATCH_FIELD
 
 	subledger, dates = {}, {}
@@ -218,8 +219,7 @@ def quality_voucher_differences(company, as_of, batch):
 		left join `tabJournal Entry` journal on gle.voucher_type = 'Journal Entry' and journal.name = gle.voucher_no
 		left join `tabStock Entry` stock on gle.voucher_type = 'Stock Entry' and stock.name = gle.voucher_no
 		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(as_of)s
-		and gle.{BATCH_FIELD} = %(batch)s and ifnull(gle.md_device_recall, '') = ''
-		and account.root_type = 'Expense' and ifnull(account.account_type, '') != 'Cost of Goods Sold'
+		and gle.{BATCH_FIELD} = %(batch)s and {BATCH_COST_POSTING}
 		group by gle.voucher_type, gle.voucher_no""",
 		{"company": company, "as_of": as_of, "batch": batch},
 	):

@@ -48,15 +48,14 @@ def working_capital_days(company: str, to_date=None) -> list[dict]:
 
 def cost_series(company: str, to_date=None) -> list[dict]:
 	"""Per month: quality costs, write-offs and recall costs (expense postings, as the KPIs count them)."""
-	from medical_devices.md_finance.ledger import BATCH_FIELD, write_off_accounts
+	from medical_devices.md_finance.batch_costs import BATCH_COST_POSTING
+	from medical_devices.md_finance.ledger import write_off_accounts
 
 	months = last_months(getdate(to_date or today()))
 	totals = {}
 	for month, quality, write_off, recall in frappe.db.sql(
 		f"""select date_format(gle.posting_date, '%%Y-%%m-01') as month,
-			sum(case when ifnull(gle.{BATCH_FIELD}, '') != '' and ifnull(gle.md_device_recall, '') = ''
-				and gle.account not in %(write_offs)s
-				and ifnull(account.account_type, '') != 'Cost of Goods Sold'
+			sum(case when {BATCH_COST_POSTING} and gle.account not in %(write_offs)s
 				then gle.debit - gle.credit else 0 end),
 			sum(case when gle.account in %(write_offs)s then gle.debit - gle.credit else 0 end),
 			sum(case when ifnull(gle.md_device_recall, '') != '' then gle.debit - gle.credit else 0 end)

@@ -130,6 +130,27 @@ def make_batches(frappe, stamp, count=5000) -> list[str]:
 	return names
 
 
+def gl_row(name, day, account, debit, credit, voucher, party=(None, None), batch=None, stamp=()) -> tuple:
+	"""A GL Entry row in the order of `gl_fields` (CNY, the bench company, not cancelled)."""
+	return (
+		name,
+		day,
+		account,
+		debit,
+		credit,
+		debit,
+		credit,
+		"CNY",
+		COMPANY,
+		*voucher,
+		*party,
+		0,
+		"",
+		batch,
+		*stamp,
+	)
+
+
 def make_ledger(frappe, gl_rows: int, rng: random.Random):
 	from medical_devices.md_finance.ledger import QUALITY_COSTS, create_finance_accounts, finance_account
 
@@ -222,44 +243,17 @@ def make_ledger(frappe, gl_rows: int, rng: random.Random):
 		batch = batches[rng.randrange(len(batches))]
 		if n % 3 < 2:
 			voucher = ("Purchase Receipt", f"BMR-PR-{counter:08d}")
+			gl.append(gl_row(f"BMRG{counter:09d}a", day, acc.stock, value, 0, voucher, stamp=stamp))
 			gl.append(
-				(
-					f"BMRG{counter:09d}a",
-					day,
-					acc.stock,
-					value,
-					0,
-					value,
-					0,
-					"CNY",
-					COMPANY,
-					*voucher,
-					None,
-					None,
-					0,
-					"",
-					None,
-					*stamp,
-				)
-			)
-			gl.append(
-				(
+				gl_row(
 					f"BMRG{counter:09d}b",
 					day,
 					acc.payable,
 					0,
 					value,
-					0,
-					value,
-					"CNY",
-					COMPANY,
-					*voucher,
-					"Supplier",
-					party,
-					0,
-					"",
-					None,
-					*stamp,
+					voucher,
+					party=("Supplier", party),
+					stamp=stamp,
 				)
 			)
 			sle.append(
@@ -301,85 +295,20 @@ def make_ledger(frappe, gl_rows: int, rng: random.Random):
 			voucher = ("Sales Invoice", f"BMR-SI-{counter:08d}")
 			price = round(value * 1.3, 2)
 			gl.append(
-				(
+				gl_row(
 					f"BMRG{counter:09d}a",
 					day,
 					acc.receivable,
 					price,
 					0,
-					price,
-					0,
-					"CNY",
-					COMPANY,
-					*voucher,
-					"Customer",
-					party,
-					0,
-					"",
-					None,
-					*stamp,
+					voucher,
+					party=("Customer", party),
+					stamp=stamp,
 				)
 			)
-			gl.append(
-				(
-					f"BMRG{counter:09d}b",
-					day,
-					acc.income,
-					0,
-					price,
-					0,
-					price,
-					"CNY",
-					COMPANY,
-					*voucher,
-					None,
-					None,
-					0,
-					"",
-					None,
-					*stamp,
-				)
-			)
-			gl.append(
-				(
-					f"BMRG{counter:09d}c",
-					day,
-					acc.cogs,
-					value,
-					0,
-					value,
-					0,
-					"CNY",
-					COMPANY,
-					*voucher,
-					None,
-					None,
-					0,
-					"",
-					None,
-					*stamp,
-				)
-			)
-			gl.append(
-				(
-					f"BMRG{counter:09d}d",
-					day,
-					acc.stock,
-					0,
-					value,
-					0,
-					value,
-					"CNY",
-					COMPANY,
-					*voucher,
-					None,
-					None,
-					0,
-					"",
-					None,
-					*stamp,
-				)
-			)
+			gl.append(gl_row(f"BMRG{counter:09d}b", day, acc.income, 0, price, voucher, stamp=stamp))
+			gl.append(gl_row(f"BMRG{counter:09d}c", day, acc.cogs, value, 0, voucher, stamp=stamp))
+			gl.append(gl_row(f"BMRG{counter:09d}d", day, acc.stock, 0, value, voucher, stamp=stamp))
 			sle.append(
 				(
 					f"BMRS{counter:09d}",
@@ -415,30 +344,21 @@ def make_ledger(frappe, gl_rows: int, rng: random.Random):
 					*stamp,
 				)
 			)
-		if (
-			n % 60 == 0
-		):  # a quality cost on one batch in twenty receipts: a Quality Cost Entry and its journal
+		# a quality cost on one batch in twenty receipts: a Quality Cost Entry and its journal
+		if n % 60 == 0:
 			entry, journal = f"BMR-QCE-{counter:08d}", ("Journal Entry", f"BMR-JE-{counter:08d}")
 			cost = round(rng.uniform(50, 500), 2)
 			for suffix, account, debit, credit in (("q", quality_account, cost, 0), ("r", cash, 0, cost)):
 				gl.append(
-					(
+					gl_row(
 						f"BMRG{counter:09d}{suffix}",
 						day,
 						account,
 						debit,
 						credit,
-						debit,
-						credit,
-						"CNY",
-						COMPANY,
-						*journal,
-						None,
-						None,
-						0,
-						"",
-						batch,
-						*stamp,
+						journal,
+						batch=batch,
+						stamp=stamp,
 					)
 				)
 			quality.append(

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate, today
 
+from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
 from medical_devices.md_finance.ledger import BATCH_FIELD, WRITE_OFF, finance_account
 
@@ -161,10 +162,6 @@ class DeviceWriteOff(Document):
 			entry = frappe.get_doc("Stock Entry", self.stock_entry)
 			entry.flags.md_cancelled_by_source = True
 			entry.cancel()
-
-
-def batch_label(batch: str) -> str:
-	return frappe.db.get_value("Batch", batch, "batch_id") or batch
 
 
 def stock_on_hand(company: str, item_codes: list[str]) -> dict[tuple, tuple[float, float]]:

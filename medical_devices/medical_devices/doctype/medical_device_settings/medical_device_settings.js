@@ -27,35 +27,13 @@ frappe.ui.form.on("Medical Device Settings", {
 				"medical_devices.md_finance.ledger.create_finance_accounts"
 			)
 		);
-		frm.add_custom_button(__("Create Recall Accounts"), () => {
-			const dialog = new frappe.ui.Dialog({
-				title: __("Create Recall Accounts"),
-				fields: [
-					{
-						fieldname: "company",
-						fieldtype: "Link",
-						options: "Company",
-						label: __("Company"),
-						reqd: 1,
-						default: frm.doc.default_company || frappe.defaults.get_user_default("Company"),
-					},
-				],
-				primary_action_label: __("Create"),
-				primary_action({ company }) {
-					frappe
-						.call({
-							method: "medical_devices.recall.ledger.create_recall_accounts",
-							args: { company },
-							freeze: true,
-						})
-						.then(() => {
-							dialog.hide();
-							frm.reload_doc();
-						});
-				},
-			});
-			dialog.show();
-		});
+		frm.add_custom_button(__("Create Recall Accounts"), () =>
+			ask_company_and_call(
+				frm,
+				__("Create Recall Accounts"),
+				"medical_devices.recall.ledger.create_recall_accounts"
+			)
+		);
 	},
 });
 

@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
 from medical_devices.recall import costs
 from medical_devices.recall.ledger import DIMENSION_FIELD, open_provision, recall_account
@@ -317,10 +318,6 @@ def recalled_batches(recall) -> dict[str, str]:
 			if row.batch:
 				batches[row.batch] = row.item_code
 	return batches
-
-
-def batch_label(batch: str) -> str:
-	return frappe.db.get_value("Batch", batch, "batch_id") or batch
 
 
 def update_recall_cost(recall: str):
