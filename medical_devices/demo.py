@@ -7,6 +7,9 @@ import frappe
 from frappe.utils import add_days, getdate, today
 from frappe.utils.nestedset import get_root_of
 
+from medical_devices.audit import trail
+from medical_devices.audit.origin import acting_as
+
 COMPANY = "上海康达医疗器械有限公司"
 COMPANY_ABBR = "KD"
 CURRENCY = "CNY"
@@ -245,6 +248,11 @@ DELIVERIES = [
 
 
 def create_demo_data() -> list[str]:
+	with acting_as(f"{__name__}.create_demo_data"):
+		return _create_demo_data()
+
+
+def _create_demo_data() -> list[str]:
 	company = ensure_company()
 	ensure_item_group()
 	for item in ITEMS:
@@ -389,10 +397,11 @@ def ensure_item(item_code, item_name, device_class, shelf_life, storage, cold_ch
 				"Item", item_code, ["md_storage_temperature_min", "md_storage_temperature_max"]
 			)
 		):
-			frappe.db.set_value(
+			trail.set_values(
 				"Item",
 				item_code,
 				{"md_storage_temperature_min": cold_chain[0], "md_storage_temperature_max": cold_chain[1]},
+				f"{__name__}.create_demo_data",
 			)
 		return
 	frappe.get_doc(
@@ -531,20 +540,16 @@ def ensure_qualification(party_type, party_name, licence_type, number, days_ago,
 
 
 def approve_first_business(doctype: str, name: str):
+	from medical_devices.gsp.qualification import record_first_business_decision
+
 	if frappe.db.get_value(doctype, name, "md_first_business_status") == "Approved":
 		return
-	frappe.db.set_value(
-		doctype,
-		name,
-		{
-			"md_first_business_status": "Approved",
-			"md_first_business_approved_by": DEMO_USER
-			if frappe.db.exists("User", DEMO_USER)
-			else "Administrator",
-			"md_first_business_approved_on": frappe.utils.now_datetime(),
-			"md_first_business_remarks": "首营资料齐全 First-business file complete",
-		},
-	)
+	user = frappe.session.user
+	frappe.set_user(DEMO_USER if frappe.db.exists("User", DEMO_USER) else "Administrator")
+	try:
+		record_first_business_decision(doctype, name, "Approved", "首营资料齐全 First-business file complete")
+	finally:
+		frappe.set_user(user)
 
 
 def release_batch(batch: str):

@@ -36,24 +36,38 @@ _SOURCE_POSTING = (
 )
 
 # Every rule binds only items marked as medical devices and the documents that move them.
+_CONTROLS = "medical_devices.audit.controlled.check"
+_APPEND_ONLY = "medical_devices.audit.controlled.refuse_append_only"
 _AUDIT_REASON = "medical_devices.audit.reason.require_reason"
 _SIGNATURE_CHECK = "medical_devices.audit.signature.require_signature"
-_SIGNATURE_WRITE = "medical_devices.audit.signature.write_signed_action"
 _PROTECT_VERSION = "medical_devices.audit.protection.protect_version"
 
 doc_events = {
-	# Audit: every audited doctype's writes are chained into the trail; regulated records need a reason to change.
+	# Audit, on every doctype. Controlled fields (medical_devices/controls.py) change only through their app
+	# functions; regulated records need a reason to change and are never deleted or merged; submits and cancels
+	# the signature rules name need an e-signature. Each is checked early (a clear refusal before any work) and
+	# again in on_change, which every write path passes after all flags and server scripts, inside the
+	# transaction; then the write is chained into the trail.
 	"*": {
-		"before_validate": "medical_devices.audit.signature.refuse_unreviewed_changes",
+		"before_insert": "medical_devices.audit.controlled.normalise_insert",
+		"before_validate": [_CONTROLS, "medical_devices.audit.signature.refuse_unreviewed_changes"],
 		"validate": _AUDIT_REASON,
 		"before_submit": _SIGNATURE_CHECK,
-		"before_cancel": [_AUDIT_REASON, _SIGNATURE_CHECK],
-		"on_submit": _SIGNATURE_WRITE,
-		"on_cancel": _SIGNATURE_WRITE,
-		"before_update_after_submit": _AUDIT_REASON,
-		"on_change": "medical_devices.audit.trail.on_change",
+		"before_cancel": [_CONTROLS, _AUDIT_REASON, _SIGNATURE_CHECK],
+		"before_update_after_submit": [_CONTROLS, _AUDIT_REASON],
+		"before_rename": [_APPEND_ONLY, "medical_devices.audit.reason.refuse_regulated_merge", _AUDIT_REASON],
+		"on_change": [
+			_CONTROLS,
+			_AUDIT_REASON,
+			"medical_devices.audit.signature.write_signed_action",
+			"medical_devices.audit.trail.on_change",
+		],
 		"onload": "medical_devices.audit.boot.mark_regulated",
-		"on_trash": "medical_devices.audit.trail.on_trash",
+		"on_trash": [
+			_APPEND_ONLY,
+			"medical_devices.audit.reason.refuse_regulated_delete",
+			"medical_devices.audit.trail.on_trash",
+		],
 		"after_rename": "medical_devices.audit.trail.after_rename",
 	},
 	"Version": {"validate": _PROTECT_VERSION, "on_trash": _PROTECT_VERSION},
@@ -62,11 +76,10 @@ doc_events = {
 	"Item": {
 		"validate": "medical_devices.medical_devices.overrides.item.validate",
 	},
-	# GSP: a device batch's status and its history.
+	# GSP: a device batch starts in Quarantine, whatever the client sent, with its first history record.
 	"Batch": {
 		"before_insert": "medical_devices.gsp.batch_status.set_initial_status",
 		"after_insert": "medical_devices.gsp.batch_status.record_initial_status",
-		"validate": "medical_devices.gsp.batch_status.protect_status_fields",
 	},
 	"Quality Inspection": {
 		"on_submit": "medical_devices.gsp.batch_status.apply_quality_inspection",
@@ -121,6 +134,7 @@ scheduler_events = {
 		"medical_devices.gsp.expiry_alerts.remind_expiring_certificates",
 		"medical_devices.recall.doctype.device_recall.device_recall.flag_overdue_recalls",
 		"medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report.flag_overdue_reports",
+		"medical_devices.audit.anchor.export_daily",
 	],
 	"daily_long": [
 		"medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliation.reconcile_every_company",
@@ -163,6 +177,13 @@ md_audited_doctypes = [
 	"Supplier",
 	"Customer",
 ]
+
+# Audit: fields of audited records that ERPNext rewrites with SQL as a consequence of other documents (outside the
+# document API, so no entry can see them): left out of the content the trail hashes, each with its reason in
+# docs/audit.md. Everything else stored is hashed. Other apps may add theirs.
+md_audit_rewritten_fields = {
+	"Batch": ["batch_qty"],
+}
 
 # The trail refers to documents by name forever; that must not stop deleting a record that may be deleted.
 ignore_links_on_delete = ["Audit Trail Entry"]

@@ -24,7 +24,10 @@ def check_version_compatibility():
 
 
 def after_install():
+	from medical_devices.audit.trail import baseline
+
 	apply_setup()
+	baseline(commit=True)  # records that exist already: the trail starts from what they hold now
 	click.secho(_("Medical Devices is installed. Open the desk at /app/medical-devices."), fg="green")
 
 

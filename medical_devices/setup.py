@@ -7,6 +7,7 @@ uninstall. Definitions live as plain data in each module's `constants` package.
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from medical_devices.audit.constants.custom_fields import CUSTOM_FIELDS as AUDIT_CUSTOM_FIELDS
 from medical_devices.audit.protection import remove_forced_track_changes, setup_audit
 from medical_devices.gsp.constants.custom_fields import CUSTOM_FIELDS as GSP_CUSTOM_FIELDS
 from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
@@ -31,6 +32,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 		RECALL_CUSTOM_FIELDS,
 		NMPA_CUSTOM_FIELDS,
 		FINANCE_CUSTOM_FIELDS,
+		AUDIT_CUSTOM_FIELDS,
 	):
 		for doctype, fields in module_fields.items():
 			merged.setdefault(doctype, []).extend(fields)

@@ -54,15 +54,11 @@ def add_licence(party_type, party, licence_type, number, valid_from=None, valid_
 
 
 def approve_first_business(doctype: str, name: str):
-	frappe.db.set_value(
-		doctype,
-		name,
-		{
-			"md_first_business_status": "Approved",
-			"md_first_business_approved_by": "Administrator",
-			"md_first_business_approved_on": frappe.utils.now_datetime(),
-		},
-	)
+	"""Approved through the app's one writer of the approval (the review's own checks are the tests' business)."""
+	from medical_devices.gsp.qualification import record_first_business_decision
+
+	if frappe.db.get_value(doctype, name, "md_first_business_status") != "Approved":
+		record_first_business_decision(doctype, name, "Approved", "Approved for the test")
 
 
 def register_item(item_code: str, device_class: str = "Class II", expiry=None, approval=None):
@@ -132,9 +128,13 @@ def ensure_party(doctype: str, name: str) -> str:
 
 
 def set_settings(**values):
-	"""Change Medical Device Settings directly, and drop the cached copy every check reads."""
-	for field, value in values.items():
-		frappe.db.set_single_value("Medical Device Settings", field, value)
+	"""Change Medical Device Settings as an administrator would (with a reason, in the trail)."""
+	settings_doc = frappe.get_single("Medical Device Settings")
+	if all(settings_doc.get(field) == value for field, value in values.items()):
+		return
+	settings_doc.update(values)
+	settings_doc.md_reason = "Changed for a test"
+	settings_doc.save()
 	frappe.clear_document_cache("Medical Device Settings", "Medical Device Settings")
 
 

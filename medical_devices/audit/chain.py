@@ -3,7 +3,8 @@
 Each entry's hash is SHA-256 over the previous entry's hash and a canonical serialisation of the entry: JSON with
 sorted keys, no whitespace, UTF-8, values as the strings stored in the database. Changing, inserting or removing
 any entry breaks every hash after it, and the chain head (last sequence and hash, kept apart) catches removal of
-the newest entries.
+the newest entries. An anchor (a sequence and its hash, exported and kept outside the database) catches a chain
+rewritten from some entry on, head included.
 """
 
 import hashlib
@@ -42,7 +43,13 @@ def state_hash(state: dict) -> str:
 	return hashlib.sha256(canonical(state).encode()).hexdigest()
 
 
-MISSING, UNLINKED, ALTERED, HEAD_MISMATCH = "missing", "unlinked", "altered", "head"
+MISSING, UNLINKED, ALTERED, HEAD_MISMATCH, ANCHOR_MISMATCH = (
+	"missing",
+	"unlinked",
+	"altered",
+	"head",
+	"anchor",
+)
 
 
 @dataclass
@@ -51,37 +58,43 @@ class ChainProblem:
 	sequence: int | None
 	detail: int | None = None
 
-	@property
-	def message(self) -> str:
-		return {
-			MISSING: f"entry {self.detail} is missing (the next one is {self.sequence})",
-			UNLINKED: f"entry {self.sequence} does not point to entry {(self.sequence or 1) - 1}",
-			ALTERED: f"entry {self.sequence} was altered after it was written",
-			HEAD_MISMATCH: f"the chain ends at entry {self.sequence or 0} but its head records entry {self.detail}",
-		}[self.kind]
+
+@dataclass
+class Anchor:
+	sequence: int
+	entry_hash: str
 
 
 def verify_chain(
-	entries: Iterable[dict], head_sequence: int, head_hash: str
-) -> tuple[int, ChainProblem | None]:
-	"""Walk entries in sequence order; return how many were checked and the first problem, if any.
+	entries: Iterable[dict], head_sequence: int, head_hash: str, anchor: Anchor | None = None
+) -> tuple[int, list[ChainProblem]]:
+	"""Walk entries in sequence order; return how many were checked and every problem found.
 
-	Each entry dict holds HASHED_FIELDS plus "previous_hash" and "entry_hash" as stored.
+	Each entry dict holds HASHED_FIELDS plus "previous_hash" and "entry_hash" as stored. An entry is judged on its
+	own stored link, so one broken entry is reported once and the entries after it are still checked.
 	"""
 	expected_sequence, previous = 1, GENESIS_HASH
 	count = 0
+	problems = []
+	anchor_seen = False
 	for entry in entries:
 		count += 1
 		sequence = int(entry["sequence"])
 		if sequence != expected_sequence:
-			return count, ChainProblem(MISSING, sequence, expected_sequence)
-		if entry["previous_hash"] != previous:
-			return count, ChainProblem(UNLINKED, sequence)
-		if entry_hash(previous, entry) != entry["entry_hash"]:
-			return count, ChainProblem(ALTERED, sequence)
+			problems.append(ChainProblem(MISSING, sequence, expected_sequence))
+		elif entry["previous_hash"] != previous:
+			problems.append(ChainProblem(UNLINKED, sequence))
+		if entry_hash(entry["previous_hash"], entry) != entry["entry_hash"]:
+			problems.append(ChainProblem(ALTERED, sequence))
+		if anchor and sequence == anchor.sequence:
+			anchor_seen = True
+			if entry["entry_hash"] != anchor.entry_hash:
+				problems.append(ChainProblem(ANCHOR_MISMATCH, sequence))
 		previous = entry["entry_hash"]
-		expected_sequence += 1
+		expected_sequence = sequence + 1
 	last = expected_sequence - 1
 	if last != int(head_sequence or 0) or previous != (head_hash or GENESIS_HASH):
-		return count, ChainProblem(HEAD_MISMATCH, last or None, int(head_sequence or 0))
-	return count, None
+		problems.append(ChainProblem(HEAD_MISMATCH, last or None, int(head_sequence or 0)))
+	if anchor and anchor.sequence and not anchor_seen:
+		problems.append(ChainProblem(ANCHOR_MISMATCH, anchor.sequence, last))
+	return count, problems

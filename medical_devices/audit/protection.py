@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 
 from medical_devices.audit.trail import (
+	ENTRY,
 	audited_doctypes,
 	clear_audited_doctypes_cache,
 	ensure_head,
@@ -45,6 +46,13 @@ def remove_forced_track_changes():
 def setup_audit():
 	force_track_changes()
 	ensure_head()
+	add_indexes()
+
+
+def add_indexes():
+	"""A document's entries are looked up by type and name; an authenticator code is used once per user."""
+	frappe.db.add_index(ENTRY, ["ref_doctype", "ref_name"], "ref_doctype_ref_name")
+	frappe.db.add_unique("Signature Attempt", ["user", "otp_step"], "unique_user_otp_step")
 
 
 def refuse_track_changes_off(doc, method=None):

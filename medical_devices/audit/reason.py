@@ -1,21 +1,20 @@
-"""Reason for change (EU GMP Annex 11 §9): editing a regulated record after its first save, updating it after
-submit, cancelling and amending it need a reason, given by the person who asked for the change. Regulated records
-are never deleted.
+"""Reason for change (EU GMP Annex 11 §9): changing a regulated record after its first save, updating it after
+submit, cancelling, amending and renaming it need a reason, given by the person who asked for the change, whatever
+the path (desk, REST, frappe.client, bulk edit, Data Import, a job running a person's request). Regulated records
+are never deleted or merged away.
 
-"Regulated" is this app's own records and the ERPNext records that concern medical devices; ERPNext records of
-other goods are recorded in the trail too but keep ERPNext's own behaviour. The rule binds the document the
-request is about (desk save, cancel, REST or frappe.client call), not documents ERPNext updates as a consequence.
+"Regulated" is this app's own records and the ERPNext records that concern medical devices, judged on the record
+as it was before the change and as it is after (unticking Is Medical Device needs a reason too); ERPNext records of
+other goods are recorded in the trail too but keep ERPNext's own behaviour. The app's own writes and the
+consequences of one document on others are marked as such (medical_devices.audit.origin) and need none.
 """
-
-import json
-from urllib.parse import unquote
 
 import frappe
 from frappe import _
 
+from medical_devices.audit.origin import clean_reason, is_requested_change, pending_key, reason_for
 from medical_devices.audit.trail import app_modules, is_audited
 
-REASON_FIELD = "md_reason"
 REASON_TTL_SECONDS = 600
 ITEM_TABLE_DOCTYPES = {
 	"Purchase Receipt": "items",
@@ -44,7 +43,7 @@ def is_regulated(doc) -> bool:
 	if doc.doctype in ITEM_TABLE_DOCTYPES:
 		return any(is_device(row.item_code) for row in doc.get(ITEM_TABLE_DOCTYPES[doc.doctype]) or [])
 	if doc.doctype in ("Supplier", "Customer"):
-		return bool(doc.get("md_first_business_status")) or bool(
+		return bool(doc.get("md_first_business_status") not in (None, "", "Pending")) or bool(
 			frappe.db.exists("Qualification Certificate", {"party_type": doc.doctype, "party": doc.name})
 		)
 	if doc.doctype == "Journal Entry":
@@ -58,33 +57,39 @@ def is_device(item_code) -> bool:
 	return bool(item_code) and bool(frappe.get_cached_value("Item", item_code, "md_is_medical_device"))
 
 
-def reason_for(doc) -> str | None:
-	"""The reason given with this request: on the document, as a request parameter, or noted beforehand."""
-	reason = doc.get(REASON_FIELD) or (frappe.form_dict or {}).get(REASON_FIELD)
-	if not reason and getattr(frappe.local, "session", None):
-		reason = frappe.cache.get_value(pending_key(doc.doctype, doc.name), expires=True)
-	return (reason or "").strip() or None
-
-
-def pending_key(doctype: str, name: str) -> str:
-	return f"md_audit_reason|{frappe.session.user}|{doctype}|{name}"
+def was_or_is_regulated(doc) -> bool:
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	return is_regulated(doc) or bool(before and is_regulated(before))
 
 
 @frappe.whitelist(methods=["POST"])
 def note_reason(doctype: str, name: str, reason: str):
-	"""Desk: the reason typed in the dialog before a cancel, which sends no document body of its own."""
-	frappe.has_permission(doctype, "read", name, throw=True)
-	if not (reason or "").strip():
+	"""Desk: the reason typed in the dialog before a cancel or rename, which send no document body of their own."""
+	note_reasons(doctype, [name], reason)
+
+
+@frappe.whitelist(methods=["POST"])
+def note_reasons(doctype: str, names, reason: str):
+	"""The reason for a bulk action on several records (it may run in a background job within 10 minutes)."""
+	names = frappe.parse_json(names) if isinstance(names, str) else names
+	if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+		frappe.throw(_("Give the names of the records."))
+	reason = clean_reason(reason)
+	if not reason:
 		frappe.throw(_("Enter a reason."))
-	frappe.cache.set_value(pending_key(doctype, name), reason.strip(), expires_in_sec=REASON_TTL_SECONDS)
+	for name in names:
+		frappe.has_permission(doctype, "read", name, throw=True)
+		frappe.cache.set_value(pending_key(doctype, name), reason, expires_in_sec=REASON_TTL_SECONDS)
 
 
-def require_reason(doc, method=None):
-	"""validate / before_cancel / before_update_after_submit of every doctype; acts on regulated, audited ones."""
-	if not is_audited(doc.doctype) or not is_requested_document(doc):
+def require_reason(doc, method=None, *args, **kwargs):
+	"""validate / before_cancel / before_update_after_submit / before_rename (early, for a clear refusal) and
+	on_change (the invariant, after every flag and server script) of every doctype; acts on regulated, audited
+	records that a person asked to change."""
+	if not is_audited(doc.doctype):
 		return
 	action = change_needing_reason(doc, method)
-	if not action or not is_regulated(doc):
+	if not action or not is_requested_change(doc) or not was_or_is_regulated(doc):
 		return
 	if not reason_for(doc):
 		frappe.throw(
@@ -97,44 +102,51 @@ def require_reason(doc, method=None):
 
 
 def change_needing_reason(doc, method) -> str | None:
-	if method == "before_cancel":
+	if method == "before_rename":
+		return _("renaming it")
+	if method == "on_trash":
+		return None
+	action = getattr(doc, "_action", None)
+	if method == "before_cancel" or (method == "on_change" and action == "cancel"):
 		return _("cancelling it")
-	if method == "before_update_after_submit":
+	if method == "before_update_after_submit" or (method == "on_change" and action == "update_after_submit"):
 		return _("changing it after submit")
-	if doc.is_new():
+	if doc.is_new() or doc.flags.in_insert:
 		return _("amending it") if doc.get("amended_from") else None
-	if getattr(doc, "_action", None) == "save" and doc.docstatus == 0:
+	if action == "save" and doc.docstatus == 0:
 		return _("changing it")
 	return None
 
 
-def is_requested_document(doc) -> bool:
-	"""Whether this document is the one the current request names (not one updated as a side effect)."""
-	if doc.flags.md_require_reason:
-		return True
-	form = frappe.form_dict or {}
-	if form.get("doctype") == doc.doctype and form.get("name") in (doc.name, doc.get("amended_from")):
-		return True
-	body = form.get("doc")
-	if body:
-		try:
-			body = json.loads(body) if isinstance(body, str) else body
-		except ValueError:
-			body = None
-		if isinstance(body, dict) and body.get("doctype") == doc.doctype:
-			return body.get("name") in (doc.name, None) or body.get("__islocal") or body.get("amended_from")
-	request = getattr(frappe.local, "request", None)
-	path = unquote(getattr(request, "path", "") or "")
-	if path.startswith("/api/resource/"):
-		parts = path.split("/")
-		return len(parts) > 3 and parts[3] == doc.doctype and (len(parts) == 4 or parts[4] == doc.name)
-	return False
-
-
-def refuse_regulated_delete(doc):
+def refuse_regulated_delete(doc, method=None):
+	"""on_trash: regulated records are kept for their retention period (NMPA), whoever asks; a row of one is
+	removed by changing the record, never deleted on its own."""
 	if frappe.flags.in_uninstall or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
-	if is_regulated(doc):
+	if doc.meta.istable:
+		parent = doc.get("parenttype") and doc.get("parent") and frappe.get_doc(doc.parenttype, doc.parent)
+		if parent and is_audited(parent.doctype) and is_regulated(parent):
+			frappe.throw(
+				_("Row {0} belongs to {1} {2}, a regulated record: change the record to remove it.").format(
+					doc.idx, _(parent.doctype), parent.name
+				),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
+		return
+	if is_audited(doc.doctype) and is_regulated(doc):
 		from medical_devices.nmpa.retention import deletion_refusal
 
 		frappe.throw(deletion_refusal(doc), frappe.PermissionError, title=_("Not Permitted"))
+
+
+def refuse_regulated_merge(doc, method=None, old=None, new=None, merge=False):
+	"""before_rename: merging deletes the record merged away, so a regulated record is never merged."""
+	if merge and is_audited(doc.doctype) and is_regulated(doc):
+		frappe.throw(
+			_("{0} {1} is a regulated record: it cannot be merged into {2}, which would delete it.").format(
+				_(doc.doctype), doc.name, new
+			),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

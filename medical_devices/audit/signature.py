@@ -11,19 +11,22 @@ Two-person review: a user with the QA Reviewer role other than the preparer sign
 document can then be submitted only while its content is still what was reviewed.
 """
 
+import contextlib
 import hashlib
 from datetime import datetime, timezone
 
 import frappe
 from frappe import _
-from frappe.utils import cstr
+from frappe.utils import add_to_date, cint, cstr, now_datetime
 
-from medical_devices.audit import chain
-from medical_devices.audit.trail import INSERT, document_state, record, snapshot
+from medical_devices.audit import chain, state, trail
+from medical_devices.audit.origin import is_requested_change
+from medical_devices.audit.trail import snapshot
 
 AUTHORISATION_TTL_SECONDS = 300
 REVIEWER_ROLE = "QA Reviewer"
 SIGNATURE = "Electronic Signature"
+ATTEMPT = "Signature Attempt"
 SUBMIT, CANCEL, REVIEW = "Submit", "Cancel", "Two-Person Review"
 MEANINGS = ("Reviewed", "Approved", "Released", "Verified", "Authored", "Cancelled")
 
@@ -59,31 +62,133 @@ def needs_review(doctype: str) -> bool:
 # --- signing -----------------------------------------------------------------------------------------------------
 
 
-def authenticate(password: str, otp: str | None = None):
-	"""Both identification components again (§11.200): the password, and the authenticator code when required."""
-	from frappe.auth import get_login_attempt_tracker
+def authenticate(password: str, otp: str | None = None, doctype=None, name=None, action=None):
+	"""Both identification components again (§11.200): the password, and the authenticator code when required.
+
+	Every attempt is kept in Signature Attempt, in the database: consecutive failures lock signing for the user as
+	System Settings lock login (count and time), whatever cache or host the next request reaches; an authenticator
+	code signs once and never after a newer one.
+	"""
 	from frappe.utils.password import check_password
 
 	user = frappe.session.user
-	tracker = get_login_attempt_tracker(user, raise_locked_exception=False)
-	if not tracker.is_user_allowed():
+	if signing_locked(user):
 		frappe.throw(
 			_("Too many failed attempts: signing is locked for a while, as login is."),
 			SignatureFailedError,
 			title=_("Signature Refused"),
 		)
+	step = None
 	try:
 		check_password(user, password or "")
-		if two_factor_required(user) and not valid_otp(user, otp):
-			raise frappe.AuthenticationError
+		if two_factor_required(user):
+			step = otp_time_step(user, otp)
+			if step is None:
+				raise frappe.AuthenticationError
 	except frappe.AuthenticationError:
-		tracker.add_failure_attempt()  # kept in Redis: it counts although this request rolls back
+		record_failed_attempt(user, doctype, name, action)
 		frappe.throw(
 			_("Password or authentication code incorrect: nothing was signed."),
 			SignatureFailedError,
 			title=_("Signature Refused"),
 		)
-	tracker.add_success_attempt()
+	if step is not None and code_already_used(user, step):
+		frappe.throw(
+			_("This authentication code was used already: wait for the next one."),
+			SignatureFailedError,
+			title=_("Signature Refused"),
+		)
+	try:
+		record_attempt(user, True, doctype, name, action, step)
+	except frappe.UniqueValidationError:
+		frappe.throw(
+			_("This authentication code was used already: wait for the next one."),
+			SignatureFailedError,
+			title=_("Signature Refused"),
+		)
+
+
+def lockout_policy() -> tuple[int, int]:
+	"""(attempts, seconds): System Settings' login lockout, which signing follows."""
+	attempts = cint(frappe.db.get_single_value("System Settings", "allow_consecutive_login_attempts"))
+	seconds = cint(frappe.db.get_single_value("System Settings", "allow_login_after_fail"))
+	return attempts or 10, seconds or 60
+
+
+@contextlib.contextmanager
+def attempts_connection():
+	"""A connection and transaction of its own: it sees every attempt committed so far, whatever this request's
+	transaction saw before, and what it writes counts although the request rolls back."""
+	from frappe.database import get_db
+
+	conf = frappe.conf
+	db = get_db(
+		socket=conf.db_socket,
+		host=conf.db_host,
+		port=conf.db_port,
+		user=conf.db_name,
+		password=conf.db_password,
+		cur_db_name=conf.db_name,
+	)
+	try:
+		db.connect()
+		yield db
+		db.commit()
+	finally:
+		db.close()
+
+
+def signing_locked(user: str) -> bool:
+	attempts, seconds = lockout_policy()
+	with attempts_connection() as db:
+		recent = db.sql(
+			f"""select succeeded from `tab{ATTEMPT}` where user = %s and attempted_at > %s
+			order by attempted_at desc, name desc limit %s""",
+			(user, add_to_date(now_datetime(), seconds=-seconds), attempts + 1),
+		)
+	return len(recent) > attempts and not any(row[0] for row in recent)  # as frappe.auth counts
+
+
+def record_failed_attempt(user, doctype=None, name=None, action=None):
+	"""Committed at once, on its own: it counts although the request that made it rolls back."""
+	with attempts_connection() as db:
+		record_attempt(user, False, doctype, name, action, db=db)
+
+
+def record_attempt(user, succeeded, doctype=None, name=None, action=None, otp_step=None, db=None):
+	db = db or frappe.db
+	values = {
+		"user": user,
+		"attempted_at": now_datetime(),
+		"succeeded": int(bool(succeeded)),
+		"ref_doctype": doctype,
+		"ref_name": cstr(name) if name is not None else None,
+		"signed_action": action,
+		"ip_address": cstr(getattr(frappe.local, "request_ip", None) or ""),
+		"otp_step": None if otp_step is None else str(otp_step),
+	}
+	stamp = frappe.utils.now()
+	db.sql(
+		f"""insert into `tab{ATTEMPT}` (name, creation, modified, owner, modified_by, {", ".join(values)})
+		values (%s, %s, %s, %s, %s, {", ".join(["%s"] * len(values))})""",
+		(next_attempt_name(db), stamp, stamp, user, user, *values.values()),
+	)
+
+
+def next_attempt_name(db) -> int:
+	if db.db_type == "mariadb":
+		return db.sql("select nextval(`signature_attempt_id_seq`)")[0][0]
+	return db.sql("select nextval('signature_attempt_id_seq')")[0][0]
+
+
+def code_already_used(user: str, step: int) -> bool:
+	with attempts_connection() as db:
+		last = db.sql(
+			f"""select max(cast(otp_step as unsigned)) from `tab{ATTEMPT}`
+			where user = %s and otp_step is not null""",
+			user,
+		)[0][0]
+	return last is not None and int(last) >= step
 
 
 def two_factor_required(user: str) -> bool:
@@ -92,18 +197,25 @@ def two_factor_required(user: str) -> bool:
 	return bool(two_factor_is_enabled_for_(user))
 
 
-def valid_otp(user: str, otp: str | None) -> bool:
-	"""Against the secret the user's authenticator app was set up with at login (none yet: no valid code)."""
+def otp_time_step(user: str, otp: str | None) -> int | None:
+	"""The time step of the authenticator code, checked against the secret the user's app was set up with at
+	login (none yet: no valid code), one step of clock drift either way."""
 	import pyotp
 
 	from frappe.twofactor import get_default
 	from frappe.utils.password import decrypt
 
 	stored = get_default(user + "_otpsecret")  # where and how frappe.twofactor keeps it: encrypted
-	if not (otp and stored):
-		return False
-	secret = decrypt(stored, key=f"{user}.otpsecret")
-	return pyotp.TOTP(secret).verify(cstr(otp).strip(), valid_window=1)
+	code = cstr(otp).strip()
+	if not (code and stored):
+		return None
+	totp = pyotp.TOTP(decrypt(stored, key=f"{user}.otpsecret"))
+	now = datetime.now(timezone.utc)
+	current = totp.timecode(now)
+	for step in (current, current - 1, current + 1):
+		if pyotp.utils.strings_equal(code, totp.generate_otp(step)):
+			return step
+	return None
 
 
 def authorisation_key(doctype: str, name: str, action: str) -> str:
@@ -117,8 +229,16 @@ def sign(doctype: str, name: str, action: str, meaning: str, password: str, otp:
 		frappe.throw(_("A signature is given for Submit or Cancel."))
 	if meaning not in MEANINGS:
 		frappe.throw(_("Choose the meaning of the signature."))
+	if not needs_signature(doctype, action):
+		frappe.throw(
+			_("No signature rule asks for a signature to {0} {1}: there is nothing to sign.").format(
+				_(action).lower(), _(doctype)
+			),
+			SignatureRequiredError,
+			title=_("Nothing to Sign"),
+		)
 	frappe.has_permission(doctype, action.lower(), name, throw=True)
-	authenticate(password, otp)
+	authenticate(password, otp, doctype, name, action)
 	frappe.cache.set_value(
 		authorisation_key(doctype, name, action),
 		{"meaning": meaning, "signed_at": utc_now()},
@@ -146,7 +266,13 @@ def review(doctype: str, name: str, password: str, otp: str | None = None) -> in
 		)
 	if doc.docstatus != 0:
 		frappe.throw(_("Only a draft is reviewed before it is submitted."))
-	authenticate(password, otp)
+	if not needs_review(doctype):
+		frappe.throw(
+			_("No signature rule asks for a two-person review of {0}.").format(_(doctype)),
+			SignatureRequiredError,
+			title=_("Nothing to Sign"),
+		)
+	authenticate(password, otp, doctype, name, REVIEW)
 	return write_signature(doc, REVIEW, "Reviewed")
 
 
@@ -166,7 +292,7 @@ def write_signature(doc, action: str, meaning: str, signed_at: str | None = None
 		"ref_name": doc.name,
 		"signed_action": action,
 		"ip_address": cstr(getattr(frappe.local, "request_ip", None) or ""),
-		"document_hash": chain.state_hash(document_state(doc.doctype, doc.name)),
+		"document_hash": chain.state_hash(state.document_state(doc.doctype, doc.name)),
 	}
 	values["signature_hash"] = hashlib.sha256(chain.canonical(values).encode()).hexdigest()
 	signature = frappe.new_doc(SIGNATURE)
@@ -176,8 +302,14 @@ def write_signature(doc, action: str, meaning: str, signed_at: str | None = None
 	)[0][0]
 	signature.owner = signature.modified_by = user
 	signature.creation = signature.modified = frappe.utils.now()
-	signature.db_insert()  # the controller refuses every write through the document API
-	record(signature, INSERT, {"created": snapshot(signature)})
+	signature.db_insert()  # append-only: never through the document API
+	trail.record_changes(
+		SIGNATURE,
+		{str(signature.name): {"created": snapshot(signature)}},
+		trail.INSERT,
+		None,
+		{"document": [doc.doctype, doc.name]},
+	)
 	return signature.name
 
 
@@ -185,35 +317,55 @@ def write_signature(doc, action: str, meaning: str, signed_at: str | None = None
 
 
 def require_signature(doc, method=None):
-	"""before_submit / before_cancel of every doctype; acts on those with a signature or review rule."""
+	"""before_submit / before_cancel of every doctype (early, for a clear refusal): the signature, and for a
+	submit the two-person review, that the rules ask for."""
 	action = SUBMIT if method == "before_submit" else CANCEL
+	if not is_requested_change(doc):
+		return  # a document the app or another document generates is covered by that one's signature
 	if action == SUBMIT and needs_review(doc.doctype):
 		require_review(doc)
-	if not needs_signature(doc.doctype, action):
-		return
-	authorisation = frappe.cache.get_value(authorisation_key(doc.doctype, doc.name, action), expires=True)
-	if not authorisation:
-		frappe.throw(
-			_("{0} {1} needs your electronic signature to {2}: sign with your password first.").format(
-				_(doc.doctype), doc.name, _(action).lower()
-			),
-			SignatureRequiredError,
-			title=_("Electronic Signature Required"),
-		)
-	doc.flags.md_signature = authorisation
+	if needs_signature(doc.doctype, action) and not authorisation_of(doc, action):
+		refuse_unsigned(doc, action)
+
+
+def authorisation_of(doc, action: str) -> dict | None:
+	return frappe.cache.get_value(authorisation_key(doc.doctype, doc.name, action), expires=True)
+
+
+def refuse_unsigned(doc, action: str):
+	frappe.throw(
+		_("{0} {1} needs your electronic signature to {2}: sign with your password first.").format(
+			_(doc.doctype), doc.name, _(action).lower()
+		),
+		SignatureRequiredError,
+		title=_("Electronic Signature Required"),
+	)
 
 
 def write_signed_action(doc, method=None):
-	"""on_submit / on_cancel: the signature of the action just carried out, over the content it left."""
-	authorisation = doc.flags.pop("md_signature", None) if doc.flags else None
-	if not authorisation:
+	"""on_change of every doctype (the invariant, after every flag and server script): a submit or cancel that a
+	rule asks to be signed writes its signature now, over the content it left, or rolls back."""
+	action = {"submit": SUBMIT, "cancel": CANCEL}.get(getattr(doc, "_action", None))
+	if not action or doc.flags.get("md_signed") == action or not signature_rule(doc.doctype):
 		return
-	action = SUBMIT if method == "on_submit" else CANCEL
+	if not is_requested_change(doc):
+		return
+	if action == SUBMIT and needs_review(doc.doctype):
+		before = doc.get_doc_before_save()
+		require_review(doc, chain.state_hash(state.state_of(before, docstatus=0)) if before else "-")
+	if not needs_signature(doc.doctype, action):
+		doc.flags.md_signed = action
+		return
+	authorisation = authorisation_of(doc, action)
+	if not authorisation:
+		refuse_unsigned(doc, action)
 	frappe.cache.delete_value(authorisation_key(doc.doctype, doc.name, action))
+	doc.flags.md_signed = action
 	write_signature(doc, action, authorisation["meaning"], authorisation["signed_at"])
 
 
-def require_review(doc):
+def require_review(doc, draft_hash: str | None = None):
+	"""A valid review of exactly the draft being submitted (its hash: as stored now, unless given)."""
 	reviews = frappe.get_all(
 		SIGNATURE,
 		filters={"ref_doctype": doc.doctype, "ref_name": doc.name, "signed_action": REVIEW},
@@ -221,7 +373,7 @@ def require_review(doc):
 		order_by="name desc",
 	)
 	# the draft as saved; refuse_unreviewed_changes made sure the submit itself brings no change to it
-	current = chain.state_hash(document_state(doc.doctype, doc.name))
+	current = draft_hash or chain.state_hash(state.document_state(doc.doctype, doc.name))
 	valid = [
 		row
 		for row in reviews
@@ -245,9 +397,7 @@ def refuse_unreviewed_changes(doc, method=None):
 	if getattr(doc, "_action", None) != "submit" or doc.is_new() or not needs_review(doc.doctype):
 		return
 	before = doc.get_doc_before_save()
-	if before and document_state(doc.doctype, doc.name, doc=doc, docstatus=0) != document_state(
-		doc.doctype, doc.name, doc=before, docstatus=0
-	):
+	if before and state.state_of(doc, docstatus=0) != state.state_of(before, docstatus=0):
 		frappe.throw(
 			_("Save the changes to {0} {1} first: they need a review before it can be submitted.").format(
 				_(doc.doctype), doc.name

@@ -1,39 +1,98 @@
-"""`bench --site S md-verify-audit`: recompute the whole hash chain, then every audited document's current content
-against the state its last entry recorded. Reports the first broken link and each document changed outside the
-app (direct SQL), and exits non-zero when it finds any."""
+"""`bench --site S md-verify-audit [--anchor FILE]`: everything stored that the trail vouches for, checked again.
 
+1. The hash chain, entry by entry, against its head and, given an anchor exported earlier, against that anchor
+   (which catches a chain rewritten from some entry on, head included).
+2. Every audited document against the state its newest entry recorded (every stored field, medical_devices.audit
+   .state); documents deleted outside the app; records of audited doctypes that have no entry at all (inserted with
+   SQL); staged entries that were committed without being chained.
+3. Every electronic signature: its own hash, and that it signed a content the trail recorded for its document.
+
+Every problem is listed, not only the first. Memory stays flat: the chain is streamed and documents are read in
+chunks, one doctype at a time.
+"""
+
+import hashlib
 import json
 from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
 
-from medical_devices.audit import chain
-from medical_devices.audit.trail import DELETE, ENTRY, HEAD, RENAME, document_exists, document_state
+from medical_devices.audit import chain, state
+from medical_devices.audit.trail import (
+	BASELINE,
+	DELETE,
+	ENTRY,
+	HEAD,
+	RENAME,
+	STAGE,
+	audited_doctypes,
+	unrecorded,
+)
 
-MAX_REPORTED = 50
+MAX_LISTED = 1000
+CHUNK = 2000
+SIGNATURE_FIELDS = (
+	"signer",
+	"signer_name",
+	"meaning",
+	"signed_at",
+	"ref_doctype",
+	"ref_name",
+	"signed_action",
+	"ip_address",
+	"document_hash",
+)
 
 
 @dataclass
 class AuditReport:
 	entries: int = 0
 	documents: int = 0
-	chain_problem: str | None = None
+	signatures: int = 0
+	head_sequence: int = 0
+	head_hash: str = ""
+	chain_problems: list[str] = field(default_factory=list)
 	document_problems: list[str] = field(default_factory=list)
+	unlisted: int = 0  # problems beyond MAX_LISTED per kind, counted only
 
 	@property
 	def ok(self) -> bool:
-		return not self.chain_problem and not self.document_problems
+		return not self.chain_problems and not self.document_problems and not self.unlisted
+
+	@property
+	def chain_problem(self) -> str | None:
+		return self.chain_problems[0] if self.chain_problems else None
+
+	def add(self, problems: list[str], problem: str):
+		if len(problems) < MAX_LISTED:
+			problems.append(problem)
+		else:
+			self.unlisted += 1
 
 
-def verify_audit(check_documents: bool = True) -> AuditReport:
+def verify_audit(check_documents: bool = True, anchor: dict | None = None) -> AuditReport:
 	report = AuditReport()
+	verify_entries(report, anchor)
+	if check_documents:
+		check_document_states(report)
+		check_unrecorded(report)
+		check_signatures(report)
+	return report
+
+
+# --- 1. the chain ------------------------------------------------------------------------------------------------
+
+
+def verify_entries(report: AuditReport, anchor: dict | None = None):
 	head = {
 		row.field: row.value
 		for row in frappe.db.sql(
 			"select field, value from `tabSingles` where doctype = %s", HEAD, as_dict=True
 		)
 	}
+	report.head_sequence = int(head.get("last_sequence") or 0)
+	report.head_hash = head.get("last_hash") or chain.GENESIS_HASH
 	columns = ", ".join(
 		[
 			"name as sequence",
@@ -46,80 +105,181 @@ def verify_audit(check_documents: bool = True) -> AuditReport:
 		rows = frappe.db.sql(
 			f"select {columns} from `tab{ENTRY}` order by name", as_dict=True, as_iterator=True
 		)  # nosemgrep: columns are constants
-		report.entries, problem = chain.verify_chain(
-			rows, int(head.get("last_sequence") or 0), head.get("last_hash") or chain.GENESIS_HASH
+		report.entries, problems = chain.verify_chain(
+			rows, report.head_sequence, report.head_hash, anchor_of(anchor)
 		)
-	if problem:
-		report.chain_problem = chain_problem_message(problem)
-	if check_documents:
-		check_document_states(report)
-	return report
+	for problem in problems:
+		report.add(report.chain_problems, chain_problem_message(problem))
+	staged = frappe.db.sql(f"select count(*) from `tab{STAGE}`")[0][0]
+	if staged:
+		report.add(
+			report.chain_problems,
+			_("{0} staged entries were committed without being chained (written around the app).").format(
+				staged
+			),
+		)
+
+
+def anchor_of(anchor: dict | None) -> chain.Anchor | None:
+	if not anchor:
+		return None
+	return chain.Anchor(int(anchor["sequence"]), str(anchor["entry_hash"]))
 
 
 def chain_problem_message(problem: chain.ChainProblem) -> str:
-	return {
-		chain.MISSING: _("Entry {0} is missing (the next one is {1}).").format(
-			problem.detail, problem.sequence
-		),
-		chain.UNLINKED: _("Entry {0} does not point to the entry before it.").format(problem.sequence),
-		chain.ALTERED: _("Entry {0} was altered after it was written.").format(problem.sequence),
-		chain.HEAD_MISMATCH: _("The chain ends at entry {0} but its head records entry {1}.").format(
-			problem.sequence or 0, problem.detail
-		),
-	}[problem.kind]
+	if problem.kind == chain.MISSING:
+		if problem.sequence - problem.detail == 1:
+			return _("Entry {0} is missing (the next one is {1}).").format(problem.detail, problem.sequence)
+		return _("Entries {0} to {1} are missing (the next one is {2}).").format(
+			problem.detail, problem.sequence - 1, problem.sequence
+		)
+	if problem.kind == chain.UNLINKED:
+		return _("Entry {0} does not point to the entry before it.").format(problem.sequence)
+	if problem.kind == chain.ALTERED:
+		return _("Entry {0} was altered after it was written.").format(problem.sequence)
+	if problem.kind == chain.ANCHOR_MISMATCH:
+		if problem.detail is not None:
+			return _("The anchor records entry {0}, but the chain ends at entry {1}.").format(
+				problem.sequence, problem.detail
+			)
+		return _("Entry {0} differs from the anchor exported earlier: the chain was rewritten.").format(
+			problem.sequence
+		)
+	return _("The chain ends at entry {0} but its head records entry {1}.").format(
+		problem.sequence or 0, problem.detail
+	)
+
+
+# --- 2. documents ------------------------------------------------------------------------------------------------
+
+
+def renamed_away() -> dict[tuple[str, str], int]:
+	"""(doctype, old name) -> the sequence of the entry that renamed it."""
+	renamed = {}
+	for row in frappe.db.sql(
+		f"select name, ref_doctype, changes from `tab{ENTRY}` where action = %s", RENAME, as_dict=True
+	):
+		old = json.loads(row.changes or "{}").get("renamed_from")
+		renamed[(row.ref_doctype, old)] = max(renamed.get((row.ref_doctype, old), 0), int(row.name))
+	return renamed
+
+
+def entry_doctypes() -> list[str]:
+	return frappe.db.sql_list(f"select distinct ref_doctype from `tab{ENTRY}`")
+
+
+def latest_entries(doctype: str):
+	"""(name, sequence, action, state_hash) of each document's newest entry, in chunks of CHUNK names."""
+	after = ""
+	while True:
+		lasts = frappe.db.sql(
+			f"""select ref_name, max(name) from `tab{ENTRY}`
+			where ref_doctype = %s and ref_name > %s group by ref_name order by ref_name limit %s""",
+			(doctype, after, CHUNK),
+		)
+		if not lasts:
+			return
+		details = {
+			row.name: row
+			for row in frappe.db.sql(
+				f"select name, action, state_hash from `tab{ENTRY}` where name in %s",
+				(tuple(last for _name, last in lasts),),
+				as_dict=True,
+			)
+		}
+		yield [(name, int(last), details[last].action, details[last].state_hash) for name, last in lasts]
+		after = lasts[-1][0]
 
 
 def check_document_states(report: AuditReport):
-	renamed_away = set()
-	for row in frappe.db.sql(
-		f"select ref_doctype, changes from `tab{ENTRY}` where action = %s", RENAME, as_dict=True
-	):
-		renamed_away.add((row.ref_doctype, json.loads(row.changes or "{}").get("renamed_from")))
-	latest = frappe.db.sql(
-		f"""select e.ref_doctype, e.ref_name, e.action, e.state_hash, e.name
-		from `tab{ENTRY}` e
-		join (select max(name) as last from `tab{ENTRY}` group by ref_doctype, ref_name) l on l.last = e.name""",
-		as_dict=True,
+	renamed = renamed_away()
+	for doctype in entry_doctypes():
+		meta = frappe.get_meta(doctype) if frappe.db.exists("DocType", doctype) else None
+		if not meta or (not meta.issingle and not frappe.db.table_exists(doctype)):
+			continue
+		for chunk in latest_entries(doctype):
+			current = state.states(doctype, [name for name, *_rest in chunk if name])
+			for name, sequence, action, recorded in chunk:
+				if sequence < renamed.get((doctype, name), 0):
+					continue  # renamed away; entries after the rename are of a new record of that name
+				report.documents += 1
+				check_document(report, doctype, name, sequence, action, recorded, current.get(name))
+
+
+def check_document(report, doctype, name, sequence, action, recorded, current):
+	label = _(doctype)
+	if action == DELETE:
+		if current is not None:
+			report.add(
+				report.document_problems,
+				_("{0} {1} was deleted (entry {2}) but exists again.").format(label, name, sequence),
+			)
+		return
+	if current is None:
+		report.add(
+			report.document_problems,
+			_("{0} {1} was deleted outside the app (last entry {2}).").format(label, name, sequence),
+		)
+		return
+	if recorded and chain.state_hash(current) != recorded:
+		report.add(
+			report.document_problems,
+			_("{0} {1} was changed outside the app after entry {2}.").format(label, name, sequence),
+		)
+
+
+def check_unrecorded(report: AuditReport):
+	"""Records of audited doctypes that have no entry at all: inserted around the app."""
+	for doctype in sorted(audited_doctypes()):
+		meta = frappe.get_meta(doctype)
+		if meta.issingle or meta.istable or not frappe.db.table_exists(doctype):
+			continue
+		for name in unrecorded(doctype):
+			report.add(
+				report.document_problems,
+				_("{0} {1} has no audit trail entry: it was written outside the app.").format(
+					_(doctype), name
+				),
+			)
+
+
+# --- 3. signatures -----------------------------------------------------------------------------------------------
+
+
+def check_signatures(report: AuditReport):
+	after = 0
+	while True:
+		rows = frappe.db.sql(
+			f"""select name, signature_hash, {", ".join(SIGNATURE_FIELDS)} from `tabElectronic Signature`
+			where name > %s order by name limit %s""",
+			(after, CHUNK),
+			as_dict=True,
+		)
+		if not rows:
+			return
+		for row in rows:
+			report.signatures += 1
+			check_signature(report, row)
+		after = rows[-1].name
+
+
+def check_signature(report: AuditReport, row):
+	values = {field: row.get(field) for field in SIGNATURE_FIELDS}
+	if hashlib.sha256(chain.canonical(values).encode()).hexdigest() != row.signature_hash:
+		report.add(
+			report.document_problems,
+			_("Electronic Signature {0} was altered after it was written.").format(row.name),
+		)
+		return
+	signed = frappe.db.sql(
+		f"""select 1 from `tab{ENTRY}` where ref_doctype = %s and ref_name = %s and state_hash = %s
+		and action != %s limit 1""",
+		(row.ref_doctype, row.ref_name, row.document_hash, BASELINE),
 	)
-	existing_tables = {}
-	for row in latest:
-		if (row.ref_doctype, row.ref_name) in renamed_away and row.action != RENAME:
-			continue
-		if row.ref_doctype not in existing_tables:
-			existing_tables[row.ref_doctype] = frappe.db.table_exists(row.ref_doctype)
-		if not existing_tables[row.ref_doctype]:
-			continue
-		report.documents += 1
-		exists = document_exists(row.ref_doctype, row.ref_name)
-		if row.action == DELETE:
-			if exists:
-				add(
-					report,
-					_("{0} {1} was deleted (entry {2}) but exists again.").format(
-						_(row.ref_doctype), row.ref_name, row.name
-					),
-				)
-			continue
-		if not exists:
-			add(
-				report,
-				_("{0} {1} was deleted outside the app (last entry {2}).").format(
-					_(row.ref_doctype), row.ref_name, row.name
-				),
-			)
-			continue
-		if not row.state_hash:
-			continue
-		current = chain.state_hash(document_state(row.ref_doctype, row.ref_name))
-		if current != row.state_hash:
-			add(
-				report,
-				_("{0} {1} was changed outside the app after entry {2}.").format(
-					_(row.ref_doctype), row.ref_name, row.name
-				),
-			)
-
-
-def add(report: AuditReport, problem: str):
-	if len(report.document_problems) < MAX_REPORTED:
-		report.document_problems.append(problem)
+	if not signed:
+		report.add(
+			report.document_problems,
+			_(
+				"Electronic Signature {0} does not match any content the trail recorded for {1} {2}: what it signed is not there."
+			).format(row.name, _(row.ref_doctype), row.ref_name),
+		)

@@ -1,20 +1,37 @@
 """A device batch's GSP status (Quarantine, Released, Blocked, Recalled, Expired) and its history.
 
-Every change goes through `set_batch_status`, which checks the transition, writes the status with who, when
-and why onto the Batch and appends a `Batch Status Change` record in the same transaction.
+Every change goes through `set_batch_status` (the daily expiry job through `mark_expired`), which checks the
+transition, writes the status with who, when and why onto the Batch and appends a `Batch Status Change` record, both
+with their trail entries, in the same transaction. Nothing else may change these fields (medical_devices.controls).
 """
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from medical_devices.audit import controlled, trail
+from medical_devices.audit.origin import clean_reason
+from medical_devices.controls import QA_ROLES
 from medical_devices.gsp import rules
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	get_settings,
 )
 
-# Who may release, block or quarantine by hand (GSP: quality staff decide, not the warehouse).
-QA_ROLES = ("Quality Manager", "QA Reviewer")
+SET_STATUS = f"{__name__}.set_batch_status"
+SET_INITIAL_STATUS = f"{__name__}.set_initial_status"
+HISTORY = "Batch Status Change"
+HISTORY_FIELDS = (
+	"batch",
+	"batch_id",
+	"item",
+	"from_status",
+	"to_status",
+	"reason",
+	"changed_by",
+	"changed_on",
+	"reference_doctype",
+	"reference_name",
+)
 
 
 def is_device_item(item_code: str) -> bool:
@@ -41,7 +58,7 @@ def set_batch_status(
 	"""Move `batch` to `status`; returns False when it already had it. Raises on a forbidden change."""
 	if status not in rules.BATCH_STATUSES:
 		frappe.throw(_("{0} is not a batch status.").format(frappe.bold(status)))
-	reason = (reason or "").strip()
+	reason = clean_reason(reason)
 	if not reason:
 		frappe.throw(
 			_("Give the reason for changing the status of batch {0}.").format(frappe.bold(batch_label(batch)))
@@ -71,7 +88,7 @@ def set_batch_status(
 		)
 
 	changed_on = now_datetime()
-	frappe.db.set_value(
+	trail.set_values(
 		"Batch",
 		batch,
 		{
@@ -80,29 +97,66 @@ def set_batch_status(
 			"md_status_changed_by": frappe.session.user,
 			"md_status_changed_on": changed_on,
 		},
+		SET_STATUS,
+		reason,
 	)
-	record_status_change(
-		batch, current.md_batch_status, status, reason, reference_doctype, reference_name, changed_on
+	append_history(
+		[
+			{
+				"batch": batch,
+				"batch_id": current.batch_id,
+				"item": current.item,
+				"from_status": current.md_batch_status,
+				"to_status": status,
+				"reason": reason,
+				"changed_on": changed_on,
+				"reference_doctype": reference_doctype,
+				"reference_name": reference_name,
+			}
+		],
+		SET_STATUS,
 	)
 	return True
 
 
-def record_status_change(
-	batch, from_status, to_status, reason, reference_doctype, reference_name, changed_on
-):
-	frappe.get_doc(
+def append_history(rows: list[dict], function: str):
+	"""Append Batch Status Change records (written directly: the doctype is append-only), each with its entry."""
+	if not rows:
+		return
+	user = frappe.session.user
+	stamp = now_datetime()
+	names = reserve_history_names(len(rows))
+	values = []
+	for name, row in zip(names, rows, strict=True):
+		row = {**row, "changed_by": row.get("changed_by") or user}
+		values.append((name, *(row.get(field) for field in HISTORY_FIELDS), user, user, stamp, stamp))
+	frappe.db.bulk_insert(
+		HISTORY, ["name", *HISTORY_FIELDS, "owner", "modified_by", "creation", "modified"], values
+	)
+	trail.record_changes(
+		HISTORY,
 		{
-			"doctype": "Batch Status Change",
-			"batch": batch,
-			"from_status": from_status,
-			"to_status": to_status,
-			"reason": reason,
-			"changed_by": frappe.session.user,
-			"changed_on": changed_on,
-			"reference_doctype": reference_doctype,
-			"reference_name": reference_name,
-		}
-	).insert(ignore_permissions=True)
+			str(name): {"created": {k: v for k, v in row.items() if v not in (None, "")}}
+			for name, row in zip(names, rows, strict=True)
+		},
+		trail.INSERT,
+		None,
+		{"function": function},
+	)
+
+
+def reserve_history_names(count: int) -> list[int]:
+	"""`count` ids from Batch Status Change's sequence in one statement (the doctype is autoincrement)."""
+	if frappe.db.db_type == "mariadb":
+		return [
+			row[0]
+			for row in frappe.db.sql(
+				f"select nextval(`batch_status_change_id_seq`) from seq_1_to_{int(count)}"
+			)
+		]
+	from frappe.database.sequence import get_next_val
+
+	return [get_next_val(HISTORY) for _ in range(count)]
 
 
 @frappe.whitelist(methods=["POST"])
@@ -118,42 +172,40 @@ def change_batch_status(batch: str, status: str, reason: str) -> str:
 
 
 def set_initial_status(doc, method=None):
-	"""Batch.before_insert: a new device batch starts in Quarantine (or Released when that setting is off)."""
-	if doc.get("md_batch_status") or not is_device_item(doc.item):
+	"""Batch.before_insert: a new device batch starts in Quarantine (or Released when that setting is off),
+	whatever the client sent (the control resets it first); other batches carry no status."""
+	if not is_device_item(doc.item):
 		return
-	doc.md_batch_status = rules.QUARANTINE if get_settings().quarantine_on_receipt else rules.RELEASED
-	doc.md_status_reason = _("New batch")
-	doc.md_status_changed_by = frappe.session.user
-	doc.md_status_changed_on = now_datetime()
+	controlled.allow(
+		doc,
+		SET_INITIAL_STATUS,
+		md_batch_status=rules.QUARANTINE if get_settings().quarantine_on_receipt else rules.RELEASED,
+		md_status_reason=_("New batch"),
+		md_status_changed_by=frappe.session.user,
+		md_status_changed_on=now_datetime(),
+	)
 
 
 def record_initial_status(doc, method=None):
 	"""Batch.after_insert: the first history entry, tied to the receipt that created the batch."""
 	if not doc.get("md_batch_status"):
 		return
-	record_status_change(
-		doc.name,
-		None,
-		doc.md_batch_status,
-		doc.md_status_reason or _("New batch"),
-		doc.get("reference_doctype"),
-		doc.get("reference_name"),
-		doc.md_status_changed_on or now_datetime(),
+	append_history(
+		[
+			{
+				"batch": doc.name,
+				"batch_id": doc.batch_id,
+				"item": doc.item,
+				"from_status": None,
+				"to_status": doc.md_batch_status,
+				"reason": doc.md_status_reason or _("New batch"),
+				"changed_on": doc.md_status_changed_on or now_datetime(),
+				"reference_doctype": doc.get("reference_doctype"),
+				"reference_name": doc.get("reference_name"),
+			}
+		],
+		SET_INITIAL_STATUS,
 	)
-
-
-def protect_status_fields(doc, method=None):
-	"""Batch.validate: the status changes only through set_batch_status, never by editing the form or import."""
-	if doc.is_new() or not doc.get("md_batch_status"):
-		return
-	before = doc.get_doc_before_save()
-	if before and before.get("md_batch_status") != doc.get("md_batch_status"):
-		frappe.throw(
-			_(
-				"Change a batch's status with the Release Batch, Block Batch or Put in Quarantine buttons, which record the reason."
-			),
-			title=_("Status Change Not Allowed"),
-		)
 
 
 def apply_quality_inspection(doc, method=None):

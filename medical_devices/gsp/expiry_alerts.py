@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, formatdate, get_url_to_report, getdate, now_datetime
 
+from medical_devices.audit import trail
 from medical_devices.gsp import rules
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	alert_windows,
@@ -18,6 +19,9 @@ from medical_devices.medical_devices.doctype.medical_device_settings.medical_dev
 )
 
 CHUNK = 5000
+FLAG_EXPIRING = f"{__name__}.flag_expiring_batches"
+MARK_EXPIRED = f"{__name__}.mark_expired"
+REMIND = f"{__name__}.remind_expiring_certificates"
 
 
 def run_daily_expiry_check():
@@ -73,11 +77,14 @@ def flag_expiring_batches(on_date: datetime.date) -> dict:
 
 	mark_expired(newly_expired, on_date)
 	for window, names in window_changes.items():
-		for start in range(0, len(names), CHUNK):
-			frappe.db.sql(
-				"update `tabBatch` set md_expiry_alert_window = %s where name in %s",
-				(window, tuple(names[start : start + CHUNK])),
-			)
+		trail.set_values(
+			"Batch",
+			names,
+			{"md_expiry_alert_window": window},
+			FLAG_EXPIRING,
+			_("Entered the {0}-day expiry window (daily expiry check)").format(window),
+			update_modified=False,
+		)
 	alert_entered_windows(entered, on_date)
 	return {
 		"expired": len(newly_expired),
@@ -87,68 +94,42 @@ def flag_expiring_batches(on_date: datetime.date) -> dict:
 
 
 def mark_expired(rows: list, on_date: datetime.date):
+	"""Expired batches become Expired, with their history and trail entries (the job's function named on each)."""
 	if not rows:
 		return
+	from medical_devices.gsp.batch_status import append_history
+
 	changed_on = now_datetime()
-	user = frappe.session.user
+	reason = _("Expired (daily expiry check)")
 	for start in range(0, len(rows), CHUNK):
 		chunk = rows[start : start + CHUNK]
-		names = tuple(row.name for row in chunk)
-		frappe.db.sql(
-			"""update `tabBatch` set md_batch_status = %s, md_status_reason = %s,
-			md_status_changed_by = %s, md_status_changed_on = %s where name in %s""",
-			(rules.EXPIRED, _("Expired (daily expiry check)"), user, changed_on, names),
+		trail.set_values(
+			"Batch",
+			[row.name for row in chunk],
+			{
+				"md_batch_status": rules.EXPIRED,
+				"md_status_reason": reason,
+				"md_status_changed_by": frappe.session.user,
+				"md_status_changed_on": changed_on,
+			},
+			MARK_EXPIRED,
+			reason,
 		)
-		frappe.db.bulk_insert(
-			"Batch Status Change",
-			fields=[
-				"name",
-				"batch",
-				"batch_id",
-				"item",
-				"from_status",
-				"to_status",
-				"reason",
-				"changed_by",
-				"changed_on",
-				"owner",
-				"modified_by",
-				"creation",
-				"modified",
+		append_history(
+			[
+				{
+					"batch": row.name,
+					"batch_id": row.batch_id,
+					"item": row.item,
+					"from_status": row.md_batch_status,
+					"to_status": rules.EXPIRED,
+					"reason": _("Expired on {0} (daily expiry check)").format(formatdate(row.expiry_date)),
+					"changed_on": changed_on,
+				}
+				for row in chunk
 			],
-			values=[
-				(
-					history_name,
-					row.name,
-					row.batch_id,
-					row.item,
-					row.md_batch_status,
-					rules.EXPIRED,
-					_("Expired on {0} (daily expiry check)").format(formatdate(row.expiry_date)),
-					user,
-					changed_on,
-					user,
-					user,
-					changed_on,
-					changed_on,
-				)
-				for history_name, row in zip(reserve_history_names(len(chunk)), chunk, strict=True)
-			],
+			MARK_EXPIRED,
 		)
-
-
-def reserve_history_names(count: int) -> list[int]:
-	"""`count` ids from Batch Status Change's sequence in one statement (the doctype is autoincrement)."""
-	if frappe.db.db_type == "mariadb":
-		return [
-			row[0]
-			for row in frappe.db.sql(
-				f"select nextval(`batch_status_change_id_seq`) from seq_1_to_{int(count)}"
-			)
-		]
-	from frappe.database.sequence import get_next_val
-
-	return [get_next_val("Batch Status Change") for _ in range(count)]
 
 
 def alert_entered_windows(entered: dict[int, list], on_date: datetime.date):
@@ -197,7 +178,7 @@ def remind_expiring_certificates(on_date: datetime.date | None = None) -> list[s
 		window = rules.alert_window((getdate(row.valid_to) - on_date).days, windows)
 		if window is None or (row.last_reminder_days and row.last_reminder_days <= window):
 			continue
-		frappe.db.set_value("Qualification Certificate", row.name, "last_reminder_days", window)
+		trail.set_values("Qualification Certificate", row.name, {"last_reminder_days": window}, REMIND)
 		send_alert(
 			_("{0} {1} of {2} {3} expires on {4}").format(
 				_(row.licence_type),
@@ -219,7 +200,7 @@ def remind_expiring_certificates(on_date: datetime.date | None = None) -> list[s
 		window = rules.alert_window((getdate(row.expiry_date) - on_date).days, windows)
 		if window is None or (row.last_reminder_days and row.last_reminder_days <= window):
 			continue
-		frappe.db.set_value("Registration Certificate", row.name, "last_reminder_days", window)
+		trail.set_values("Registration Certificate", row.name, {"last_reminder_days": window}, REMIND)
 		send_alert(
 			_("Registration certificate {0} ({1}) expires on {2}").format(
 				row.name, row.product_name, formatdate(row.expiry_date)

@@ -11,6 +11,9 @@ import frappe
 from frappe import _
 from frappe.utils import formatdate, get_link_to_form, getdate, now_datetime
 
+from medical_devices.audit import controlled
+from medical_devices.audit.origin import clean_reason, mark
+from medical_devices.controls import FIRST_BUSINESS_REVIEWERS
 from medical_devices.gsp import rules
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	controls_enabled,
@@ -25,8 +28,8 @@ PARTY_OF = {
 	"Delivery Note": "Customer",
 	"Sales Invoice": "Customer",
 }
-REVIEWER_ROLES = ("Quality Manager", "QA Reviewer", "Regulatory Affairs Manager")
 FIRST_BUSINESS_DOCTYPES = ("Supplier", "Customer", "Item")
+RECORD_DECISION = f"{__name__}.record_first_business_decision"
 
 
 class QualificationError(frappe.ValidationError):
@@ -117,7 +120,7 @@ def review_first_business(doctype: str, name: str, decision: str, remarks: str |
 		frappe.throw(_("First-business review applies to suppliers, customers and device items only."))
 	if decision not in ("Approved", "Rejected"):
 		frappe.throw(_("The decision must be Approved or Rejected."))
-	if not set(REVIEWER_ROLES) & set(frappe.get_roles()):
+	if not set(FIRST_BUSINESS_REVIEWERS) & set(frappe.get_roles()):
 		frappe.throw(
 			_("Only a Quality Manager, QA Reviewer or Regulatory Affairs Manager may review first business."),
 			frappe.PermissionError,
@@ -130,15 +133,26 @@ def review_first_business(doctype: str, name: str, decision: str, remarks: str |
 			frappe.throw("<br>".join(missing), QualificationError, title=_("Cannot Approve Yet"))
 	elif not (remarks or "").strip():
 		frappe.throw(_("Give the reason for rejecting."))
+	record_first_business_decision(doctype, name, decision, remarks)
+	return decision
 
+
+def record_first_business_decision(doctype: str, name: str, decision: str, remarks: str | None = None):
+	"""The one writer of the first-business fields: the decision, who took it and when, in the trail."""
 	doc = frappe.get_doc(doctype, name)
-	doc.md_first_business_status = decision
-	doc.md_first_business_approved_by = frappe.session.user
-	doc.md_first_business_approved_on = now_datetime()
-	doc.md_first_business_remarks = remarks
+	remarks = clean_reason(remarks) or None
+	controlled.allow(
+		doc,
+		RECORD_DECISION,
+		md_first_business_status=decision,
+		md_first_business_approved_by=frappe.session.user,
+		md_first_business_approved_on=now_datetime(),
+		md_first_business_remarks=remarks,
+	)
+	doc.md_reason = remarks or _("First-business review: {0}").format(_(decision))
+	mark(doc, RECORD_DECISION)
 	doc.flags.ignore_permissions = True
 	doc.save()
-	return decision
 
 
 def first_business_prerequisites(doctype: str, name: str) -> list[str]:

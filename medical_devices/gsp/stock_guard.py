@@ -240,6 +240,7 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 			title=_("Not Permitted"),
 		)
 
+	recorded = recorded_statuses(list(batches))
 	problems = []
 	seen = set()
 	for line in lines:
@@ -248,6 +249,21 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 			continue
 		seen.add((line.idx, line.row_name, line.batch))
 		to_quarantine = bool(line.target_warehouse and line.target_warehouse in quarantine_targets)
+		if (batch.md_batch_status or None) != recorded.get(batch.name) and not (
+			context.is_disposal or to_quarantine
+		):
+			problems.append(
+				_(
+					"Row #{0}: batch {1} of {2} says {3}, but its status history says {4}: the status was changed outside the app. A Quality Manager must check the batch and set its status again."
+				).format(
+					line.row_number(),
+					get_link_to_form("Batch", batch.name, batch.batch_id),
+					line.item_code,
+					_(batch.md_batch_status) if batch.md_batch_status else "-",
+					_(recorded[batch.name]) if recorded.get(batch.name) else "-",
+				)
+			)
+			continue
 		min_days = 0
 		if context.customer:
 			min_days = rules.required_shelf_life(
@@ -287,6 +303,20 @@ def describe_problem(reason: str, line: OutwardLine, batch, context: OutwardCont
 		"Row #{0}: batch {1} of {2} has {3} days of shelf life left on {4}; at least {5} days are required."
 	).format(
 		line.row_number(), batch_link, line.item_code, days_left, formatdate(context.posting_date), min_days
+	)
+
+
+def recorded_statuses(batch_names: list[str]) -> dict[str, str]:
+	"""Each batch's status as its append-only history last recorded it (none for batches from before the app)."""
+	if not batch_names:
+		return {}
+	return dict(
+		frappe.db.sql(
+			"""select h.batch, h.to_status from `tabBatch Status Change` h
+			join (select max(name) as last from `tabBatch Status Change` where batch in %s group by batch) l
+			on l.last = h.name""",
+			(tuple(batch_names),),
+		)
 	)
 
 

@@ -4,6 +4,7 @@ quality costs and write-offs, and the write-off and quality cost accounts of eac
 import frappe
 from frappe import _
 
+from medical_devices.audit.origin import mark
 from medical_devices.recall.ledger import ensure_account, ensure_dimension, group_account, remove_dimension
 
 BATCH_DIMENSION_DOCTYPE = "Batch"
@@ -78,5 +79,7 @@ def create_finance_accounts(company: str) -> dict:
 		settings.append("finance_accounts", {"company": company, "purpose": purpose, "account": account})
 		created[purpose] = account
 	if created:
+		mark(settings, f"{__name__}.create_finance_accounts")
+		settings.md_reason = _("Write-off and quality cost accounts created for {0}").format(company)
 		settings.save()
 	return created

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, now
 
+from medical_devices.audit.origin import mark
 from medical_devices.recall import costs
 
 DIMENSION_DOCTYPE = "Device Recall"
@@ -145,6 +146,8 @@ def create_recall_accounts(company: str) -> dict:
 		settings.append("recall_cost_accounts", {"company": company, "purpose": purpose, "account": account})
 		created[purpose] = account
 	if created:
+		mark(settings, f"{__name__}.create_recall_accounts")
+		settings.md_reason = _("Recall cost accounts created for {0}").format(company)
 		settings.save()
 	return created
 

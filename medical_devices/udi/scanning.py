@@ -13,6 +13,7 @@ from frappe.utils import formatdate, getdate
 from erpnext.stock.utils import _update_item_info
 from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
 
+from medical_devices.audit.origin import mark
 from medical_devices.udi.parser import DEFAULT_GS_STANDINS, UDI, UDIError, parse_udi
 
 # Text that can only be meant as a UDI: a broken one gets our precise message, not "item not found".
@@ -110,6 +111,7 @@ def find_or_create_batch(item_code: str, udi: UDI) -> str:
 	new_batch.insert()
 	if not udi.production_date and new_batch.manufacturing_date:
 		# Batch defaults its manufacturing date to today; a date the label never stated must not be recorded.
+		mark(new_batch, f"{__name__}.scan_barcode")
 		new_batch.db_set("manufacturing_date", None, update_modified=False)
 	return new_batch.name
 

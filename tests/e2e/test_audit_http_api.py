@@ -36,11 +36,13 @@ def audited_records(frappe_site):
 	set_batch_status(batch.name, "Released", "HTTP test", check_role=False)
 	settings = frappe.get_single("Medical Device Settings")
 	settings.append("signature_rules", {"document_type": "Stock Entry", "sign_submit": 1, "sign_cancel": 1})
+	settings.md_reason = "Signature rule for the HTTP test"
 	settings.save()
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	yield batch
 	settings = frappe.get_single("Medical Device Settings")
 	settings.set("signature_rules", [r for r in settings.signature_rules if r.document_type != "Stock Entry"])
+	settings.md_reason = "End of the HTTP test"
 	settings.save()
 	frappe.db.commit()  # nosemgrep
 

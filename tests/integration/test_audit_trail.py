@@ -62,6 +62,7 @@ def test_every_action_writes_exactly_one_chained_entry_with_its_changes():
 
 	entry = receipt(batch)
 	entry.items[0].qty = 6
+	entry.md_reason = "Counted again"
 	entry.save()
 	entry.submit()
 	entry.md_reason = "Wrong quantity"

@@ -117,9 +117,11 @@ def test_eudamed_sheets_for_a_completed_master_record():
 	item.update(
 		{"md_basic_udi_di": "6901234SYR5ML8K", "md_emdn_code": "A02010101", "md_eu_risk_class": "Class IIa"}
 	)
+	item.md_reason = "EU registration data received"
 	item.save()
 	certificate = frappe.get_doc("Registration Certificate", "苏械注准20232140123")
 	certificate.holder_srn = "CN-MF-000012345"
+	certificate.md_reason = "EU actor registration number received"
 	certificate.save()
 	export = new_export("EU EUDAMED", "Excel Workbook", item="MD-II-SYRINGE")
 	run_export(export.name, created=CREATED)

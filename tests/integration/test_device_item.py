@@ -64,6 +64,7 @@ def test_ordinary_items_are_not_bound_by_device_rules():
 def test_switching_controls_off_lets_legacy_device_data_in():
 	settings = frappe.get_single("Medical Device Settings")
 	settings.enable_controls = 0
+	settings.md_reason = "Migrating legacy data"
 	settings.save()
 	item = make_item("_Test MD Legacy Import", md_is_medical_device=1).insert()
 	assert frappe.db.exists("Item", item.name)

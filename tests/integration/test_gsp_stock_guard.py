@@ -8,6 +8,7 @@ from frappe.utils import add_days, getdate, today
 
 from erpnext.controllers.stock_controller import BatchExpiredError
 
+from medical_devices.audit.controlled import ControlledFieldError
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock_guard import BatchNotAllowedError
 from tests.gsp_records import (
@@ -140,7 +141,7 @@ def test_new_device_batch_starts_in_quarantine_and_plain_batches_are_untouched()
 	batch = receive("GSP-Q1")
 	assert frappe.db.get_value("Batch", batch, "md_batch_status") == "Quarantine"
 	assert [(h.from_status, h.to_status, h.reason) for h in history(batch)] == [
-		("", "Quarantine", "New batch")
+		(None, "Quarantine", "New batch")
 	]
 	plain = frappe.get_doc(
 		{"doctype": "Batch", "batch_id": "GSP-PLAIN", "item": PLAIN, "expiry_date": add_days(today(), 5)}
@@ -271,8 +272,9 @@ def test_only_quality_roles_change_status_and_every_change_is_recorded():
 		set_batch_status(batch, "Released", "try again", check_role=False)
 	doc = frappe.get_doc("Batch", batch)
 	doc.md_batch_status = "Released"
+	doc.md_reason = "Trying to release it by editing"
 	with pytest.raises(
-		frappe.ValidationError, match="Release Batch, Block Batch or Put in Quarantine buttons"
+		ControlledFieldError, match="Release Batch, Block Batch and Put in Quarantine buttons"
 	):
 		doc.save()
 

@@ -160,6 +160,7 @@ def test_recall_costs_post_to_the_ledger_by_recall_and_cancel_reverses_them():
 	with pytest.raises(frappe.ValidationError, match="cancel that entry instead"):
 		frappe.get_doc("Journal Entry", second.journal_entry).cancel()
 
+	second.md_reason = "Booked twice"
 	second.cancel()
 	assert frappe.db.get_value("Journal Entry", second.journal_entry, "docstatus") == 2
 	assert frappe.db.get_value("Stock Entry", second.stock_entry, "docstatus") == 2
@@ -172,6 +173,7 @@ def test_recall_costs_post_to_the_ledger_by_recall_and_cancel_reverses_them():
 	# the amended entry posts afresh, once
 	amended = frappe.copy_doc(second, ignore_no_copy=False)
 	amended.amended_from = second.name
+	amended.md_reason = "Invoice booked once, correctly"
 	amended.insert()
 	amended.submit()
 	assert amended.journal_entry != second.journal_entry
@@ -349,6 +351,7 @@ def test_the_whole_recall_story_from_receipt_to_the_regulator_forms():
 		ctx().cash: -350,
 		**returned,
 	}
+	second.md_reason = "Invoice booked twice"
 	second.cancel()
 	assert recall_balances(doc.name) == {
 		account("Logistics"): 300,

@@ -194,8 +194,9 @@ def test_backward_from_the_finished_batch_reaches_both_components_and_their_supp
 
 def test_cancelled_documents_are_not_part_of_a_trace():
 	story = build_story()
-	story.ret.cancel()
-	story.notes[2].cancel()
+	for document in (story.ret, story.notes[2]):
+		document.md_reason = "Entered by mistake"
+		document.cancel()
 	held = {h["customer"]: h["held"] for h in holders(trace_forward(batch=story.finished))}
 	assert held == {CUSTOMERS[0]: 4, CUSTOMERS[1]: 3}
 
@@ -350,6 +351,7 @@ def test_a_recall_of_a_component_batch_finds_the_finished_batch_and_its_customer
 		(CUSTOMERS[2], 2),
 	}
 	assert progress.last_progress_update
+	back.md_reason = "Return booked twice"
 	back.cancel()
 	assert frappe.db.get_value("Device Recall", doc.name, "total_returned") == 1
 
@@ -373,6 +375,7 @@ def test_a_mock_recall_traces_and_times_but_changes_nothing():
 	doc.submit()
 	assert doc.trace_seconds > 0 and doc.customers_affected == 3
 	assert frappe.db.get_value("Batch", story.finished, "md_batch_status") == "Released"
+	doc.md_reason = "Mock recall exercise finished"
 	doc.cancel()
 	with pytest.raises(frappe.ValidationError, match="listed twice"):
 		recall([story.lot_a, story.lot_a]).insert()

@@ -79,6 +79,7 @@ def test_device_identifiers_at_two_package_levels(device_item):
 	assert unit.name == GTIN_UNIT
 	device_item.reload()
 	device_item.md_default_di = unit.name
+	device_item.md_reason = "Unit-of-use DI registered"
 	device_item.save()
 	assert frappe.db.get_value("Item", device_item.name, "md_default_di") == GTIN_UNIT
 	assert frappe.get_all(
@@ -206,6 +207,7 @@ def test_cold_chain_item_needs_a_temperature_range(device_item):
 	def save_with(**values):
 		item = frappe.get_doc("Item", device_item.name)
 		item.update({"md_requires_cold_chain": 1, **values})
+		item.md_reason = "Storage conditions from the IFU"
 		item.save()
 
 	with pytest.raises(frappe.ValidationError, match="temperature range"):

@@ -203,6 +203,7 @@ def test_broken_udi_gets_the_parsers_message_and_plain_barcodes_still_work():
 		scan("0106901234888883" + "10X")
 	item = frappe.get_doc("Item", "_Test MD Scan Serial")
 	item.append("barcodes", {"barcode": "4006381333931", "barcode_type": "EAN"})
+	item.md_reason = "Retail barcode added"
 	item.save()
 	assert scan("4006381333931")["item_code"] == "_Test MD Scan Serial"
 	assert scan("no such barcode") == {}

@@ -1,16 +1,24 @@
-"""The audit hash chain without a site: every alteration, insertion and removal is found."""
+"""The audit hash chain without a site: every alteration, insertion and removal is found, each one where it is,
+all of them at once, and a chain rewritten whole is caught by an anchor exported earlier."""
 
 import copy
 
-from medical_devices.audit.chain import GENESIS_HASH, canonical, entry_hash, state_hash, verify_chain
+from medical_devices.audit.chain import (
+	GENESIS_HASH,
+	Anchor,
+	canonical,
+	entry_hash,
+	state_hash,
+	verify_chain,
+)
 
 
-def make_chain(n=5):
+def make_chain(n=5, start=None):
 	entries, previous = [], GENESIS_HASH
 	for sequence in range(1, n + 1):
 		entry = {
 			"sequence": sequence,
-			"timestamp": f"2026-11-28T07:00:0{sequence}.000000Z",
+			"timestamp": f"2026-11-28T07:00:{sequence:02d}.000000Z",
 			"user": "qa@example.com",
 			"ip_address": "10.0.0.1",
 			"ref_doctype": "Batch",
@@ -26,31 +34,63 @@ def make_chain(n=5):
 	return entries, n, previous
 
 
+def kinds(problems):
+	return [(problem.kind, problem.sequence) for problem in problems]
+
+
 def test_an_intact_chain_verifies():
 	entries, head_sequence, head_hash = make_chain()
-	assert verify_chain(entries, head_sequence, head_hash) == (5, None)
-	assert verify_chain([], 0, GENESIS_HASH) == (0, None)
+	assert verify_chain(entries, head_sequence, head_hash) == (5, [])
+	assert verify_chain([], 0, GENESIS_HASH) == (0, [])
 
 
-def test_an_altered_field_is_found_at_its_entry():
+def test_an_altered_field_is_found_at_its_entry_and_only_there():
 	entries, head_sequence, head_hash = make_chain()
 	tampered = copy.deepcopy(entries)
 	tampered[2]["reason"] = "another reason"
-	count, problem = verify_chain(tampered, head_sequence, head_hash)
-	assert (problem.kind, problem.sequence) == ("altered", 3)
+	assert kinds(verify_chain(tampered, head_sequence, head_hash)[1]) == [("altered", 3)]
 
 
 def test_a_recomputed_hash_still_breaks_the_next_link():
 	entries, head_sequence, head_hash = make_chain()
 	entries[1]["user"] = "intruder"
 	entries[1]["entry_hash"] = entry_hash(entries[1]["previous_hash"], entries[1])
-	assert verify_chain(entries, head_sequence, head_hash)[1].sequence == 3
+	assert kinds(verify_chain(entries, head_sequence, head_hash)[1]) == [("unlinked", 3)]
 
 
 def test_a_removed_entry_and_a_removed_last_entry_are_found():
 	entries, head_sequence, head_hash = make_chain()
-	assert "missing" in verify_chain(entries[:2] + entries[3:], head_sequence, head_hash)[1].message
-	assert "head records entry 5" in verify_chain(entries[:4], head_sequence, head_hash)[1].message
+	[problem] = verify_chain(entries[:2] + entries[3:], head_sequence, head_hash)[1]
+	assert (problem.kind, problem.sequence, problem.detail) == ("missing", 4, 3)
+	[problem] = verify_chain(entries[:4], head_sequence, head_hash)[1]
+	assert (problem.kind, problem.sequence, problem.detail) == ("head", 4, 5)
+
+
+def test_every_problem_is_listed_not_only_the_first():
+	entries, head_sequence, head_hash = make_chain(8)
+	tampered = copy.deepcopy(entries)
+	tampered[1]["reason"] = "edited"  # entry 2
+	del tampered[4]  # entry 5
+	tampered[6]["changes"] = "{}"  # entry 8 (index 6 after the deletion)
+	count, problems = verify_chain(tampered, head_sequence, head_hash)
+	assert count == 7
+	assert kinds(problems) == [("altered", 2), ("missing", 6), ("altered", 8)]
+
+
+def test_an_anchor_catches_a_chain_rewritten_from_the_start_head_included():
+	entries, head_sequence, head_hash = make_chain()
+	anchor = Anchor(3, entries[2]["entry_hash"])
+	assert verify_chain(entries, head_sequence, head_hash, anchor)[1] == []
+
+	rewritten, previous = copy.deepcopy(entries), GENESIS_HASH
+	rewritten[0]["reason"] = "rewritten by someone with database access"
+	for entry in rewritten:
+		entry["previous_hash"] = previous
+		entry["entry_hash"] = previous = entry_hash(previous, entry)
+	assert verify_chain(rewritten, head_sequence, previous)[1] == []  # consistent in itself
+	assert kinds(verify_chain(rewritten, head_sequence, previous, anchor)[1]) == [("anchor", 3)]
+	# a chain cut back below the anchor is caught too
+	assert kinds(verify_chain(rewritten[:2], 2, rewritten[1]["entry_hash"], anchor)[1]) == [("anchor", 3)]
 
 
 def test_canonical_form_is_key_order_independent_and_keeps_chinese():

@@ -1,6 +1,9 @@
 import frappe
 from frappe import _
 
+from medical_devices.audit import controlled
+from medical_devices.audit.origin import clean_reason, mark
+from medical_devices.controls import DEVICE_CLASSIFIERS
 from medical_devices.medical_devices.constants.custom_fields import DEVICE_CLASSES
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	controls_enabled,
@@ -51,3 +54,33 @@ def validate_default_di(doc):
 		frappe.throw(
 			_("Device identifier {0} belongs to item {1}, not to this item.").format(doc.md_default_di, owner)
 		)
+
+
+CHANGE_CLASSIFICATION = f"{__name__}.change_device_classification"
+
+
+@frappe.whitelist(methods=["POST"])
+def change_device_classification(item: str, is_medical_device, reason: str) -> int:
+	"""Whether an existing item is a medical device decides which rules bind it: a regulatory or quality manager
+	changes it, with a reason, never an ordinary edit of the item."""
+	if not set(DEVICE_CLASSIFIERS) & set(frappe.get_roles()):
+		frappe.throw(
+			_(
+				"Only a Regulatory Affairs Manager or Quality Manager may change whether an item is a medical device."
+			),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	frappe.has_permission("Item", "write", item, throw=True)
+	reason = clean_reason(reason)
+	if not reason:
+		frappe.throw(
+			_("Give the reason for changing whether {0} is a medical device.").format(frappe.bold(item))
+		)
+	value = 1 if frappe.utils.sbool(is_medical_device) else 0
+	doc = frappe.get_doc("Item", item)
+	controlled.allow(doc, CHANGE_CLASSIFICATION, md_is_medical_device=value)
+	doc.md_reason = reason
+	mark(doc, CHANGE_CLASSIFICATION)
+	doc.save()
+	return value

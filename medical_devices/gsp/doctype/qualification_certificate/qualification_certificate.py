@@ -3,6 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from medical_devices.audit import controlled, trail
 from medical_devices.gsp import rules
 from medical_devices.udi.doctype.registration_certificate.registration_certificate import (
 	certificate_status,
@@ -23,7 +24,9 @@ class QualificationCertificate(Document):
 		self.party_name = party_display_name(self.party_type, self.party)
 		self.validate_dates()
 		self.validate_scope()
-		self.status = qualification_status(self)
+		controlled.allow(
+			self, f"{__name__}.QualificationCertificate.validate", status=qualification_status(self)
+		)
 
 	def validate_dates(self):
 		if self.valid_to and getdate(self.valid_to) < getdate(self.valid_from):
@@ -86,4 +89,10 @@ def update_qualification_statuses():
 	):
 		status = qualification_status(row, near_days)
 		if status != row.status:
-			frappe.db.set_value("Qualification Certificate", row.name, "status", status)
+			trail.set_values(
+				"Qualification Certificate",
+				row.name,
+				{"status": status},
+				f"{__name__}.update_qualification_statuses",
+				_("Status follows the licence's dates (daily check)"),
+			)

@@ -9,11 +9,15 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate, today
 
+from medical_devices.audit import controlled
+from medical_devices.audit.origin import mark
+from medical_devices.controls import WRITE_OFF_APPROVERS
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
 from medical_devices.md_finance.ledger import BATCH_FIELD, WRITE_OFF, finance_account
 
-APPROVER_ROLES = ("Accounts Manager", "Quality Manager")
+APPROVE = f"{__name__}.DeviceWriteOff.before_submit"
+POST = f"{__name__}.DeviceWriteOff.on_submit"
 
 
 class WriteOffApprovalError(frappe.PermissionError):
@@ -93,13 +97,13 @@ class DeviceWriteOff(Document):
 				WriteOffApprovalError,
 				title=_("Approval Needed"),
 			)
-		if not set(APPROVER_ROLES) & set(frappe.get_roles(approver)):
+		if not set(WRITE_OFF_APPROVERS) & set(frappe.get_roles(approver)):
 			frappe.throw(
 				_("Only an Accounts Manager or Quality Manager approves a write-off."),
 				WriteOffApprovalError,
 				title=_("Approval Needed"),
 			)
-		self.approved_by = approver
+		controlled.allow(self, APPROVE, approved_by=approver)
 
 	def on_submit(self):
 		posted = frappe.db.get_value("Stock Entry", {"md_device_write_off": self.name, "docstatus": 1})
@@ -110,7 +114,7 @@ class DeviceWriteOff(Document):
 			row.valuation_rate = detail.valuation_rate
 			row.amount = flt(detail.amount, 2)
 			row.db_update()
-		self.stock_entry = entry.name
+		controlled.allow(self, POST, stock_entry=entry.name)
 		self.set_values()
 		self.db_update()
 
@@ -145,6 +149,7 @@ class DeviceWriteOff(Document):
 				},
 			)
 		entry.flags.ignore_permissions = True  # the approver's submit is the permission to post it
+		mark(entry, POST)
 		entry.insert()
 		entry.submit()
 		return entry

@@ -9,7 +9,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, get_url_to_form, now_datetime, today
 
+from medical_devices.audit import trail
+from medical_devices.audit.origin import acting_as
 from medical_devices.md_finance.reconciliation import is_difference, reconcile
+
+RUN_RECONCILIATION = f"{__name__}.run_reconciliation"
 
 
 class LedgerReconciliation(Document):
@@ -34,6 +38,11 @@ def reconcile_every_company():
 
 
 def run_reconciliation(reconciliation: str):
+	with acting_as(RUN_RECONCILIATION):
+		_run_reconciliation(reconciliation)
+
+
+def _run_reconciliation(reconciliation: str):
 	doc = frappe.get_doc("Ledger Reconciliation", reconciliation)
 	doc.db_set("status", "Running")
 	started = time.perf_counter()
@@ -59,10 +68,11 @@ def run_reconciliation(reconciliation: str):
 			notify_accounts_managers(doc)
 	except Exception:
 		frappe.db.rollback()
-		frappe.db.set_value(
+		trail.set_values(
 			"Ledger Reconciliation",
 			reconciliation,
 			{"status": "Error", "error": frappe.get_traceback()[-2000:]},
+			RUN_RECONCILIATION,
 		)
 		frappe.log_error(title=_("Ledger reconciliation {0} failed").format(reconciliation))
 	frappe.db.commit()  # nosemgrep: a background job ends its own transaction

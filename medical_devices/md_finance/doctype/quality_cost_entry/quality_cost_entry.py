@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from medical_devices.audit import controlled
 from medical_devices.md_finance.ledger import BATCH_FIELD, QUALITY_COSTS, finance_account
 
 PARTY_TYPES = ("Supplier", "Employee")
@@ -91,7 +92,10 @@ class QualityCostEntry(Document):
 		posted = frappe.db.get_value("Journal Entry", {"md_quality_cost_entry": self.name, "docstatus": 1})
 		if posted:
 			frappe.throw(_("Quality Cost Entry {0} is already posted by {1}.").format(self.name, posted))
-		self.db_set("journal_entry", self.make_journal_entry())
+		controlled.allow(
+			self, f"{__name__}.QualityCostEntry.on_submit", journal_entry=self.make_journal_entry()
+		)
+		self.db_set("journal_entry", self.journal_entry)
 
 	def make_journal_entry(self) -> str:
 		remark = f"{_(self.cost_type)}: {self.description}"

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
+from medical_devices.audit import controlled, trail
 from medical_devices.nmpa.adverse_event_rules import is_overdue, reporting_deadlines
 
 DUE_FIELDS = {"report": "report_due", "group notice": "group_notice_due", "group cases": "group_cases_due"}
@@ -16,6 +17,9 @@ class AdverseEventReport(Document):
 		self.validate_device()
 		self.set_deadlines()
 		self.overdue = int(self.is_overdue())
+		controlled.allow_current(
+			self, f"{__name__}.AdverseEventReport.validate", *DUE_FIELDS.values(), "overdue"
+		)
 
 	def validate_device(self):
 		if not frappe.get_cached_value("Item", self.item_code, "md_is_medical_device"):
@@ -61,7 +65,7 @@ class AdverseEventReport(Document):
 
 	def before_submit(self):
 		self.reported_on = self.reported_on or now_datetime()
-		self.overdue = int(self.is_overdue())
+		controlled.allow(self, f"{__name__}.AdverseEventReport.before_submit", overdue=int(self.is_overdue()))
 
 
 def flag_overdue_reports():
@@ -76,7 +80,13 @@ def flag_overdue_reports():
 		doc = frappe.get_doc("Adverse Event Report", name)
 		overdue = int(doc.is_overdue(now))
 		if overdue != doc.overdue:
-			frappe.db.set_value("Adverse Event Report", name, "overdue", overdue)
+			trail.set_values(
+				"Adverse Event Report",
+				name,
+				{"overdue": overdue},
+				f"{__name__}.flag_overdue_reports",
+				_("Reporting deadline passed (daily check)"),
+			)
 		if overdue or (get_datetime(doc.report_due) - now).days < 2:
 			soon.append(doc)
 	if soon:

@@ -12,10 +12,15 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from medical_devices.audit import trail
+from medical_devices.audit.origin import acting_as, mark
 from medical_devices.nmpa import eudamed, gudid, udid
 from medical_devices.nmpa.device_data import LABELS
 from medical_devices.nmpa.device_master import device_records
 from medical_devices.nmpa.workbook import write_workbook
+
+GENERATE = f"{__name__}.DeviceDataExport.generate"
+RUN_EXPORT = f"{__name__}.run_export"
 
 REGULATORS = {"NMPA UDID": udid, "FDA GUDID": gudid, "EU EUDAMED": eudamed}
 FILE_STEMS = {"NMPA UDID": "UDID", "FDA GUDID": "GUDID", "EU EUDAMED": "EUDAMED"}
@@ -36,6 +41,7 @@ class DeviceDataExport(Document):
 		frappe.only_for(("Regulatory Affairs Manager", "System Manager"))
 		if self.status in ("Queued", "Running"):
 			frappe.throw(_("This export is already queued."))
+		mark(self, GENERATE)
 		self.db_set({"status": "Queued", "error": None})
 		frappe.enqueue(
 			"medical_devices.nmpa.doctype.device_data_export.device_data_export.run_export",
@@ -50,6 +56,11 @@ class DeviceDataExport(Document):
 
 def run_export(export: str, created=None):
 	"""The background job: check every device, then write the file or the list of problems."""
+	with acting_as(RUN_EXPORT):
+		_run_export(export, created)
+
+
+def _run_export(export: str, created=None):
 	doc = frappe.get_doc("Device Data Export", export)
 	doc.db_set("status", "Running")
 	frappe.db.commit()  # nosemgrep: the form shows Running while the job works
@@ -94,8 +105,11 @@ def run_export(export: str, created=None):
 		doc.save(ignore_permissions=True)
 	except Exception:
 		frappe.db.rollback()
-		frappe.db.set_value(
-			"Device Data Export", export, {"status": "Error", "error": frappe.get_traceback()[-2000:]}
+		trail.set_values(
+			"Device Data Export",
+			export,
+			{"status": "Error", "error": frappe.get_traceback()[-2000:]},
+			RUN_EXPORT,
 		)
 		frappe.log_error(title=_("Device data export {0} failed").format(export))
 	frappe.db.commit()  # nosemgrep: a background job ends its own transaction

@@ -10,6 +10,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, flt, getdate
 
+from medical_devices.audit import controlled, trail
+from medical_devices.audit.origin import mark
+from medical_devices.controls import RECALL_MANAGERS, RECALL_SCOPE_FIELDS
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock import batch_balances
@@ -93,6 +96,11 @@ class DeviceRecall(Document):
 			flt(self.total_returned / self.total_shipped * 100, 2) if self.total_shipped else 0
 		)
 		self.notification_overdue = int(self.is_notification_overdue())
+		controlled.allow_current(
+			self,
+			COMPUTE_SCOPE,
+			*(field for field in RECALL_SCOPE_FIELDS if field != "last_progress_update"),
+		)
 
 	def is_notification_overdue(self, on_date=None) -> bool:
 		if self.is_mock or self.docstatus != 1 or self.status == "Closed":
@@ -101,7 +109,7 @@ class DeviceRecall(Document):
 		return bool(waiting) and getdate(on_date) > getdate(self.notify_by)
 
 	def before_submit(self):
-		self.status = "Open"
+		controlled.allow(self, f"{__name__}.DeviceRecall.before_submit", status="Open")
 
 	def on_submit(self):
 		if self.is_mock:
@@ -130,7 +138,10 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 	return current
 
 
-CLOSER_ROLES = ("Regulatory Affairs Manager", "Quality Manager")
+COMPUTE_SCOPE = f"{__name__}.DeviceRecall.compute_scope"
+REFRESH_PROGRESS = f"{__name__}.refresh_progress"
+CLOSE_RECALL = f"{__name__}.close_recall"
+SEND_NOTICES = f"{__name__}.send_notices"
 
 
 def refresh_progress(recall: str):
@@ -139,7 +150,8 @@ def refresh_progress(recall: str):
 	if doc.docstatus != 1:
 		return
 	doc.compute_scope()
-	doc.last_progress_update = frappe.utils.now_datetime()
+	controlled.allow(doc, REFRESH_PROGRESS, last_progress_update=frappe.utils.now_datetime())
+	mark(doc, REFRESH_PROGRESS)
 	doc.flags.ignore_validate_update_after_submit = True
 	doc.flags.ignore_permissions = True
 	doc.save()
@@ -155,7 +167,7 @@ def update_progress(recall: str) -> float:
 @frappe.whitelist(methods=["POST"])
 def close_recall(recall: str, effectiveness_check: str, summary_evaluation: str | None = None) -> str:
 	"""Close-out: the regulatory or quality manager records how the recall's effect was checked."""
-	if not set(CLOSER_ROLES) & set(frappe.get_roles()):
+	if not set(RECALL_MANAGERS) & set(frappe.get_roles()):
 		frappe.throw(
 			_("Only a Regulatory Affairs Manager or Quality Manager may close a recall."),
 			frappe.PermissionError,
@@ -167,11 +179,17 @@ def close_recall(recall: str, effectiveness_check: str, summary_evaluation: str 
 	if doc.docstatus != 1 or doc.status == "Closed":
 		frappe.throw(_("Only an open, submitted recall can be closed."))
 	doc.compute_scope()
-	doc.status = "Closed"
-	doc.closed_on = frappe.utils.today()
-	doc.effectiveness_check = effectiveness_check.strip()
+	controlled.allow(
+		doc,
+		CLOSE_RECALL,
+		status="Closed",
+		closed_on=frappe.utils.today(),
+		effectiveness_check=effectiveness_check.strip(),
+	)
 	if (summary_evaluation or "").strip():
 		doc.summary_evaluation = summary_evaluation.strip()
+	doc.md_reason = _("Recall closed out: {0}").format(effectiveness_check.strip())
+	mark(doc, CLOSE_RECALL)
 	doc.flags.ignore_validate_update_after_submit = True
 	doc.flags.ignore_permissions = True
 	doc.save()
@@ -213,7 +231,7 @@ def send_notices(recall: str) -> dict:
 
 	Customers without an e-mail get the printed letter (print format Recall Notice) and stay listed as waiting.
 	"""
-	if not set(CLOSER_ROLES) & set(frappe.get_roles()):
+	if not set(RECALL_MANAGERS) & set(frappe.get_roles()):
 		frappe.throw(
 			_("Only a Regulatory Affairs Manager or Quality Manager may send recall notices."),
 			frappe.PermissionError,
@@ -242,7 +260,9 @@ def send_notices(recall: str) -> dict:
 		)
 		row.notified_on = now
 		sent.append(row.customer)
-	doc.notification_overdue = int(doc.is_notification_overdue())
+	controlled.allow(doc, SEND_NOTICES, notification_overdue=int(doc.is_notification_overdue()))
+	controlled.allow_current(doc, SEND_NOTICES, "customers")
+	mark(doc, SEND_NOTICES)
 	doc.flags.ignore_validate_update_after_submit = True
 	doc.flags.ignore_permissions = True
 	doc.save()
@@ -279,4 +299,10 @@ def flag_overdue_recalls():
 		doc = frappe.get_doc("Device Recall", name)
 		overdue = int(doc.is_notification_overdue())
 		if overdue != doc.notification_overdue:
-			frappe.db.set_value("Device Recall", name, "notification_overdue", overdue)
+			trail.set_values(
+				"Device Recall",
+				name,
+				{"notification_overdue": overdue},
+				f"{__name__}.flag_overdue_recalls",
+				_("Notification deadline passed (daily check)"),
+			)

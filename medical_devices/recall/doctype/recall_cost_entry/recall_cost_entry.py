@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from medical_devices.audit import controlled, trail
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
 from medical_devices.recall import costs
@@ -171,6 +172,9 @@ class RecallCostEntry(Document):
 		lines = self.journal_lines()
 		if lines:
 			self.journal_entry = self.make_journal_entry(lines)
+		controlled.allow_current(
+			self, f"{__name__}.RecallCostEntry.on_submit", "journal_entry", "stock_entry"
+		)
 		self.db_update()
 		self.update_children()
 		update_recall_cost(self.device_recall)
@@ -331,7 +335,14 @@ def update_recall_cost(recall: str):
 		.where(entry.entry_type == costs.ACTUAL_COST)
 		.run()
 	)[0][0]
-	frappe.db.set_value("Device Recall", recall, "total_cost", flt(total), update_modified=False)
+	trail.set_values(
+		"Device Recall",
+		recall,
+		{"total_cost": flt(total)},
+		f"{__name__}.update_recall_cost",
+		_("Actual cost of its Recall Cost Entries"),
+		update_modified=False,
+	)
 
 
 def block_direct_cancel(doc, method=None):

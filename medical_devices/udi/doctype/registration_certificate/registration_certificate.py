@@ -5,6 +5,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
 
+from medical_devices.audit import controlled, trail
+
 CERTIFICATE_TYPE_FOR_CLASS = {
 	"Class I": "Filing Certificate",
 	"Class II": "Registration Certificate",
@@ -17,10 +19,14 @@ class RegistrationCertificate(Document):
 		self.validate_type_matches_class()
 		self.validate_dates()
 		self.validate_items()
-		self.status = certificate_status(
-			getdate(self.approval_date),
-			getdate(self.expiry_date) if self.expiry_date else None,
-			near_expiry_days(),
+		controlled.allow(
+			self,
+			f"{__name__}.RegistrationCertificate.validate",
+			status=certificate_status(
+				getdate(self.approval_date),
+				getdate(self.expiry_date) if self.expiry_date else None,
+				near_expiry_days(),
+			),
 		)
 
 	def validate_type_matches_class(self):
@@ -89,4 +95,10 @@ def update_certificate_statuses():
 			getdate(row.approval_date), getdate(row.expiry_date) if row.expiry_date else None, near_days
 		)
 		if status != row.status:
-			frappe.db.set_value("Registration Certificate", row.name, "status", status)
+			trail.set_values(
+				"Registration Certificate",
+				row.name,
+				{"status": status},
+				f"{__name__}.update_certificate_statuses",
+				_("Status follows the certificate's dates (daily check)"),
+			)

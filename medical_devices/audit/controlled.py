@@ -1,0 +1,160 @@
+"""Enforcement of medical_devices.controls on every write path.
+
+Every path that writes a document through Frappe's document API (desk form, every REST flavour, frappe.client.*,
+run_doc_method, Data Import, bulk edit, server scripts, the app's jobs) passes the document events below; the last
+of them, `on_change`, runs after every insert, save, submit, cancel, update after submit and `db_set`, after
+validation hooks, server scripts and flags (even `ignore_validate`) have had their say, and still inside the
+transaction. A controlled field that differs from what was stored (or, on insert, from its initial value) makes it
+throw, so the whole write rolls back, unless one of the control's functions set exactly that value (`allow`).
+Direct SQL and `frappe.db.set_value` bypass every hook: md-verify-audit finds those (docs/security.md).
+"""
+
+import frappe
+from frappe import _
+
+from medical_devices.audit import state
+from medical_devices.audit.origin import outer_document
+from medical_devices.controls import APPEND_ONLY, CONTROLS
+
+_BY_DOCTYPE: dict[str, dict[str, object]] = {}
+for _control in CONTROLS:
+	for _field in _control.fields:
+		_BY_DOCTYPE.setdefault(_control.doctype, {})[_field] = _control
+_APPEND_ONLY = frozenset(APPEND_ONLY)
+
+
+class ControlledFieldError(frappe.PermissionError):
+	pass
+
+
+def controls_of(doctype: str) -> dict:
+	return _BY_DOCTYPE.get(doctype, {})
+
+
+def check_function(doctype: str, fields, function: str):
+	"""A programming error, not a user's: an app function writing a controlled field it is not declared for."""
+	for field in fields:
+		control = controls_of(doctype).get(field)
+		if control and function not in control.functions:
+			raise RuntimeError(
+				f"{function} is not declared for {doctype}.{field} in medical_devices.controls"
+			)
+
+
+def allow(doc, function: str, **values):
+	"""Set controlled fields of `doc` as `function` decided; exactly these values pass the checks."""
+	for field, value in values.items():
+		doc.set(field, value)
+	allow_current(doc, function, *values)
+
+
+def allow_current(doc, function: str, *fields):
+	"""The values `function` has just given these controlled fields of `doc` (child tables included) pass."""
+	check_function(doc.doctype, fields, function)
+	allowed = doc.flags.md_allowed = dict(doc.flags.get("md_allowed") or {})
+	for field in fields:
+		allowed[field] = fingerprint(doc, field)
+
+
+def fingerprint(doc, field: str):
+	df = doc.meta.get_field(field)
+	value = doc.get(field)
+	if df and df.fieldtype in state.TABLES:
+		fields = [f for f in state.stored_fields(frappe.get_meta(df.options)) if f[0] not in ("name", "idx")]
+		return [
+			{name: state.canonical_value(fieldtype, row.get(name)) for name, fieldtype in fields}
+			for row in value or []
+		]
+	return state.canonical_value(df.fieldtype if df else "Data", value)
+
+
+def initial_fingerprint(doc, field: str, control):
+	df = doc.meta.get_field(field)
+	value = (control.initial or {}).get(field)
+	if df and df.fieldtype in state.TABLES:
+		return []
+	return state.canonical_value(df.fieldtype if df else "Data", value)
+
+
+# --- doc_events --------------------------------------------------------------------------------------------------
+
+
+def normalise_insert(doc, method=None):
+	"""before_insert: controlled fields start at their initial values, whatever the client sent."""
+	refuse_append_only(doc)
+	allowed = doc.flags.get("md_allowed") or {}
+	for field, control in controls_of(doc.doctype).items():
+		if control.free_on_insert or field in allowed:
+			continue
+		df = doc.meta.get_field(field)
+		if df and df.fieldtype in state.TABLES:
+			doc.set(field, [])
+		else:
+			doc.set(field, (control.initial or {}).get(field))
+
+
+def check(doc, method=None):
+	"""before_validate, before_update_after_submit, before_cancel (early, for a clear refusal) and on_change (the
+	invariant): no controlled field differs from the stored or initial value unless allowed with that value."""
+	if doc.doctype in _APPEND_ONLY:
+		refuse_append_only(doc)
+	if doc.meta.istable:
+		refuse_controlled_row(doc)
+		return
+	controls = controls_of(doc.doctype)
+	if not controls:
+		return
+	inserting = doc.is_new() or doc.flags.in_insert or not doc.get_doc_before_save()
+	before = None if inserting else doc.get_doc_before_save()
+	allowed = doc.flags.get("md_allowed") or {}
+	for field, control in controls.items():
+		if inserting and control.free_on_insert:
+			continue
+		current = fingerprint(doc, field)
+		reference = initial_fingerprint(doc, field, control) if inserting else fingerprint(before, field)
+		if current == reference or (field in allowed and allowed[field] == current):
+			continue
+		refuse(doc, field, control)
+
+
+def refuse_controlled_row(doc, method=None):
+	"""A row of a controlled child table saved or deleted on its own (REST on the child doctype): its rows change
+	only with their parent, through the parent's functions."""
+	control = controls_of(doc.get("parenttype") or "").get(doc.get("parentfield") or "")
+	if control and not is_own_row_write(doc):
+		refuse(frappe.get_doc(doc.parenttype, doc.parent), doc.parentfield, control)
+
+
+def is_own_row_write(row) -> bool:
+	"""A row written while its own parent is being written: the parent's checks see the row."""
+	outer = outer_document(row)
+	return outer is not None and (outer.doctype, outer.name) == (row.parenttype, row.parent)
+
+
+def refuse(doc, field: str, control):
+	label = _(doc.meta.get_label(field))
+	frappe.throw(
+		_("{0} of {1} {2} is set by {3} only; it cannot be changed by editing the record.").format(
+			frappe.bold(label), _(doc.doctype), doc.name or "", str(control.changed_by)
+		),
+		ControlledFieldError,
+		title=_("Not Permitted"),
+	)
+
+
+def refuse_append_only(doc, method=None, *args, **kwargs):
+	"""before_insert / on_trash / before_rename (and every save): records the app writes once, never through the
+	document API."""
+	if frappe.flags.in_uninstall:
+		return
+	if doc.meta.istable and method in ("on_trash", "before_rename"):
+		refuse_controlled_row(doc)
+	if doc.doctype not in _APPEND_ONLY:
+		return
+	frappe.throw(
+		_("{0} records are written by the system only and can never be changed or deleted.").format(
+			_(doc.doctype)
+		),
+		frappe.PermissionError,
+		title=_("Not Permitted"),
+	)

@@ -1,0 +1,185 @@
+"""What is controlled: per doctype, the fields that only the app's own functions change, and who may ask them to.
+
+The server enforces this table on every write path (medical_devices.audit.controls): whatever a desk form, a REST
+call, frappe.client, run_doc_method, Data Import, a bulk edit, a rename or a server script sends, a controlled
+field keeps its value unless one of the functions named here set exactly that value; on insert it holds its initial
+value, whatever the client sent. The functions check the roles listed here before they act. Append-only doctypes
+cannot be inserted, changed, renamed or deleted through the document API at all; the app writes them directly.
+
+docs/security.md explains each row; tests/e2e/test_controls_every_path.py tries every row on every path.
+"""
+
+from typing import NamedTuple
+
+from frappe import _lt
+
+
+class Control(NamedTuple):
+	doctype: str
+	fields: tuple[str, ...]  # parent fields or child tables
+	functions: tuple[str, ...]  # the app functions that change them (dotted paths)
+	changed_by: object  # how a user has them changed, for the refusal message
+	roles: tuple[str, ...] = ()  # who may ask those functions; () = the app itself (jobs, derived values)
+	initial: dict | None = None  # values on insert (fields not named: empty), unless free_on_insert
+	free_on_insert: bool = False  # any value on insert; controlled from then on
+
+
+QA_ROLES = ("Quality Manager", "QA Reviewer")
+FIRST_BUSINESS_REVIEWERS = ("Quality Manager", "QA Reviewer", "Regulatory Affairs Manager")
+RECALL_MANAGERS = ("Regulatory Affairs Manager", "Quality Manager")
+WRITE_OFF_APPROVERS = ("Accounts Manager", "Quality Manager")
+DEVICE_CLASSIFIERS = ("Regulatory Affairs Manager", "Quality Manager")
+
+BATCH_STATUS_FIELDS = ("md_batch_status", "md_status_reason", "md_status_changed_by", "md_status_changed_on")
+FIRST_BUSINESS_FIELDS = (
+	"md_first_business_status",
+	"md_first_business_approved_by",
+	"md_first_business_approved_on",
+	"md_first_business_remarks",
+)
+RECALL_SCOPE_FIELDS = (
+	"notify_by",
+	"plan_due",
+	"customers_affected",
+	"total_shipped",
+	"total_returned",
+	"total_in_stock",
+	"recovery_rate",
+	"trace_seconds",
+	"affected_batches",
+	"customers",
+	"stock",
+	"notification_overdue",
+	"last_progress_update",
+)
+
+_BATCH = "medical_devices.gsp.batch_status"
+_EXPIRY = "medical_devices.gsp.expiry_alerts"
+_QUALIFICATION = "medical_devices.gsp.qualification"
+_REGISTRATION = "medical_devices.udi.doctype.registration_certificate.registration_certificate"
+_LICENCE = "medical_devices.gsp.doctype.qualification_certificate.qualification_certificate"
+_RECALL = "medical_devices.recall.doctype.device_recall.device_recall"
+_RECALL_COST = "medical_devices.recall.doctype.recall_cost_entry.recall_cost_entry"
+_WRITE_OFF = "medical_devices.md_finance.doctype.device_write_off.device_write_off"
+_QUALITY_COST = "medical_devices.md_finance.doctype.quality_cost_entry.quality_cost_entry"
+_ADVERSE_EVENT = "medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report"
+
+CONTROLS = (
+	Control(
+		"Batch",
+		BATCH_STATUS_FIELDS,
+		(f"{_BATCH}.set_batch_status", f"{_BATCH}.set_initial_status", f"{_EXPIRY}.mark_expired"),
+		_lt("the Release Batch, Block Batch and Put in Quarantine buttons, a quality inspection or a recall"),
+		QA_ROLES,
+	),
+	Control(
+		"Batch",
+		("md_expiry_alert_window",),
+		(f"{_EXPIRY}.flag_expiring_batches",),
+		_lt("the daily expiry check"),
+	),
+	*(
+		Control(
+			doctype,
+			FIRST_BUSINESS_FIELDS,
+			(f"{_QUALIFICATION}.record_first_business_decision",),
+			_lt("the First-Business Review button"),
+			FIRST_BUSINESS_REVIEWERS,
+			{"md_first_business_status": "Pending"},
+		)
+		for doctype in ("Supplier", "Customer", "Item")
+	),
+	Control(
+		"Item",
+		("md_is_medical_device",),
+		("medical_devices.medical_devices.overrides.item.change_device_classification",),
+		_lt("Change Device Classification on the item"),
+		DEVICE_CLASSIFIERS,
+		free_on_insert=True,
+	),
+	Control(
+		"Registration Certificate",
+		("status",),
+		(f"{_REGISTRATION}.RegistrationCertificate.validate", f"{_REGISTRATION}.update_certificate_statuses"),
+		_lt("the certificate's dates (the status follows them)"),
+	),
+	Control(
+		"Qualification Certificate",
+		("status",),
+		(f"{_LICENCE}.QualificationCertificate.validate", f"{_LICENCE}.update_qualification_statuses"),
+		_lt("the licence's dates and Revoked (the status follows them)"),
+	),
+	*(
+		Control(
+			doctype,
+			("last_reminder_days",),
+			(f"{_EXPIRY}.remind_expiring_certificates",),
+			_lt("the daily certificate reminders"),
+		)
+		for doctype in ("Registration Certificate", "Qualification Certificate")
+	),
+	Control(
+		"Device Recall",
+		("status", "closed_on", "effectiveness_check"),
+		(f"{_RECALL}.DeviceRecall.before_submit", f"{_RECALL}.close_recall"),
+		_lt("submitting the recall and Close Recall"),
+		RECALL_MANAGERS,
+		{"status": "Draft"},
+	),
+	Control(
+		"Device Recall",
+		RECALL_SCOPE_FIELDS,
+		(
+			f"{_RECALL}.DeviceRecall.compute_scope",
+			f"{_RECALL}.refresh_progress",
+			f"{_RECALL}.send_notices",
+			f"{_RECALL}.flag_overdue_recalls",
+		),
+		_lt("the recall's trace (Update Progress, Send Notices)"),
+	),
+	Control(
+		"Device Recall",
+		("total_cost",),
+		(f"{_RECALL_COST}.update_recall_cost",),
+		_lt("submitting and cancelling its Recall Cost Entries"),
+	),
+	Control(
+		"Device Write Off",
+		("approved_by", "stock_entry"),
+		(f"{_WRITE_OFF}.DeviceWriteOff.before_submit", f"{_WRITE_OFF}.DeviceWriteOff.on_submit"),
+		_lt("the approver's submit"),
+		WRITE_OFF_APPROVERS,
+	),
+	Control(
+		"Quality Cost Entry",
+		("journal_entry",),
+		(f"{_QUALITY_COST}.QualityCostEntry.on_submit",),
+		_lt("submitting the entry"),
+	),
+	Control(
+		"Recall Cost Entry",
+		("journal_entry", "stock_entry"),
+		(f"{_RECALL_COST}.RecallCostEntry.on_submit",),
+		_lt("submitting the entry"),
+	),
+	Control(
+		"Adverse Event Report",
+		("report_due", "group_notice_due", "group_cases_due", "overdue"),
+		(
+			f"{_ADVERSE_EVENT}.AdverseEventReport.validate",
+			f"{_ADVERSE_EVENT}.AdverseEventReport.before_submit",
+			f"{_ADVERSE_EVENT}.flag_overdue_reports",
+		),
+		_lt("the report's awareness time and severity (the deadlines follow them)"),
+	),
+)
+
+# Written once by the app, directly; never through the document API (Administrator included).
+APPEND_ONLY = (
+	"Audit Trail Entry",
+	"Audit Chain Head",
+	"Audit Trail Stage",
+	"Electronic Signature",
+	"Signature Attempt",
+	"Batch Status Change",
+)
