@@ -179,6 +179,7 @@ APPEND_ONLY = (
 	"Audit Trail Entry",
 	"Audit Chain Head",
 	"Audit Trail Stage",
+	"Audit Hash Definition",
 	"Electronic Signature",
 	"Signature Attempt",
 	"Batch Status Change",

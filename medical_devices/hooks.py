@@ -102,7 +102,11 @@ doc_events = {
 	# reversed through that document.
 	"Journal Entry": {"before_cancel": [_COST_POSTING, _SOURCE_POSTING]},
 	"Pick List": {"validate": _GUARD},
-	"Serial and Batch Bundle": {"validate": "medical_devices.gsp.stock_guard.validate_bundle"},
+	"Serial and Batch Bundle": {
+		"validate": "medical_devices.gsp.stock_guard.validate_bundle",
+		# Audit: ERPNext creates serial numbers with SQL (bulk insert); the bundle that brings them in records them.
+		"on_submit": "medical_devices.audit.trail.record_created_serial_nos",
+	},
 	# Recall: returns and stock entries naming a recall update its progress (the on_submit/on_cancel above).
 	# GSP: first-business approval, party licences and registration certificates.
 	"Purchase Order": {"validate": _QUALIFICATION},
@@ -182,7 +186,27 @@ md_audited_doctypes = [
 # document API, so no entry can see them): left out of the content the trail hashes, each with its reason in
 # docs/audit.md. Everything else stored is hashed. Other apps may add theirs.
 md_audit_rewritten_fields = {
-	"Batch": ["batch_qty"],
+	"Batch": ["batch_qty", "reference_doctype", "reference_name"],
+	"Item": ["last_purchase_rate", "default_bom"],
+	"Serial No": [
+		"warehouse",
+		"status",
+		"company",
+		"customer",
+		"batch_no",
+		"purchase_document_no",
+		"purchase_rate",
+		"warranty_expiry_date",
+		"warranty_period",
+		"maintenance_status",
+	],
+	"Stock Entry": ["total_incoming_value", "total_outgoing_value", "value_difference", "total_amount"],
+	"Stock Entry Detail": ["basic_rate", "basic_amount", "additional_cost", "valuation_rate", "amount"],
+	"Purchase Receipt Item": ["landed_cost_voucher_amount", "valuation_rate"],
+	"Purchase Invoice Item": ["landed_cost_voucher_amount", "valuation_rate"],
+	"Delivery Note Item": ["incoming_rate"],
+	"Sales Invoice Item": ["incoming_rate"],
+	"Packed Item": ["incoming_rate"],
 }
 
 # The trail refers to documents by name forever; that must not stop deleting a record that may be deleted.

@@ -176,9 +176,14 @@ def ensure_user(email: str, *roles: str) -> str:
 	return email
 
 
+def first_company() -> str:
+	"""The test site's first company (ERPNext's test company, whatever companies the demo adds later)."""
+	return frappe.get_all("Company", order_by="creation asc", limit=1, pluck="name")[0]
+
+
 def first_company_stores() -> tuple[str, str]:
-	"""The test site's first company and its Stores warehouse."""
-	company = frappe.db.get_value("Company", {}, "name")
+	"""The test company and its Stores warehouse."""
+	company = first_company()
 	return company, frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
 	)

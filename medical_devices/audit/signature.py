@@ -292,7 +292,7 @@ def write_signature(doc, action: str, meaning: str, signed_at: str | None = None
 		"ref_name": doc.name,
 		"signed_action": action,
 		"ip_address": cstr(getattr(frappe.local, "request_ip", None) or ""),
-		"document_hash": chain.state_hash(state.document_state(doc.doctype, doc.name)),
+		"document_hash": state.document_hash(doc.doctype, doc.name),
 	}
 	values["signature_hash"] = hashlib.sha256(chain.canonical(values).encode()).hexdigest()
 	signature = frappe.new_doc(SIGNATURE)
@@ -352,7 +352,10 @@ def write_signed_action(doc, method=None):
 		return
 	if action == SUBMIT and needs_review(doc.doctype):
 		before = doc.get_doc_before_save()
-		require_review(doc, chain.state_hash(state.state_of(before, docstatus=0)) if before else "-")
+		draft = state.state_of(before, docstatus=0) if before else None
+		require_review(
+			doc, state.state_hash_of(draft, state.current_definition_key(doc.doctype)) if draft else "-"
+		)
 	if not needs_signature(doc.doctype, action):
 		doc.flags.md_signed = action
 		return
@@ -373,7 +376,7 @@ def require_review(doc, draft_hash: str | None = None):
 		order_by="name desc",
 	)
 	# the draft as saved; refuse_unreviewed_changes made sure the submit itself brings no change to it
-	current = draft_hash or chain.state_hash(state.document_state(doc.doctype, doc.name))
+	current = draft_hash or state.document_hash(doc.doctype, doc.name)
 	valid = [
 		row
 		for row in reviews

@@ -26,6 +26,7 @@ NEVER_AUDITED = {
 	ENTRY,
 	HEAD,
 	STAGE,
+	state.DEFINITION,
 	"Signature Attempt",
 	"Version",
 	"Access Log",
@@ -338,8 +339,8 @@ def state_hashes(pending: list[dict]) -> dict[tuple[str, str], str]:
 	for doctype, doctype_names in names.items():
 		if not frappe.db.table_exists(doctype) and not frappe.get_meta(doctype).issingle:
 			continue
-		for name, document in state.states(doctype, doctype_names).items():
-			hashes[(doctype, name)] = chain.state_hash(document)
+		for name, value in state.state_hashes(doctype, doctype_names).items():
+			hashes[(doctype, name)] = value
 	return hashes
 
 
@@ -484,6 +485,31 @@ def link_conditions(meta, doctype: str, value: str) -> tuple[list[str], list]:
 		conditions.append("`owner` = %s")
 		values.append(value)
 	return conditions, values
+
+
+# --- records ERPNext writes with SQL -----------------------------------------------------------------------------
+
+
+def record_created_serial_nos(doc, method=None):
+	"""Serial and Batch Bundle.on_submit: ERPNext inserts new serial numbers with SQL (no document event); the
+	bundle that brings them in gives each its Insert entry, naming the stock document."""
+	if not doc.get("has_serial_no") or not is_audited("Serial No"):
+		return
+	names = list({row.serial_no for row in doc.get("entries") or [] if row.get("serial_no")})
+	if not names:
+		return
+	recorded = set(
+		frappe.db.sql_list(
+			f"select distinct ref_name from `tab{ENTRY}` where ref_doctype = 'Serial No' and ref_name in %s",
+			(tuple(names),),
+		)
+	)
+	created = [name for name in names if name not in recorded]
+	if created:
+		by = {"document": [doc.voucher_type, doc.voucher_no], "function": "erpnext"}
+		record_changes(
+			"Serial No", {name: {"created_by_erpnext": True} for name in created}, INSERT, None, by
+		)
 
 
 # --- records that predate the trail ------------------------------------------------------------------------------

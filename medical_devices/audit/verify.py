@@ -19,6 +19,7 @@ import frappe
 from frappe import _
 
 from medical_devices.audit import chain, state
+from medical_devices.audit.legacy import legacy_hashes
 from medical_devices.audit.trail import (
 	BASELINE,
 	DELETE,
@@ -71,10 +72,13 @@ class AuditReport:
 			self.unlisted += 1
 
 
-def verify_audit(check_documents: bool = True, anchor: dict | None = None) -> AuditReport:
+def verify_audit(check_documents: bool = True, anchor: dict | None = None, documents=None) -> AuditReport:
+	"""`documents`: (doctype, name) pairs to check instead of all (the chain is always walked whole)."""
 	report = AuditReport()
 	verify_entries(report, anchor)
-	if check_documents:
+	if documents is not None:
+		check_document_states(report, {(doctype, str(name)) for doctype, name in documents})
+	elif check_documents:
 		check_document_states(report)
 		check_unrecorded(report)
 		check_signatures(report)
@@ -191,19 +195,56 @@ def latest_entries(doctype: str):
 		after = lasts[-1][0]
 
 
-def check_document_states(report: AuditReport):
+def check_document_states(report: AuditReport, only: set[tuple[str, str]] | None = None):
 	renamed = renamed_away()
-	for doctype in entry_doctypes():
+	definitions: dict[str, dict | None] = {}
+	for doctype in entry_doctypes() if only is None else sorted({doctype for doctype, _name in only}):
 		meta = frappe.get_meta(doctype) if frappe.db.exists("DocType", doctype) else None
 		if not meta or (not meta.issingle and not frappe.db.table_exists(doctype)):
 			continue
 		for chunk in latest_entries(doctype):
-			current = state.states(doctype, [name for name, *_rest in chunk if name])
-			for name, sequence, action, recorded in chunk:
-				if sequence < renamed.get((doctype, name), 0):
-					continue  # renamed away; entries after the rename are of a new record of that name
-				report.documents += 1
-				check_document(report, doctype, name, sequence, action, recorded, current.get(name))
+			chunk = [
+				row
+				for row in chunk
+				if row[0]
+				and row[1] >= renamed.get((doctype, row[0]), 0)
+				and (only is None or (doctype, row[0]) in only)
+			]
+			by_key: dict[str | None, list] = {}
+			for row in chunk:
+				by_key.setdefault(hash_key(row[3]), []).append(row)
+			for key, rows in by_key.items():
+				current = current_hashes(doctype, [row[0] for row in rows], key, definitions, report)
+				if current is None:
+					continue  # its definition is missing or altered: reported once
+				for name, sequence, action, recorded in rows:
+					report.documents += 1
+					check_document(report, doctype, name, sequence, action, recorded, current.get(name))
+
+
+def hash_key(recorded: str | None) -> str | None:
+	"""The definition a recorded state hash names ("<key>:<hash>"); None for hashes of version 0.1."""
+	return recorded.split(":", 1)[0] if recorded and ":" in recorded else None
+
+
+def current_hashes(doctype, names, key, definitions, report) -> dict[str, str] | None:
+	"""name -> the document's state hash now, computed under the definition its newest entry was made with."""
+	if key is None:
+		return legacy_hashes(doctype, names)
+	if key not in definitions:
+		definitions[key] = state.stored_definition(key)
+		if definitions[key] is None:
+			report.add(
+				report.document_problems,
+				_("Audit hash definition {0} of {1} is missing or was altered.").format(key, _(doctype)),
+			)
+	excluded = definitions[key]
+	if excluded is None:
+		return None
+	return {
+		name: state.state_hash_of(value, key)
+		for name, value in state.states(doctype, names, excluded).items()
+	}
 
 
 def check_document(report, doctype, name, sequence, action, recorded, current):
@@ -221,7 +262,7 @@ def check_document(report, doctype, name, sequence, action, recorded, current):
 			_("{0} {1} was deleted outside the app (last entry {2}).").format(label, name, sequence),
 		)
 		return
-	if recorded and chain.state_hash(current) != recorded:
+	if recorded and current != recorded:
 		report.add(
 			report.document_problems,
 			_("{0} {1} was changed outside the app after entry {2}.").format(label, name, sequence),

@@ -6,7 +6,7 @@ import os
 import pytest
 import requests
 
-from tests.gsp_records import ensure_item, ensure_user, new_batch
+from tests.gsp_records import ensure_item, ensure_user, first_company, new_batch
 
 ITEM = "_Test MD HTTP Audit Device"
 SYSTEM_MANAGER = "md-http-sysman@example.com"
@@ -93,7 +93,7 @@ def test_reason_and_signature_rules_hold_against_direct_api_calls(server_url, au
 	)
 	assert accepted.status_code == 200, accepted.text
 
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	warehouse = frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
 	)

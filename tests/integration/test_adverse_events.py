@@ -9,7 +9,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 
 from medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report import flag_overdue_reports
-from tests.gsp_records import ensure_item, new_batch, register_item
+from tests.gsp_records import ensure_item, first_company, new_batch, register_item
 
 DEVICE = "_Test MD Adverse Device"
 PLAIN = "_Test MD Adverse Plain Goods"
@@ -27,7 +27,7 @@ def report(aware_at, severity="Serious Injury", **fields):
 	return frappe.get_doc(
 		{
 			"doctype": "Adverse Event Report",
-			"company": frappe.db.get_value("Company", {}, "name"),
+			"company": first_company(),
 			"aware_at": aware_at,
 			"severity": severity,
 			"event_manifestation": "导管断裂 Catheter fractured",

@@ -12,7 +12,7 @@ from frappe.utils.password import update_password
 from medical_devices.audit import chain
 from medical_devices.audit.signature import SignatureFailedError, SignatureRequiredError, review, sign
 from medical_devices.audit.trail import entries_of, flush
-from tests.gsp_records import ensure_item, ensure_user, material_receipt, new_batch
+from tests.gsp_records import ensure_item, ensure_user, first_company, material_receipt, new_batch
 
 ITEM = "_Test MD Signed Device"
 PREPARER = "md-preparer@example.com"
@@ -95,9 +95,9 @@ def test_submit_and_cancel_need_a_signature_with_the_right_password(rule):
 	)
 	assert signature.signer_name and signature.signed_at.endswith("Z")
 	# bound to the content the submit left, and to itself
-	from medical_devices.audit.state import document_state
+	from medical_devices.audit.state import document_hash
 
-	assert signature.document_hash == chain.state_hash(document_state("Stock Entry", entry.name))
+	assert signature.document_hash == document_hash("Stock Entry", entry.name)
 	bound = {
 		key: signature[key]
 		for key in (
@@ -223,7 +223,7 @@ def test_print_formats_show_the_signatures(rule):
 	recall = frappe.get_doc(
 		{
 			"doctype": "Device Recall",
-			"company": frappe.db.get_value("Company", {}, "name"),
+			"company": first_company(),
 			"recall_class": "Class III Recall",
 			"start_date": frappe.utils.today(),
 			"reason": "Label misprint",

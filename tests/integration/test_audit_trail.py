@@ -12,7 +12,7 @@ from medical_devices.audit.reason import ReasonRequiredError
 from medical_devices.audit.trail import entries_of, flush
 from medical_devices.audit.verify import verify_audit
 from tests.frappe_site import bench_cli
-from tests.gsp_records import ensure_item, material_receipt, release
+from tests.gsp_records import ensure_item, first_company, material_receipt, release
 from tests.gsp_records import new_batch as make_batch
 
 DEVICE = "_Test MD Audit Device"
@@ -249,7 +249,7 @@ def test_an_update_after_submit_is_its_own_entry_with_its_reason():
 	recall = frappe.get_doc(
 		{
 			"doctype": "Device Recall",
-			"company": frappe.db.get_value("Company", {}, "name"),
+			"company": first_company(),
 			"recall_class": "Class III Recall",
 			"start_date": today(),
 			"reason": "Label misprint",

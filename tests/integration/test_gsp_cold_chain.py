@@ -11,6 +11,7 @@ from tests.gsp_records import (
 	ensure_item,
 	ensure_party,
 	ensure_warehouse,
+	first_company,
 	qualify_party,
 	register_item,
 	release,
@@ -32,7 +33,7 @@ Serial;A1B2
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
 	cold_room = ensure_warehouse(COLD_ROOM, stores)
 	ensure_item(

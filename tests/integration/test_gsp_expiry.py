@@ -6,7 +6,14 @@ import frappe
 from frappe.utils import add_days, getdate, today
 
 from medical_devices.gsp.expiry_alerts import flag_expiring_batches
-from tests.gsp_records import ensure_item, ensure_party, ensure_user, qualify_party, register_item
+from tests.gsp_records import (
+	ensure_item,
+	ensure_party,
+	ensure_user,
+	first_company,
+	qualify_party,
+	register_item,
+)
 
 ITEM = "_Test MD Expiry Device"
 PARTY = "_Test MD Expiry Party"
@@ -24,7 +31,7 @@ BATCHES = {
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
 	ensure_item(ITEM, has_expiry_date=1)
 	register_item(ITEM)

@@ -14,6 +14,7 @@ from tests.gsp_records import (
 	ensure_item,
 	ensure_party,
 	ensure_user,
+	first_company,
 	qualify_party,
 	register_item,
 	release,
@@ -28,7 +29,7 @@ CUSTOMER = "_Test MD Qual Customer"
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
 	for code, device_class, category in ((CLASS_II, "Class II", "14-01"), (CLASS_III, "Class III", "13-02")):
 		ensure_item(code, device_class, valuation_rate=10, md_classification_code=category)

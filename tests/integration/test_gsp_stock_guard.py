@@ -16,6 +16,7 @@ from tests.gsp_records import (
 	ensure_party,
 	ensure_user,
 	ensure_warehouse,
+	first_company,
 	qualify_party,
 	register_item,
 	release,
@@ -31,7 +32,7 @@ NOT_RELEASED = "only Released batches may leave stock"
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
 	quarantine = ensure_warehouse(QUARANTINE_WH, stores, md_is_quarantine_warehouse=1)
 	ensure_item(ITEM, has_expiry_date=1, valuation_rate=10)
@@ -233,6 +234,21 @@ def test_released_batch_leaves_and_the_ledger_shows_it():
 		== -4
 	)
 	assert [h.to_status for h in history(batch)] == ["Quarantine", "Released"]
+
+
+def test_a_status_changed_with_sql_does_not_let_a_batch_leave():
+	"""Released behind the app's back (by SQL, no history): the guard trusts the batch's history, not the field."""
+	quarantined = receive("GSP-SQL")
+	frappe.db.sql("update tabBatch set md_batch_status = 'Released' where name = %s", quarantined)
+	blocked(lambda: deliver(quarantined), "changed outside the app")
+	recalled = receive("GSP-SQL2")
+	release(recalled)
+	set_batch_status(recalled, "Recalled", "Recall RC-SQL", check_role=False)
+	frappe.db.sql("update tabBatch set md_batch_status = NULL where name = %s", recalled)  # cleared: "legacy"
+	blocked(lambda: deliver(recalled), "changed outside the app")
+	# moving it into quarantine stays possible, so that QA can hold it while they look
+	entry = stock_entry("Material Transfer", quarantined, target=ctx().quarantine)
+	assert entry.docstatus == 1
 
 
 def test_transfer_into_a_quarantine_warehouse_is_allowed_but_not_out_of_it():

@@ -9,6 +9,7 @@ from medical_devices.medical_devices.constants.roles import ROLES
 from medical_devices.recall.ledger import DIMENSION_FIELD
 from medical_devices.setup import apply_setup, get_custom_fields
 from tests.frappe_site import bench_cli
+from tests.gsp_records import first_company
 
 MODULES = ["UDI", "GSP", "Traceability", "Recall", "NMPA", "Audit", "MD Finance", "Medical Devices"]
 ROLE_NAMES = [role["role_name"] for role in ROLES]
@@ -196,7 +197,7 @@ def test_uninstall_leaves_nothing_and_erpnext_keeps_working_then_reinstall():
 
 
 def make_receipt_without_the_app():
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	warehouse = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0})
 	item = frappe.get_doc(
 		{

@@ -9,7 +9,7 @@ from frappe.utils import add_days, getdate, today
 from medical_devices.traceability import trace_backward, trace_forward
 from medical_devices.traceability.api import trace
 from medical_devices.traceability.engine import holders
-from tests.gsp_records import ensure_item, ensure_party, qualify_party, register_item, release
+from tests.gsp_records import ensure_item, ensure_party, first_company, qualify_party, register_item, release
 
 COMPONENT = "_Test MD Trace Component"
 FINISHED = "_Test MD Trace Finished"
@@ -19,7 +19,7 @@ CUSTOMERS = ["_Test MD Trace Hospital A", "_Test MD Trace Hospital B", "_Test MD
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
 	for code in (COMPONENT, FINISHED):
 		register_item(ensure_item(code, valuation_rate=10))

@@ -6,7 +6,7 @@ import pytest
 import frappe
 from frappe.utils import add_days, getdate, today
 
-from tests.gsp_records import qualify_party, register_item, release
+from tests.gsp_records import first_company, qualify_party, register_item, release
 
 GS = "\x1d"
 UNIT_DI = "06901234888881"
@@ -37,7 +37,7 @@ def gs1(di, lot=None, expiry=None, serial=None, production=None):
 @pytest.fixture(scope="module", autouse=True)
 def context_records(frappe_site):
 	"""Device items, their DIs and parties, made once and committed for the module (rows are _Test MD ...)."""
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	warehouse = frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
 	)

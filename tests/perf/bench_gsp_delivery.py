@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.gsp_records import first_company
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 ITEMS = [f"_Bench MD GSP Item {n:02d}" for n in range(10)]
@@ -27,7 +29,7 @@ def make_records(frappe):
 
 	from tests.gsp_records import ensure_item, ensure_party, qualify_party, register_item, release
 
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	warehouse = frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
 	)

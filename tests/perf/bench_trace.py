@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.gsp_records import first_company
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 BATCHES = 100_000
@@ -181,11 +183,11 @@ class Writer:
 
 
 def generate(frappe, rng: random.Random):
-	if not frappe.db.get_value("Company", {}, "name"):
+	if not first_company():
 		from medical_devices.testing import before_tests
 
 		before_tests()  # ERPNext's own test setup: a company, UOMs, groups
-	company = frappe.db.get_value("Company", {}, "name")
+	company = first_company()
 	warehouse = frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
 	)

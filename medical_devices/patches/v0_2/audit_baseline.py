@@ -8,24 +8,11 @@ predate the app, or their doctype's audit) get their Baseline entry too.
 """
 
 import frappe
-from frappe.model import no_value_fields
-from frappe.utils import cstr, get_datetime, getdate, to_timedelta
 
 from medical_devices.audit import chain
+from medical_devices.audit.legacy import exists, legacy_state
 from medical_devices.audit.trail import BASELINE, DELETE, ENTRY, audited_doctypes, baseline, record_changes
 
-LEGACY_VOLATILE = {
-	"modified",
-	"modified_by",
-	"_liked_by",
-	"_comments",
-	"_assign",
-	"_seen",
-	"_user_tags",
-	"lft",
-	"rgt",
-}
-LEGACY_NUMERIC = {"Int", "Float", "Currency", "Percent", "Check", "Rating", "Duration"}
 BY = {"function": "medical_devices.patches.v0_2.audit_baseline.execute"}
 
 
@@ -54,52 +41,3 @@ def latest_entries(doctype: str):
 		on l.last = e.name""",
 		doctype,
 	)
-
-
-def exists(meta, name: str) -> bool:
-	return meta.issingle or bool(frappe.db.exists(meta.name, name, cache=False))
-
-
-# --- the content hash as version 0.1 defined it --------------------------------------------------------------
-
-
-def legacy_state(doc) -> dict:
-	return {
-		"docstatus": doc.docstatus,
-		"owner": doc.owner,
-		"creation": cstr(doc.creation),
-		**legacy_content(doc),
-		**{
-			table.fieldname: [
-				{"name": row.name, "idx": row.idx, **legacy_content(row)} for row in doc.get(table.fieldname)
-			]
-			for table in doc.meta.get_table_fields()
-		},
-	}
-
-
-def legacy_content(doc) -> dict:
-	return {
-		field.fieldname: legacy_value(doc, field)
-		for field in doc.meta.fields
-		if field.fieldtype not in no_value_fields
-		and field.fieldtype not in ("Table", "Table MultiSelect")
-		and field.fieldname not in LEGACY_VOLATILE
-		and not field.read_only
-	}
-
-
-def legacy_value(doc, field):
-	value = doc.get(field.fieldname)
-	if field.fieldtype in LEGACY_NUMERIC:
-		number = float(value or 0)
-		return int(number) if number.is_integer() else number
-	if value is None or value == "":
-		return None
-	if field.fieldtype == "Date":
-		return getdate(value).isoformat()
-	if field.fieldtype == "Datetime":
-		return get_datetime(value).isoformat(sep=" ")
-	if field.fieldtype == "Time":
-		return cstr(to_timedelta(value))
-	return value if isinstance(value, int | float | str) else cstr(value)

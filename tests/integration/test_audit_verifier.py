@@ -1,0 +1,496 @@
+"""md-verify-audit sees everything stored: ERPNext's own flows, renames and rolled-back savepoints leave it green;
+a direct SQL change of any controlled field or of a record of any app doctype, a record inserted with SQL, an
+altered signature and a chain rewritten whole (against an anchor) are each found, several at once."""
+
+import json
+
+import pytest
+
+import frappe
+from frappe.utils import add_days, today
+
+from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice, make_sales_return
+from erpnext.stock.doctype.purchase_receipt.purchase_receipt import make_purchase_invoice
+from erpnext.stock.doctype.repost_item_valuation.repost_item_valuation import repost
+
+from medical_devices.audit.trail import flush
+from medical_devices.audit.verify import verify_audit
+from tests.gsp_records import (
+	ensure_item,
+	ensure_party,
+	first_company_stores,
+	qualify_party,
+	register_item,
+	release,
+)
+
+DEVICE = "_Test MD Verifier Device"
+SERIAL_DEVICE = "_Test MD Verifier Serial Device"
+PARTY = "_Test MD Verifier Party"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def records(frappe_site):
+	ensure_item(DEVICE, has_expiry_date=1, valuation_rate=10)
+	ensure_item(SERIAL_DEVICE, has_batch_no=0, has_serial_no=1, valuation_rate=100)
+	for item in (DEVICE, SERIAL_DEVICE):
+		register_item(item)
+	for doctype in ("Supplier", "Customer"):
+		qualify_party(doctype, ensure_party(doctype, PARTY))
+	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
+	frappe.flags.pop("warehouse_account_map", None)
+	yield
+
+
+def problems(report=None):
+	flush()
+	report = report or verify_audit()
+	return report.chain_problems + report.document_problems
+
+
+def submitted(doc):
+	"""Insert and submit, each in what would be a transaction of its own (the trail is chained at each commit)."""
+	doc.insert()
+	flush()
+	doc.submit()
+	flush()
+	return doc
+
+
+def new_batch(prefix="VER"):
+	return frappe.get_doc(
+		{
+			"doctype": "Batch",
+			"item": DEVICE,
+			"batch_id": f"{prefix}-{frappe.generate_hash(length=6)}",
+			"expiry_date": add_days(today(), 500),
+		}
+	).insert()
+
+
+def purchase_receipt(batch, qty=10):
+	company, stores = first_company_stores()
+	return submitted(
+		frappe.get_doc(
+			{
+				"doctype": "Purchase Receipt",
+				"company": company,
+				"supplier": PARTY,
+				"items": [
+					{
+						"item_code": DEVICE,
+						"qty": qty,
+						"rate": 10,
+						"warehouse": stores,
+						"batch_no": batch.name,
+						"use_serial_batch_fields": 1,
+					},
+					{
+						"item_code": SERIAL_DEVICE,
+						"qty": 2,
+						"rate": 100,
+						"warehouse": stores,
+						"serial_no": "\n".join(f"VER-SN-{frappe.generate_hash(length=6)}" for _ in range(2)),
+						"use_serial_batch_fields": 1,
+					},
+				],
+			}
+		)
+	)
+
+
+def repost_valuation_after(voucher):
+	"""What ERPNext's hourly repost job does for this late entry (that one only, without committing)."""
+	frappe.flags.in_test, in_test = True, frappe.flags.in_test
+	try:
+		for name in frappe.get_all("Repost Item Valuation", {"voucher_no": voucher.name}, pluck="name"):
+			repost(frappe.get_doc("Repost Item Valuation", name))
+	finally:
+		frappe.flags.in_test = in_test
+	flush()
+
+
+def test_erpnexts_own_flows_of_a_device_leave_the_verifier_green():
+	"""Receipt, purchase invoice, landed cost, delivery, sales invoice, payment and return: ERPNext rewrites
+	quantities, statuses and billed amounts of other documents with SQL; only the documented fields may be left
+	out of the hash, and every other change must have its entry."""
+	company, stores = first_company_stores()
+	batch = new_batch()
+	receipt = purchase_receipt(batch)
+	release(batch.name)
+	serials = receipt.items[1].serial_no.split("\n") if receipt.items[1].serial_no else []
+	invoice = make_purchase_invoice(receipt.name)
+	invoice.bill_no, invoice.bill_date = "VER-BILL", today()
+	submitted(invoice)
+
+	landed = frappe.new_doc("Landed Cost Voucher")
+	landed.company = company
+	landed.append(
+		"purchase_receipts",
+		{"receipt_document_type": "Purchase Receipt", "receipt_document": receipt.name, "supplier": PARTY},
+	)
+	landed.get_items_from_purchase_receipts()
+	landed.append(
+		"taxes",
+		{
+			"description": "Freight",
+			"expense_account": frappe.get_cached_value("Company", company, "default_expense_account"),
+			"amount": 50,
+		},
+	)
+	landed.distribute_charges_based_on = "Amount"
+	submitted(landed)
+
+	delivery = submitted(
+		frappe.get_doc(
+			{
+				"doctype": "Delivery Note",
+				"company": company,
+				"customer": PARTY,
+				"items": [
+					{
+						"item_code": DEVICE,
+						"qty": 4,
+						"rate": 30,
+						"warehouse": stores,
+						"batch_no": batch.name,
+						"use_serial_batch_fields": 1,
+					},
+					{
+						"item_code": SERIAL_DEVICE,
+						"qty": 1,
+						"rate": 300,
+						"warehouse": stores,
+						"serial_no": serials[0] if serials else None,
+						"use_serial_batch_fields": 1,
+					},
+				],
+			}
+		)
+	)
+	sales_invoice = make_sales_invoice(delivery.name)
+	submitted(sales_invoice)
+	payment = get_payment_entry("Sales Invoice", sales_invoice.name)
+	payment.reference_no, payment.reference_date = "VER-PAY", today()
+	submitted(payment)
+	returned = make_sales_return(delivery.name)
+	for row in returned.items:
+		row.qty = -1
+	submitted(returned)
+
+	# a receipt posted late, before all of the above: ERPNext reposts the valuation of every later document
+	late = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"purpose": "Material Receipt",
+			"company": company,
+			"set_posting_time": 1,
+			"posting_date": add_days(today(), -10),
+			"items": [
+				{
+					"item_code": DEVICE,
+					"qty": 5,
+					"basic_rate": 40,
+					"t_warehouse": stores,
+					"batch_no": batch.name,
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	)
+	submitted(late)
+	repost_valuation_after(late)
+	assert frappe.db.get_value("Delivery Note Item", delivery.items[0].name, "incoming_rate") != 10
+
+	assert problems() == []
+
+
+def test_a_rolled_back_savepoint_leaves_no_entry_for_the_undone_write():
+	batch = new_batch()
+	flush()
+	before = frappe.db.count("Audit Trail Entry", {"ref_doctype": "Batch", "ref_name": batch.name})
+	frappe.db.savepoint("md_undone")
+	doc = frappe.get_doc("Batch", batch.name)
+	doc.description = "undone"
+	doc.md_reason = "Will be rolled back"
+	doc.save()
+	frappe.db.rollback(save_point="md_undone")
+	assert problems() == []
+	assert frappe.db.count("Audit Trail Entry", {"ref_doctype": "Batch", "ref_name": batch.name}) == before
+
+
+def test_renaming_an_item_a_customer_and_a_user_keeps_the_trail_green():
+	from tests.gsp_records import ensure_user
+
+	code = ensure_item(f"_Test MD Verifier Rename {frappe.generate_hash(length=4)}", valuation_rate=10)
+	batch = frappe.get_doc(
+		{"doctype": "Batch", "item": code, "batch_id": f"VR-{frappe.generate_hash(length=5)}"}
+	)
+	batch.insert()
+	customer = ensure_party("Customer", f"_Test MD Verifier Renamed {frappe.generate_hash(length=4)}")
+	qualify_party("Customer", customer)
+	user = ensure_user(f"md-verifier-{frappe.generate_hash(length=4)}@example.com", "Quality Manager")
+	frappe.set_user(user)
+	release(batch.name, "Released by the user who is renamed next")
+	frappe.set_user("Administrator")
+	assert problems() == []
+
+	frappe.form_dict["md_reason"] = "Item code harmonised"
+	try:
+		renamed_item = frappe.rename_doc("Item", code, f"{code} R")
+		renamed_customer = frappe.rename_doc("Customer", customer, f"{customer} R")
+		renamed_user = frappe.rename_doc("User", user, f"renamed-{user}")
+	finally:
+		frappe.form_dict.pop("md_reason", None)
+	assert frappe.db.get_value("Batch", batch.name, "item") == renamed_item
+	assert frappe.db.get_value("Batch", batch.name, "md_status_changed_by") == renamed_user
+	assert problems() == []
+	entries = frappe.get_all(
+		"Audit Trail Entry",
+		filters={"ref_doctype": "Batch", "ref_name": batch.name},
+		fields=["changes"],
+		order_by="name asc",
+	)
+	renamed = [json.loads(row.changes).get("links_renamed") for row in entries]
+	assert ["Item", code, renamed_item] in renamed and ["User", user, renamed_user] in renamed
+	assert frappe.db.exists("Customer", renamed_customer)
+
+
+# --- detection: every controlled field, a record of every app doctype, several problems at once -------------
+
+
+def demo_records():
+	"""The demo company's records (recalls, cost entries, a write-off, licences, certificates, a cold-chain log),
+	and one each of the app doctypes it has none of."""
+	from medical_devices.demo import create_demo_data
+
+	create_demo_data()
+	company = (
+		frappe.db.get_value("Company", {"company_name": ("like", "%康达%")}) or first_company_stores()[0]
+	)
+	frappe.get_doc(
+		{
+			"doctype": "Adverse Event Report",
+			"company": company,
+			"aware_at": frappe.utils.add_to_date(frappe.utils.now_datetime(), hours=-3),
+			"severity": "Serious Injury",
+			"event_manifestation": "Catheter fractured",
+			"item_code": DEVICE,
+		}
+	).insert()
+	frappe.get_doc({"doctype": "Ledger Reconciliation", "company": company, "as_of_date": today()}).insert()
+	frappe.get_doc({"doctype": "Cash Forecast", "company": company, "start_date": today()}).insert()
+	frappe.get_doc(
+		{"doctype": "Device Data Export", "regulator": "NMPA UDID", "file_format": "XML", "item": DEVICE}
+	).insert()
+	frappe.get_doc(
+		{
+			"doctype": "Annual Self Inspection",
+			"company": company,
+			"year": frappe.utils.getdate().year - 1,
+			"enterprise_kind": "Distributor",
+		}
+	).insert()
+	from medical_devices.audit.signature import REVIEW, write_signature
+
+	write_signature(frappe.get_last_doc("Device Write Off"), REVIEW, "Reviewed")
+	flush()
+
+
+def tampered_value(fieldtype, value):
+	if fieldtype in ("Int", "Check", "Float", "Currency", "Percent"):
+		return 0 if value else 1
+	if fieldtype == "Date":
+		return "2001-01-01" if str(value) != "2001-01-01" else "2002-02-02"
+	if fieldtype == "Datetime":
+		return "2001-01-01 01:01:01"
+	if fieldtype in ("Link", "Dynamic Link"):
+		return None if value else "Administrator"
+	return f"{value or ''} tampered"
+
+
+def sql_change(doctype, name, fieldname):
+	"""Change one stored field with SQL, as someone with database access would; for a child table, its first row."""
+	meta = frappe.get_meta(doctype)
+	field = meta.get_field(fieldname)
+	if field.fieldtype in ("Table", "Table MultiSelect"):
+		child = frappe.get_meta(field.options)
+		column = next(f for f in child.fields if f.fieldtype in ("Data", "Float", "Int", "Link", "Datetime"))
+		row = frappe.db.get_value(field.options, {"parent": name, "parentfield": fieldname}, "name")
+		if not row:  # an empty table: a row appears
+			frappe.db.sql(
+				f"insert into `tab{field.options}` (name, parent, parenttype, parentfield, idx) values (%s, %s, %s, %s, 99)",
+				(frappe.generate_hash(length=10), name, doctype, fieldname),
+			)
+			return
+		current = frappe.db.get_value(field.options, row, column.fieldname)
+		value = tampered_value(column.fieldtype, current)
+		frappe.db.sql(
+			f"update `tab{field.options}` set `{column.fieldname}` = %s where name = %s", (value, row)
+		)
+		return
+	if meta.issingle:
+		frappe.db.sql(
+			"update tabSingles set value = %s where doctype = %s and field = %s",
+			("tampered", doctype, fieldname),
+		)
+		return
+	current = frappe.db.get_value(doctype, name, fieldname)
+	frappe.db.sql(
+		f"update `tab{doctype}` set `{fieldname}` = %s where name = %s",
+		(tampered_value(field.fieldtype, current), name),
+	)
+
+
+def sample(doctype):
+	"""A record of `doctype` that has trail entries."""
+	return frappe.db.sql(
+		f"""select d.name from `tab{doctype}` d where exists (select 1 from `tabAudit Trail Entry` e
+		where e.ref_doctype = %s and e.ref_name = d.name) order by d.creation desc limit 1""",
+		doctype,
+	)[0][0]
+
+
+def found(doctype, name) -> list[str]:
+	report = verify_audit(documents=[(doctype, name)])
+	return report.document_problems
+
+
+def test_a_direct_sql_change_of_every_controlled_field_is_found():
+	from medical_devices.controls import CONTROLS
+
+	demo_records()
+	missed = []
+	for control in CONTROLS:
+		name = sample(control.doctype)
+		for fieldname in control.fields:
+			frappe.db.savepoint("md_tamper")
+			sql_change(control.doctype, name, fieldname)
+			if not [p for p in found(control.doctype, name) if "changed outside the app" in p]:
+				missed.append(f"{control.doctype}.{fieldname}")
+			frappe.db.rollback(save_point="md_tamper")
+	assert missed == []
+
+
+def stored_value_field(doctype):
+	skipped = {"name", "owner", "creation", "modified", "modified_by", "docstatus", "idx"}
+	for field in frappe.get_meta(doctype).fields:
+		if field.fieldtype in (
+			"Data",
+			"Small Text",
+			"Text",
+			"Int",
+			"Float",
+			"Check",
+			"Select",
+			"Date",
+			"Code",
+			"Long Text",
+		):
+			if field.fieldname not in skipped:
+				return field.fieldname
+	raise AssertionError(f"no value field on {doctype}")
+
+
+def test_a_direct_sql_change_of_a_record_of_every_app_doctype_is_found():
+	from medical_devices.audit.trail import app_modules, audited_doctypes
+
+	demo_records()
+	app_doctypes = [
+		name
+		for name in frappe.get_all("DocType", {"module": ("in", app_modules()), "istable": 0}, pluck="name")
+		if name in audited_doctypes()
+	]
+	assert len(app_doctypes) >= 16
+	missed = []
+	for doctype in app_doctypes:
+		name = doctype if frappe.get_meta(doctype).issingle else sample(doctype)
+		frappe.db.savepoint("md_tamper")
+		sql_change(doctype, name, stored_value_field(doctype))
+		if not [p for p in found(doctype, name) if "changed outside the app" in p]:
+			missed.append(doctype)
+		frappe.db.rollback(save_point="md_tamper")
+	assert missed == []
+
+
+def test_one_run_lists_every_kind_of_problem_at_once():
+	demo_records()
+	batch = sample("Batch")
+	recall = sample("Device Recall")
+	frappe.db.sql(
+		"""update tabBatch set md_batch_status = if(md_batch_status = 'Released', 'Quarantine', 'Released')
+		where name = %s""",
+		batch,
+	)
+	frappe.db.sql(
+		"update `tabDevice Recall` set status = if(status = 'Closed', 'Open', 'Closed') where name = %s",
+		recall,
+	)
+	signature = frappe.db.get_value("Electronic Signature", {}, "name", order_by="name desc")
+	frappe.db.sql("update `tabElectronic Signature` set meaning = 'Approved' where name = %s", signature)
+	smuggled = f"SQL-{frappe.generate_hash(length=6)}"
+	frappe.db.sql(
+		"""insert into tabBatch (name, batch_id, item, md_batch_status, creation, modified, owner, modified_by)
+		values (%s, %s, %s, 'Released', now(), now(), 'Administrator', 'Administrator')""",
+		(smuggled, smuggled, DEVICE),
+	)
+	middle = frappe.db.sql("select max(name) div 2 from `tabAudit Trail Entry`")[0][0]
+	frappe.db.sql("update `tabAudit Trail Entry` set reason = 'edited' where name = %s", middle)
+
+	report = verify_audit()
+	listed = report.chain_problems + report.document_problems
+	assert f"Entry {middle} was altered after it was written." in listed
+	assert any(batch in p and "changed outside" in p for p in listed)
+	assert any(recall in p and "changed outside" in p for p in listed)
+	assert any(f"Electronic Signature {signature} was altered" in p for p in listed)
+	assert any(smuggled in p and "no audit trail entry" in p for p in listed)
+	assert not report.ok
+
+
+def test_an_altered_hash_definition_is_found_not_trusted():
+	batch = new_batch()
+	flush()
+	key = frappe.db.get_value("Audit Trail Entry", {"ref_name": batch.name}, "state_hash").split(":")[0]
+	frappe.db.sql(
+		"update `tabAudit Hash Definition` set definition = %s where name = %s",
+		('{"Batch": ["batch_qty", "expiry_date"]}', key),
+	)
+	assert any("was altered" in p for p in found("Batch", batch.name))
+
+
+def test_an_anchor_catches_a_chain_rewritten_whole_head_included(tmp_path):
+	from medical_devices.audit import chain
+	from medical_devices.audit.anchor import export_anchor, read_anchor
+
+	new_batch()
+	flush()
+	path, anchor = export_anchor(str(tmp_path / "anchor.json"))
+	assert read_anchor(path)["sequence"] == anchor["sequence"] > 0
+	assert verify_audit(check_documents=False, anchor=anchor).ok
+
+	# someone with database access edits an early entry and recomputes every hash after it, and the head
+	rows = frappe.db.sql(
+		f"select name as sequence, {', '.join(f for f in chain.HASHED_FIELDS if f != 'sequence')}, previous_hash, entry_hash "
+		"from `tabAudit Trail Entry` order by name",
+		as_dict=True,
+	)
+	rows[0]["reason"] = "rewritten"
+	previous = chain.GENESIS_HASH
+	for row in rows:
+		row["previous_hash"] = previous
+		row["entry_hash"] = previous = chain.entry_hash(previous, row)
+		frappe.db.sql(
+			"update `tabAudit Trail Entry` set reason = %s, previous_hash = %s, entry_hash = %s where name = %s",
+			(row["reason"], row["previous_hash"], row["entry_hash"], row["sequence"]),
+		)
+	frappe.db.sql(
+		"update tabSingles set value = %s where doctype = 'Audit Chain Head' and field = 'last_hash'",
+		previous,
+	)
+	assert verify_audit(check_documents=False).ok  # consistent in itself
+	rewritten = verify_audit(check_documents=False, anchor=read_anchor(path))
+	assert rewritten.chain_problems == [
+		f"Entry {anchor['sequence']} differs from the anchor exported earlier: the chain was rewritten."
+	]
