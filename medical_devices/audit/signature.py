@@ -100,7 +100,9 @@ def authenticate(password: str, otp: str | None = None, doctype=None, name=None,
 		)
 	try:
 		record_attempt(user, True, doctype, name, action, step)
-	except frappe.UniqueValidationError:
+	except Exception as error:
+		if not frappe.db.is_unique_key_violation(error):
+			raise
 		frappe.throw(
 			_("This authentication code was used already: wait for the next one."),
 			SignatureFailedError,

@@ -70,3 +70,53 @@ def test_the_desk_asks_for_the_reason_and_the_trail_keeps_it(
 	entry_trail = entries_of("Stock Entry", device_receipt.entry)
 	assert (entry_trail[-1].action, entry_trail[-1].reason) == ("Cancel", "数量录错 Wrong quantity")
 	assert entry_trail[-1].user == "Administrator"
+
+
+def test_a_reason_with_markup_shows_as_text_and_never_runs(
+	browser, server_url, device_receipt, screenshot_on_failure
+):
+	"""Stored XSS through a reason: the reviewer who opens the entry, the batch or its history sees the text."""
+	import frappe
+
+	from medical_devices.gsp.batch_status import set_batch_status
+
+	markup = '<img src=x onerror="window.__md_xss=1">Quarantined <b>for</b> review'
+	doc = frappe.get_doc("Batch", device_receipt.batch)
+	doc.description = "Relabelled again"
+	doc.md_reason = markup
+	doc.save()
+	set_batch_status(device_receipt.batch, "Quarantine", markup, check_role=False)
+	frappe.db.commit()  # nosemgrep: the web server process must see the records
+	entry = frappe.db.get_value(
+		"Audit Trail Entry",
+		{"ref_doctype": "Batch", "ref_name": device_receipt.batch, "action": "Update"},
+		"name",
+		order_by="name desc",
+	)
+	history = frappe.db.get_value(
+		"Batch Status Change", {"batch": device_receipt.batch}, "name", order_by="name desc"
+	)
+
+	login(browser, server_url)
+	for route, field in (
+		(f"audit-trail-entry/{entry}", "reason"),
+		(f"batch/{device_receipt.batch}", "md_status_reason"),
+		(f"batch-status-change/{history}", "reason"),
+	):
+		browser.get(f"{server_url}/app/{route}")
+		wait(browser).until(
+			lambda d: d.execute_script("return !!(window.cur_frm && cur_frm.doc && cur_frm.doc.name)")
+		)
+		shown = wait(browser).until(
+			lambda d, field=field: d.execute_script(
+				"const el = document.querySelector(`[data-fieldname='${arguments[0]}'] .control-value, "
+				"[data-fieldname='${arguments[0]}'] .like-disabled-input`); return el && el.innerText",
+				field,
+			)
+		)
+		assert '<img src=x onerror="window.__md_xss=1">' in shown and "<b>for</b>" in shown, shown
+		assert not browser.execute_script(
+			f"return document.querySelector(\"[data-fieldname='{field}'] img, [data-fieldname='{field}'] b\")"
+		)
+		assert browser.execute_script("return window.__md_xss") is None
+	browser.save_screenshot(str(log_dir() / "audit-reason-as-text.png"))

@@ -261,3 +261,56 @@ def test_with_two_factor_login_on_the_signature_needs_the_authenticator_code(rul
 	sign("Stock Entry", entry.name, "Submit", "Approved", PASSWORD, otp=code)
 	frappe.get_doc("Stock Entry", entry.name).submit()
 	assert frappe.db.get_value("Stock Entry", entry.name, "docstatus") == 1
+
+
+def test_signing_is_refused_for_a_document_type_without_a_rule(rule):
+	rule()
+	entry = draft_receipt()
+	with pytest.raises(SignatureRequiredError, match="nothing to sign"):
+		sign("Quality Inspection", entry.name, "Submit", "Approved", ADMIN_PASSWORD)
+	with pytest.raises(SignatureRequiredError, match="nothing to sign"):
+		sign("Delivery Note", entry.name, "Submit", "Approved", ADMIN_PASSWORD)
+	assert not frappe.db.exists("Signature Attempt", {"user": ADMINISTRATOR, "ref_doctype": "Delivery Note"})
+
+
+def test_the_lockout_is_kept_in_the_database_not_in_the_cache(rule):
+	rule()
+	frappe.db.set_single_value(
+		"System Settings", {"allow_consecutive_login_attempts": 3, "allow_login_after_fail": 60}
+	)
+	entry = draft_receipt()
+	for _attempt in range(4):
+		with pytest.raises(SignatureFailedError, match="incorrect"):
+			sign("Stock Entry", entry.name, "Submit", "Approved", "wrong")
+	frappe.cache.flushall()  # Redis restarted, or the next request reaches another host
+	with pytest.raises(SignatureFailedError, match="locked"):
+		sign("Stock Entry", entry.name, "Submit", "Approved", ADMIN_PASSWORD)
+	from medical_devices.audit.signature import attempts_connection
+
+	with attempts_connection() as db:  # committed on their own, whatever this test's transaction does
+		failures = db.sql(
+			"select count(*) from `tabSignature Attempt` where user = %s and succeeded = 0", ADMINISTRATOR
+		)[0][0]
+	assert failures == 4
+
+
+def test_an_authenticator_code_signs_once(rule):
+	import pyotp
+
+	from frappe.twofactor import get_otpsecret_for_
+
+	secret = get_otpsecret_for_(PREPARER)
+	rule()
+	frappe.db.set_single_value(
+		"System Settings", {"enable_two_factor_auth": 1, "two_factor_method": "OTP App"}
+	)
+	frappe.db.set_value("Role", "Stock Manager", "two_factor_auth", 1)
+	frappe.clear_cache()
+	frappe.set_user(PREPARER)
+	first, second = draft_receipt(), draft_receipt()
+	code = pyotp.TOTP(secret).now()
+	sign("Stock Entry", first.name, "Submit", "Approved", PASSWORD, otp=code)
+	with pytest.raises(SignatureFailedError, match="used already"):
+		sign("Stock Entry", second.name, "Submit", "Approved", PASSWORD, otp=code)
+	with pytest.raises(SignatureRequiredError):
+		frappe.get_doc("Stock Entry", second.name).submit()

@@ -274,3 +274,25 @@ def test_an_update_after_submit_is_its_own_entry_with_its_reason():
 		"Submit",
 		"Update After Submit",
 	]
+
+
+def test_a_reason_is_plain_text_of_bounded_length():
+	from medical_devices.audit.origin import REASON_MAX_LENGTH, ReasonTooLongError
+
+	batch = new_batch()
+	flush()
+	entries = len(trail("Batch", batch.name))
+	doc = frappe.get_doc("Batch", batch.name)
+	doc.description = "too long a story"
+	doc.md_reason = "x" * (REASON_MAX_LENGTH + 1)
+	with pytest.raises(ReasonTooLongError, match="at most"):
+		doc.save()
+	assert len(trail("Batch", batch.name)) == entries
+
+	doc = frappe.get_doc("Batch", batch.name)
+	doc.description = "markup in the reason"
+	doc.md_reason = '<img src=x onerror="alert(1)"> & <b>bold</b>'
+	doc.save()
+	assert trail("Batch", batch.name)[-1].reason == (
+		"&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+	)

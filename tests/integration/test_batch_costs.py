@@ -30,6 +30,7 @@ ITEM = "_Test MD Cost Device"
 PREPARER = "md-writeoff-preparer@example.com"
 APPROVER = "md-writeoff-approver@example.com"
 SELF_APPROVER = "md-writeoff-self@example.com"
+APPROVER_PASSWORD = "Md-writeoff-2026!"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -40,6 +41,9 @@ def finance_setup(records):  # noqa: F811
 	ensure_user(PREPARER, "Stock User", "Stock Manager")
 	ensure_user(APPROVER, "Accounts Manager", "Accounts User", "Stock User")
 	ensure_user(SELF_APPROVER, "Accounts Manager", "Stock User")
+	from frappe.utils.password import update_password
+
+	update_password(APPROVER, APPROVER_PASSWORD)
 	frappe.db.commit()  # nosemgrep: masters shared by this module's tests, each of which rolls back its own work
 	yield
 
@@ -386,6 +390,73 @@ def test_a_write_off_needs_a_second_person_with_authority_and_stock_on_hand():
 		write_off([(lot, 25)], approve=False)
 	assert frappe.db.get_value("Device Write Off", draft.name, "docstatus") == 0
 	assert not frappe.db.exists("Stock Entry", {"md_device_write_off": ["in", [draft.name, own.name]]})
+
+
+def test_a_stock_entry_signature_rule_binds_what_people_submit_not_the_entry_a_write_off_posts():
+	from medical_devices.audit.signature import SignatureRequiredError, sign
+
+	lot = batch("COST-SIG")
+	receive({lot: 10})
+	release(lot)
+	with settings_rules({"document_type": "Stock Entry", "sign_submit": 1}):
+		posted = write_off([(lot, 2)])
+		entry = frappe.get_doc("Stock Entry", posted.stock_entry)
+		assert entry.docstatus == 1 and entry.md_device_write_off == posted.name
+		assert not frappe.db.exists("Electronic Signature", {"ref_name": entry.name})
+		# a Stock Entry a person submits still needs the signature
+		manual = frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Transfer",
+				"purpose": "Material Transfer",
+				"company": ctx().company,
+				"items": [
+					{
+						"item_code": ITEM,
+						"qty": 1,
+						"s_warehouse": ctx().stores,
+						"t_warehouse": ctx().stores,
+						"batch_no": lot,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		).insert()
+		with pytest.raises(SignatureRequiredError):
+			manual.submit()
+	with settings_rules({"document_type": "Device Write Off", "sign_submit": 1}):
+		draft = write_off([(lot, 1)], approve=False)
+		frappe.set_user(APPROVER)
+		sign("Device Write Off", draft.name, "Submit", "Approved", APPROVER_PASSWORD)
+		frappe.get_doc("Device Write Off", draft.name).submit()
+		frappe.set_user("Administrator")
+		assert frappe.get_all(
+			"Electronic Signature",
+			{"ref_doctype": "Device Write Off", "ref_name": draft.name},
+			pluck="meaning",
+		) == ["Approved"]
+
+
+def settings_rules(*rules):
+	"""Signature rules in Medical Device Settings for a block (rolled back with the test)."""
+	import contextlib
+
+	@contextlib.contextmanager
+	def apply():
+		doc = frappe.get_single("Medical Device Settings")
+		before = [row.as_dict() for row in doc.signature_rules]
+		doc.set("signature_rules", list(rules))
+		doc.md_reason = "Signature rule for the test"
+		doc.save()
+		try:
+			yield
+		finally:
+			doc = frappe.get_single("Medical Device Settings")
+			doc.set("signature_rules", before)
+			doc.md_reason = "End of the test"
+			doc.save()
+
+	return apply()
 
 
 def test_writing_off_expired_stock_takes_exactly_its_value_at_risk_to_the_write_off_account():

@@ -29,3 +29,25 @@ def test_property_setters_and_roles_are_complete():
 	for setter in PROPERTY_SETTERS:
 		assert {"doctype", "fieldname", "property", "value", "property_type"} <= setter.keys()
 	assert {role["role_name"] for role in ROLES} == {"Regulatory Affairs Manager", "QA Reviewer"}
+
+
+def test_every_control_names_functions_that_exist_and_fields_once():
+	"""medical_devices.controls is the one declaration: its functions resolve, no field is in two controls."""
+	import importlib
+
+	from medical_devices.controls import APPEND_ONLY, CONTROLS
+
+	seen = set()
+	for control in CONTROLS:
+		for function in control.functions:
+			module, _, attr = function.rpartition(".")
+			try:
+				target = importlib.import_module(module)
+			except ModuleNotFoundError:  # a method: module.Class.method
+				module, _, cls = module.rpartition(".")
+				target = getattr(importlib.import_module(module), cls)
+			assert callable(getattr(target, attr)), function
+		for field in control.fields:
+			assert (control.doctype, field) not in seen, (control.doctype, field)
+			seen.add((control.doctype, field))
+	assert not {control.doctype for control in CONTROLS} & set(APPEND_ONLY)
