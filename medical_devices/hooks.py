@@ -127,7 +127,7 @@ doctype_js = {
 	"Batch": "public/js/batch.js",
 	"Supplier": "public/js/first_business.js",
 	"Customer": "public/js/first_business.js",
-	"Item": "public/js/first_business.js",
+	"Item": ["public/js/first_business.js", "public/js/item.js"],
 }
 
 scheduler_events = {

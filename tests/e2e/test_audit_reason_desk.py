@@ -120,3 +120,57 @@ def test_a_reason_with_markup_shows_as_text_and_never_runs(
 		)
 		assert browser.execute_script("return window.__md_xss") is None
 	browser.save_screenshot(str(log_dir() / "audit-reason-as-text.png"))
+
+
+def test_the_desk_asks_for_reasons_of_bulk_edits_and_of_a_device_classification_change(
+	browser, server_url, device_receipt, screenshot_on_failure
+):
+	import frappe
+
+	from medical_devices.audit.trail import entries_of
+
+	login(browser, server_url)
+	browser.get(f"{server_url}/app/item/{ITEM}")
+	wait(browser).until(
+		lambda d: d.execute_script("return window.cur_frm && cur_frm.docname === arguments[0]", ITEM)
+	)
+	collect_uncaught_errors(browser)
+	assert browser.execute_script("return cur_frm.get_field('md_is_medical_device').df.read_only") == 1
+	browser.execute_script(
+		"""cur_frm.page.wrapper.find('.btn').filter((i, b) => b.innerText.trim() === __('Change Device Classification'))
+		.first().click();"""
+	)
+	wait(browser).until(
+		EC.visibility_of_element_located(
+			(By.CSS_SELECTOR, ".modal.show [data-fieldname='is_medical_device'] input")
+		)
+	).click()
+	reason_dialog(browser, "Reclassified: accessory, not a device (NMPA reply)")
+	wait(browser).until(lambda d: d.execute_script("return cur_frm.doc.md_is_medical_device === 0"))
+	frappe.db.rollback()
+	assert frappe.db.get_value("Item", ITEM, "md_is_medical_device") == 0
+	assert entries_of("Item", ITEM)[-1].reason == "Reclassified: accessory, not a device (NMPA reply)"
+	from medical_devices.medical_devices.overrides.item import change_device_classification
+
+	change_device_classification(ITEM, 1, "Back to a device for the other tests")
+	frappe.db.commit()  # nosemgrep: the web server must see it
+
+	# the list's bulk edit sends no document body: the desk asks once and notes the reason for each record
+	browser.get(f"{server_url}/app/batch")
+	wait(browser).until(
+		lambda d: d.execute_script("return !!(window.cur_list && cur_list.doctype === 'Batch')")
+	)
+	browser.execute_script(
+		"""window.__md_bulk = null;
+		frappe.call({method: "frappe.desk.doctype.bulk_update.bulk_update.submit_cancel_or_update_docs",
+			args: {doctype: "Batch", docnames: [arguments[0]], action: "update", data: {description: "Bulk relabel"}}})
+			.then((r) => { window.__md_bulk = r.message; });""",
+		device_receipt.batch,
+	)
+	reason_dialog(browser, "Labels reprinted for the whole lot")
+	wait(browser).until(lambda d: d.execute_script("return window.__md_bulk !== null"))
+	assert browser.execute_script("return window.__md_bulk") == []
+	assert js_errors(browser) == []
+	frappe.db.rollback()
+	assert frappe.db.get_value("Batch", device_receipt.batch, "description") == "Bulk relabel"
+	assert entries_of("Batch", device_receipt.batch)[-1].reason == "Labels reprinted for the whole lot"

@@ -2,7 +2,7 @@
 // submit, cancelled or amended. The server refuses the change without one; this only asks for it in time.
 frappe.provide("medical_devices.audit");
 
-medical_devices.audit.ask_reason = function (title) {
+medical_devices.audit.ask_reason = function (title, optional) {
 	return new Promise((resolve) => {
 		let answered = false;
 		const dialog = new frappe.ui.Dialog({
@@ -12,14 +12,15 @@ medical_devices.audit.ask_reason = function (title) {
 					fieldname: "reason",
 					fieldtype: "Small Text",
 					label: __("Reason for Change"),
-					reqd: 1,
+					reqd: optional ? 0 : 1,
+					description: optional ? __("Needed for regulated records (medical devices and what concerns them).") : "",
 				},
 			],
 			primary_action_label: __("Confirm"),
 			primary_action({ reason }) {
 				answered = true;
 				dialog.hide();
-				resolve(reason);
+				resolve(optional ? reason || "" : reason);
 			},
 		});
 		dialog.onhide = () => {
@@ -198,6 +199,60 @@ medical_devices.audit.register_signatures = function (doctype, rule) {
 		},
 	});
 };
+
+// Renames and the list's bulk edit and cancel send no document body: the reason is noted for each record first
+// (kept 10 minutes, so a rename or bulk action that runs as a background job finds it too).
+medical_devices.audit.reason_calls = {
+	"frappe.model.rename_doc.update_document_title": (args) =>
+		window.cur_frm && cur_frm.doctype === args.doctype && medical_devices.audit.is_regulated(cur_frm)
+			? { names: [args.docname], title: __("Reason for Renaming"), optional: false }
+			: null,
+	"frappe.desk.doctype.bulk_update.bulk_update.submit_cancel_or_update_docs": (args) =>
+		["cancel", "update"].includes(args.action) &&
+		(frappe.boot.md_audited_doctypes || []).includes(args.doctype)
+			? {
+					names: typeof args.docnames === "string" ? JSON.parse(args.docnames) : args.docnames,
+					title: args.action === "cancel" ? __("Reason for Cancelling") : __("Reason for Change"),
+					optional: true,
+			  }
+			: null,
+};
+
+medical_devices.audit.with_reason = function (method, args) {
+	const ask = medical_devices.audit.reason_calls[method](args || {});
+	if (!ask) return Promise.resolve(args);
+	return medical_devices.audit.ask_reason(ask.title, ask.optional).then((reason) => {
+		if (reason === null) return Promise.reject(new Error(__("Cancelled")));
+		if (!reason) return args;
+		return frappe
+			.call({
+				method: "medical_devices.audit.reason.note_reasons",
+				args: { doctype: args.doctype, names: ask.names, reason: reason },
+			})
+			.then(() => Object.assign({}, args, { md_reason: reason }));
+	});
+};
+
+(function wrap_calls() {
+	const xcall = frappe.xcall;
+	frappe.xcall = function (method, params, ...rest) {
+		if (medical_devices.audit.reason_calls[method]) {
+			return medical_devices.audit
+				.with_reason(method, params)
+				.then((args) => xcall.call(this, method, args, ...rest));
+		}
+		return xcall.call(this, method, params, ...rest);
+	};
+	const call = frappe.call;
+	frappe.call = function (opts, ...rest) {
+		if (opts && typeof opts === "object" && medical_devices.audit.reason_calls[opts.method]) {
+			return medical_devices.audit
+				.with_reason(opts.method, opts.args)
+				.then((args) => call.call(this, Object.assign({}, opts, { args: args })));
+		}
+		return call.call(this, opts, ...rest);
+	};
+})();
 
 $(document).on("app_ready", () => {
 	(frappe.boot.md_audited_doctypes || []).forEach(medical_devices.audit.register);
