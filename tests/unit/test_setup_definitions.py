@@ -51,3 +51,17 @@ def test_every_control_names_functions_that_exist_and_fields_once():
 			assert (control.doctype, field) not in seen, (control.doctype, field)
 			seen.add((control.doctype, field))
 	assert not {control.doctype for control in CONTROLS} & set(APPEND_ONLY)
+
+
+def test_docs_security_lists_every_control():
+	from pathlib import Path
+
+	from medical_devices.controls import APPEND_ONLY, CONTROLS
+
+	text = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text()
+	for control in CONTROLS:
+		assert control.doctype in text
+		for field in control.fields:
+			assert f"`{field}`" in text, f"docs/security.md does not name {control.doctype}.{field}"
+	for doctype in APPEND_ONLY:
+		assert doctype in text
