@@ -1,8 +1,8 @@
 """The audit trail: one hash-chained Audit Trail Entry per insert, save, submit, cancel, update after submit, amend,
 rename and delete of an audited doctype, and per change the app itself writes directly (jobs, status changes).
 
-An entry is staged in Audit Trail Stage inside the audited write's own transaction, so that a rollback, to a
-savepoint too, takes the entry with it. Just before the transaction commits (`frappe.db.before_commit`) the staged
+An entry is staged in Audit Trail Stage inside the audited write's own transaction (a row per entry; its content
+waits in the request's memory), so that a rollback, to a savepoint too, takes the entry with it. Just before the transaction commits (`frappe.db.before_commit`) the staged
 entries are read back, each document's state is read once, and the entries are appended to the chain under a row
 lock on the chain head, held from there to the commit only: writers on any number of web and worker hosts queue on
 that one database row, so the chain never forks, and a committed write always has its entry.
@@ -259,35 +259,51 @@ def stage(entries: list[dict]):
 	token = getattr(frappe.local, "md_audit_token", None)
 	if not token:
 		token = frappe.local.md_audit_token = uuid.uuid4().hex
-		frappe.local.md_audit_position = 0
+		frappe.local.md_audit_payloads = {}
 		frappe.db.before_commit.add(flush)
 		frappe.db.after_rollback.add(discard)
+	payloads = frappe.local.md_audit_payloads
 	rows = []
 	for payload in entries:
-		frappe.local.md_audit_position += 1
-		rows.append(
-			(frappe.generate_hash(length=20), token, frappe.local.md_audit_position, json.dumps(payload))
-		)
-	frappe.db.bulk_insert(STAGE, ["name", "token", "position", "payload"], rows)
+		position = len(payloads) + 1
+		payloads[position] = payload
+		rows.append((f"{token}-{position}", token, position))
+	insert_rows(STAGE, ("name", "token", "position"), rows)
 
 
 def discard():
 	frappe.local.md_audit_token = None
+	frappe.local.md_audit_payloads = None
+
+
+def insert_rows(doctype: str, fields, rows, chunk: int = 1000):
+	"""Multi-row INSERTs with plain parameters (Frappe's bulk_insert builds each value through the query builder,
+	which costs several times the database's own work at tens of thousands of rows)."""
+	columns = ", ".join(f"`{field}`" for field in fields)
+	placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+	for start in range(0, len(rows), chunk):
+		part = rows[start : start + chunk]
+		frappe.db.sql(
+			f"insert into `tab{doctype}` ({columns}) values {', '.join([placeholder] * len(part))}",
+			[value for row in part for value in row],
+		)
 
 
 def flush():
 	"""Append the transaction's staged entries to the chain: read them, lock the head, hash, insert, move it."""
 	token = getattr(frappe.local, "md_audit_token", None)
-	frappe.local.md_audit_token = None  # first: a failure below must not leave a stale token behind
+	payloads = getattr(frappe.local, "md_audit_payloads", None) or {}
+	discard()  # first: a failure below must not leave a stale token behind
 	if not token:
 		return
-	staged = frappe.db.sql(
-		f"select name, payload from `tab{STAGE}` where token = %s order by position", token, as_dict=True
+	# the staged rows that survived (a rollback to a savepoint removed those of the writes it undid)
+	positions = frappe.db.sql_list(
+		f"select position from `tab{STAGE}` where token = %s order by position", token
 	)
-	if not staged:
+	if not positions:
 		return
 	frappe.db.sql(f"delete from `tab{STAGE}` where token = %s", token)
-	pending = [json.loads(row.payload) for row in staged]
+	pending = [payloads[position] for position in positions]
 	hashes = state_hashes(pending)
 	sequence, previous = lock_head()
 	stamp = now()
@@ -312,9 +328,9 @@ def flush():
 				item["entry_hash"],
 			)
 		)
-	frappe.db.bulk_insert(
+	insert_rows(
 		ENTRY,
-		[
+		(
 			"name",
 			"creation",
 			"modified",
@@ -323,7 +339,7 @@ def flush():
 			*(field for field in chain.HASHED_FIELDS if field != "sequence"),
 			"previous_hash",
 			"entry_hash",
-		],
+		),
 		rows,
 	)
 	move_head(sequence, previous)

@@ -130,8 +130,8 @@ def append_history(rows: list[dict], function: str):
 	for name, row in zip(names, rows, strict=True):
 		row = {**row, "changed_by": row.get("changed_by") or user}
 		values.append((name, *(row.get(field) for field in HISTORY_FIELDS), user, user, stamp, stamp))
-	frappe.db.bulk_insert(
-		HISTORY, ["name", *HISTORY_FIELDS, "owner", "modified_by", "creation", "modified"], values
+	trail.insert_rows(
+		HISTORY, ("name", *HISTORY_FIELDS, "owner", "modified_by", "creation", "modified"), values
 	)
 	trail.record_changes(
 		HISTORY,

@@ -10,9 +10,12 @@ alternating, a 50-row Delivery Note inserted and submitted and its audit entries
 with the audit hooks in place and with them replaced by no-ops in this process (the app has no switch to turn
 auditing off). Rolled back at the end. Exits 1 when the median with auditing is 1.15x the median without or more.
 
-verify: appends generated entries (realistic size: a Batch update with a reason and two changed fields) until the
-chain holds --entries, committed, then times `verify_audit(check_documents=False)`, the chain walk that
-`bench md-verify-audit --chain-only` runs. Exits 1 above 60 s.
+verify: makes --documents batches (inserted directly, a plain item's, each with its stored content), then appends
+generated entries (realistic size: a Batch update with a reason and two changed fields), ten per batch in turn, each
+carrying the batch's true keyed state hash, until the chain holds --entries; committed. Then it times
+`verify_audit(check_documents=False)`, the chain walk of `bench md-verify-audit --chain-only`, and `verify_audit()`,
+the full check (chain, every document's state, records without entries, signatures). Exits 1 if either finds a
+problem or the full check takes 60 s or more.
 """
 
 import argparse
@@ -29,7 +32,13 @@ AUDIT_HOOKS = (
 	("medical_devices.audit.trail", "on_change"),
 	("medical_devices.audit.trail", "on_trash"),
 	("medical_devices.audit.reason", "require_reason"),
+	("medical_devices.audit.reason", "refuse_regulated_delete"),
 	("medical_devices.audit.boot", "mark_regulated"),
+	("medical_devices.audit.controlled", "check"),
+	("medical_devices.audit.controlled", "normalise_insert"),
+	("medical_devices.audit.signature", "require_signature"),
+	("medical_devices.audit.signature", "write_signed_action"),
+	("medical_devices.audit.signature", "refuse_unreviewed_changes"),
 )
 
 
@@ -78,7 +87,51 @@ def bench_delivery(frappe, rounds: int) -> int:
 	return 0 if ratio < 1.15 else 1
 
 
-def generate_entries(frappe, total: int, chunk: int = 20000):
+PLAIN_ITEM = "PERF-AUDIT-PLAIN"
+
+
+def generate_documents(frappe, count: int) -> list[str]:
+	"""`count` batches of a plain item, inserted directly (benchmark data); names PERF-B000000..."""
+	from frappe.utils import now
+
+	if not frappe.db.exists("Item", PLAIN_ITEM):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": PLAIN_ITEM,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"has_batch_no": 1,
+			}
+		).insert()
+	names = [f"PERF-B{i:06d}" for i in range(count)]
+	have = set(frappe.get_all("Batch", filters={"item": PLAIN_ITEM}, pluck="name"))
+	missing = [name for name in names if name not in have]
+	stamp = now()
+	for start in range(0, len(missing), 20000):
+		frappe.db.bulk_insert(
+			"Batch",
+			["name", "batch_id", "item", "creation", "modified", "owner", "modified_by"],
+			[
+				(name, name, PLAIN_ITEM, stamp, stamp, "Administrator", "Administrator")
+				for name in missing[start : start + 20000]
+			],
+		)
+	frappe.db.commit()
+	return names
+
+
+def document_hashes(frappe, names: list[str]) -> dict[str, str]:
+	from medical_devices.audit import state
+
+	hashes = {}
+	for start in range(0, len(names), 5000):
+		hashes.update(state.state_hashes("Batch", names[start : start + 5000]))
+	return hashes
+
+
+def generate_entries(frappe, total: int, names: list[str], hashes: dict[str, str], chunk: int = 20000):
 	"""Append generated entries to the chain until it holds `total`, the way the trail writes them."""
 	from datetime import datetime, timedelta, timezone
 
@@ -94,13 +147,14 @@ def generate_entries(frappe, total: int, chunk: int = 20000):
 		for _ in range(min(chunk, total - sequence)):
 			sequence += 1
 			stamp = start + timedelta(seconds=sequence)
+			name = names[sequence % len(names)]
 			entry = {
 				"sequence": sequence,
 				"timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
 				"user": "qa@example.com",
 				"ip_address": "10.1.2.3",
 				"ref_doctype": "Batch",
-				"ref_name": f"PERF-B{sequence % 100000:06d}",
+				"ref_name": name,
 				"action": "Update",
 				"reason": "供应商更正有效期 Supplier corrected the expiry date",
 				"changes": chain.canonical(
@@ -111,7 +165,7 @@ def generate_entries(frappe, total: int, chunk: int = 20000):
 						]
 					}
 				),
-				"state_hash": chain.state_hash({"n": sequence}),
+				"state_hash": hashes[name],
 				"previous_hash": previous,
 			}
 			entry["entry_hash"] = previous = chain.entry_hash(previous, entry)
@@ -135,23 +189,41 @@ def generate_entries(frappe, total: int, chunk: int = 20000):
 		print(f"  chain holds {sequence} entries", flush=True)
 
 
-def bench_verify(frappe, entries: int) -> int:
+def timed(check):
 	import resource
 
-	from medical_devices.audit.verify import verify_audit
-
-	generate_entries(frappe, entries)
 	before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 	started = time.perf_counter()
-	report = verify_audit(check_documents=False)
+	report = check()
 	seconds = time.perf_counter() - started
 	peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+	return report, seconds, peak, peak - before
+
+
+def bench_verify(frappe, entries: int, documents: int) -> int:
+	from medical_devices.audit.verify import verify_audit
+
+	names = generate_documents(frappe, documents)
+	generate_entries(frappe, entries, names, document_hashes(frappe, names))
+	from medical_devices.audit.trail import baseline
+
+	baseline()  # anything else on the site without an entry (the benchmark item), so the check has nothing to report
+	frappe.db.commit()
+	chain_report, chain_seconds, peak, grown = timed(lambda: verify_audit(check_documents=False))
 	print(
-		f"verified {report.entries} entries in {seconds:.1f} s ({report.entries / seconds:,.0f} per s); "
-		f"process peak RSS {peak / 1024:.0f} MiB ({(peak - before) / 1024:+.0f} MiB during the walk); "
-		f"chain intact: {report.chain_problem is None}"
+		f"chain only: {chain_report.entries} entries in {chain_seconds:.1f} s "
+		f"({chain_report.entries / chain_seconds:,.0f} per s); peak RSS {peak / 1024:.0f} MiB "
+		f"({grown / 1024:+.0f} MiB during the walk); intact: {chain_report.ok}"
 	)
-	return 0 if seconds < 60 and report.ok else 1
+	full, seconds, peak, grown = timed(verify_audit)
+	print(
+		f"full check: {full.entries} entries, {full.documents} documents, {full.signatures} signatures in "
+		f"{seconds:.1f} s; peak RSS {peak / 1024:.0f} MiB ({grown / 1024:+.0f} MiB); problems: "
+		f"{len(full.chain_problems) + len(full.document_problems) + full.unlisted}"
+	)
+	for problem in (full.chain_problems + full.document_problems)[:5]:
+		print("  ", problem)
+	return 0 if chain_report.ok and full.ok and seconds < 60 else 1
 
 
 def main():
@@ -162,6 +234,7 @@ def main():
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--rounds", type=int, default=7)
 	parser.add_argument("--entries", type=int, default=1_000_000)
+	parser.add_argument("--documents", type=int, default=100_000)
 	args = parser.parse_args()
 
 	import frappe
@@ -173,7 +246,7 @@ def main():
 		code = (
 			bench_delivery(frappe, args.rounds)
 			if args.what == "delivery"
-			else bench_verify(frappe, args.entries)
+			else bench_verify(frappe, args.entries, args.documents)
 		)
 	finally:
 		frappe.destroy()
