@@ -228,3 +228,18 @@ def material_receipt(batch, qty: float, rate: float = 10, submit: bool = True):
 	if submit:
 		entry.submit()
 	return entry
+
+
+def adverse_event_report(item_code: str, aware_at, severity: str = "Serious Injury", **fields):
+	"""An unsaved Adverse Event Report of the device, learned of at `aware_at`."""
+	return frappe.get_doc(
+		{
+			"doctype": "Adverse Event Report",
+			"company": first_company(),
+			"aware_at": aware_at,
+			"severity": severity,
+			"event_manifestation": "导管断裂 Catheter fractured",
+			"item_code": item_code,
+			**fields,
+		}
+	)

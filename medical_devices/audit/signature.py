@@ -29,6 +29,18 @@ SIGNATURE = "Electronic Signature"
 ATTEMPT = "Signature Attempt"
 SUBMIT, CANCEL, REVIEW = "Submit", "Cancel", "Two-Person Review"
 MEANINGS = ("Reviewed", "Approved", "Released", "Verified", "Authored", "Cancelled")
+# What a signature's own hash covers, in this order.
+SIGNED_FIELDS = (
+	"signer",
+	"signer_name",
+	"meaning",
+	"signed_at",
+	"ref_doctype",
+	"ref_name",
+	"signed_action",
+	"ip_address",
+	"document_hash",
+)
 
 
 class SignatureRequiredError(frappe.ValidationError):
@@ -278,6 +290,12 @@ def review(doctype: str, name: str, password: str, otp: str | None = None) -> in
 	return write_signature(doc, REVIEW, "Reviewed")
 
 
+def signed_hash(values: dict) -> str:
+	return hashlib.sha256(
+		chain.canonical({field: values.get(field) for field in SIGNED_FIELDS}).encode()
+	).hexdigest()
+
+
 def utc_now() -> str:
 	return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -296,7 +314,7 @@ def write_signature(doc, action: str, meaning: str, signed_at: str | None = None
 		"ip_address": cstr(getattr(frappe.local, "request_ip", None) or ""),
 		"document_hash": state.document_hash(doc.doctype, doc.name),
 	}
-	values["signature_hash"] = hashlib.sha256(chain.canonical(values).encode()).hexdigest()
+	values["signature_hash"] = signed_hash(values)
 	signature = frappe.new_doc(SIGNATURE)
 	signature.update(values)
 	signature.name = frappe.db.sql(

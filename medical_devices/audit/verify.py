@@ -11,7 +11,6 @@ Every problem is listed, not only the first. Memory stays flat: the chain is str
 chunks, one doctype at a time.
 """
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from frappe import _
 
 from medical_devices.audit import chain, state
 from medical_devices.audit.legacy import legacy_hashes
+from medical_devices.audit.signature import SIGNED_FIELDS, signed_hash
 from medical_devices.audit.trail import (
 	BASELINE,
 	DELETE,
@@ -33,17 +33,6 @@ from medical_devices.audit.trail import (
 
 MAX_LISTED = 1000
 CHUNK = 2000
-SIGNATURE_FIELDS = (
-	"signer",
-	"signer_name",
-	"meaning",
-	"signed_at",
-	"ref_doctype",
-	"ref_name",
-	"signed_action",
-	"ip_address",
-	"document_hash",
-)
 
 
 @dataclass
@@ -291,7 +280,7 @@ def check_signatures(report: AuditReport):
 	after = 0
 	while True:
 		rows = frappe.db.sql(
-			f"""select name, signature_hash, {", ".join(SIGNATURE_FIELDS)} from `tabElectronic Signature`
+			f"""select name, signature_hash, {", ".join(SIGNED_FIELDS)} from `tabElectronic Signature`
 			where name > %s order by name limit %s""",
 			(after, CHUNK),
 			as_dict=True,
@@ -305,8 +294,7 @@ def check_signatures(report: AuditReport):
 
 
 def check_signature(report: AuditReport, row):
-	values = {field: row.get(field) for field in SIGNATURE_FIELDS}
-	if hashlib.sha256(chain.canonical(values).encode()).hexdigest() != row.signature_hash:
+	if signed_hash(row) != row.signature_hash:
 		report.add(
 			report.document_problems,
 			_("Electronic Signature {0} was altered after it was written.").format(row.name),

@@ -13,10 +13,10 @@ import pytest
 import requests
 
 from tests.gsp_records import (
+	adverse_event_report,
 	ensure_item,
 	ensure_party,
 	ensure_user,
-	first_company,
 	first_company_stores,
 	material_receipt,
 	new_batch,
@@ -62,16 +62,7 @@ def records(frappe_site):
 	customer = ensure_party("Customer", f"{PARTY} {frappe.generate_hash(length=4)}")
 	supplier = ensure_party("Supplier", f"{PARTY} Supplier {frappe.generate_hash(length=4)}")
 	qualify_party("Supplier", supplier)
-	report = frappe.get_doc(
-		{
-			"doctype": "Adverse Event Report",
-			"company": first_company(),
-			"aware_at": add_to_date(now_datetime(), days=-40),
-			"severity": "Serious Injury",
-			"event_manifestation": "Catheter fractured",
-			"item_code": DEVICE,
-		}
-	).insert()
+	report = adverse_event_report(DEVICE, add_to_date(now_datetime(), days=-40)).insert()
 	report.submit()
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	return frappe._dict(

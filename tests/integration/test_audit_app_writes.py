@@ -12,6 +12,7 @@ from medical_devices.audit.trail import entries_of, flush
 from medical_devices.audit.verify import verify_audit
 from tests.gsp_records import (
 	add_licence,
+	adverse_event_report,
 	ensure_item,
 	ensure_party,
 	first_company,
@@ -143,7 +144,7 @@ def test_certificate_and_licence_jobs_and_reminders_leave_entries():
 
 
 def test_recall_progress_and_the_overdue_flag_of_a_report_leave_entries(monkeypatch):
-	from medical_devices.nmpa.doctype.adverse_event_report import adverse_event_report
+	from medical_devices.nmpa.doctype.adverse_event_report import adverse_event_report as report_module
 	from medical_devices.recall.doctype.device_recall.device_recall import refresh_progress
 
 	batch = new_batch(DEVICE, "APPW-RCL")
@@ -168,21 +169,12 @@ def test_recall_progress_and_the_overdue_flag_of_a_report_leave_entries(monkeypa
 	}
 	assert "last_progress_update" in changed(entry)
 
-	report = frappe.get_doc(
-		{
-			"doctype": "Adverse Event Report",
-			"company": first_company(),
-			"aware_at": add_to_date(now_datetime(), days=-2),
-			"severity": "Serious Injury",
-			"event_manifestation": "Catheter fractured",
-			"item_code": DEVICE,
-		}
-	).insert()
+	report = adverse_event_report(DEVICE, add_to_date(now_datetime(), days=-2)).insert()
 	assert not report.overdue
 	flush()
 	later = add_to_date(now_datetime(), days=30)
-	monkeypatch.setattr(adverse_event_report, "now_datetime", lambda: later)  # the job, a month on
-	adverse_event_report.flag_overdue_reports()
+	monkeypatch.setattr(report_module, "now_datetime", lambda: later)  # the job, a month on
+	report_module.flag_overdue_reports()
 	entry = last_entry("Adverse Event Report", report.name)
 	assert changed(entry) == {"overdue": (0, 1)}
 	assert entry.changes["by"]["function"].endswith("adverse_event_report.flag_overdue_reports")

@@ -17,6 +17,7 @@ from erpnext.stock.doctype.repost_item_valuation.repost_item_valuation import re
 from medical_devices.audit.trail import flush
 from medical_devices.audit.verify import verify_audit
 from tests.gsp_records import (
+	adverse_event_report,
 	ensure_item,
 	ensure_party,
 	first_company_stores,
@@ -270,16 +271,7 @@ def demo_records():
 	company = (
 		frappe.db.get_value("Company", {"company_name": ("like", "%康达%")}) or first_company_stores()[0]
 	)
-	frappe.get_doc(
-		{
-			"doctype": "Adverse Event Report",
-			"company": company,
-			"aware_at": frappe.utils.add_to_date(frappe.utils.now_datetime(), hours=-3),
-			"severity": "Serious Injury",
-			"event_manifestation": "Catheter fractured",
-			"item_code": DEVICE,
-		}
-	).insert()
+	adverse_event_report(DEVICE, frappe.utils.add_to_date(frappe.utils.now_datetime(), hours=-3)).insert()
 	frappe.get_doc({"doctype": "Ledger Reconciliation", "company": company, "as_of_date": today()}).insert()
 	frappe.get_doc({"doctype": "Cash Forecast", "company": company, "start_date": today()}).insert()
 	frappe.get_doc(
