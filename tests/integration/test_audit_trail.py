@@ -296,3 +296,17 @@ def test_a_reason_is_plain_text_of_bounded_length():
 	assert trail("Batch", batch.name)[-1].reason == (
 		"&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
 	)
+
+
+def test_a_change_that_ends_a_records_regulation_needs_a_reason_too():
+	"""Regulated is judged on the record before the change as well: a draft that loses its device row."""
+	entry = receipt(new_batch())
+	plain = new_batch(OTHER)
+	entry.items[0].item_code, entry.items[0].batch_no = OTHER, plain.name
+	with pytest.raises(ReasonRequiredError):
+		entry.save()
+	entry = frappe.get_doc("Stock Entry", entry.name)
+	entry.items[0].item_code, entry.items[0].batch_no = OTHER, plain.name
+	entry.md_reason = "Wrong item picked: plain goods"
+	entry.save()
+	assert trail("Stock Entry", entry.name)[-1].reason == "Wrong item picked: plain goods"
