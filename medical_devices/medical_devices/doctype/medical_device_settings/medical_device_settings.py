@@ -27,6 +27,21 @@ class MedicalDeviceSettings(Document):
 		from medical_devices.audit.protection import force_track_changes
 
 		force_track_changes()  # also forgets the cached list of audited doctypes
+		before = self.get_doc_before_save()
+		added = {row.audited_doctype for row in self.get("audited_doctypes")} - {
+			row.audited_doctype for row in (before.get("audited_doctypes") if before else [])
+		}
+		if added:
+			# their existing records get a Baseline entry, so that the verifier knows what they held
+			frappe.enqueue(
+				"medical_devices.audit.trail.baseline",
+				queue="long",
+				timeout=3600,
+				enqueue_after_commit=True,
+				doctypes=sorted(added),
+				commit=True,
+				now=frappe.flags.in_test or frappe.flags.in_install,
+			)
 
 	def validate_recall_cost_accounts(self):
 		seen = set()
