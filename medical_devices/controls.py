@@ -68,9 +68,22 @@ CONTROLS = (
 	Control(
 		"Batch",
 		BATCH_STATUS_FIELDS,
-		(f"{_BATCH}.set_batch_status", f"{_BATCH}.set_initial_status", f"{_EXPIRY}.mark_expired"),
+		(
+			f"{_BATCH}.set_batch_status",
+			f"{_BATCH}.set_initial_status",
+			f"{_BATCH}.release_existing_batches",
+			f"{_BATCH}.quarantine_batches_of",
+			f"{_EXPIRY}.mark_expired",
+		),
 		_lt("the Release Batch, Block Batch and Put in Quarantine buttons, a quality inspection or a recall"),
 		QA_ROLES,
+	),
+	Control(
+		"Batch",
+		("item",),
+		(),
+		_lt("nothing: a batch stays with the item it was made for"),
+		free_on_insert=True,
 	),
 	Control(
 		"Batch",

@@ -102,6 +102,8 @@ doc_events = {
 	# reversed through that document.
 	"Journal Entry": {"before_cancel": [_COST_POSTING, _SOURCE_POSTING]},
 	"Pick List": {"validate": _GUARD},
+	# GSP: counted stock of a batch that is not Released is corrected by quality staff only.
+	"Stock Reconciliation": {"validate": "medical_devices.gsp.stock_guard.validate_stock_reconciliation"},
 	"Serial and Batch Bundle": {
 		"validate": "medical_devices.gsp.stock_guard.validate_bundle",
 		# Audit: ERPNext creates serial numbers with SQL (bulk insert); the bundle that brings them in records them.
@@ -154,6 +156,22 @@ override_whitelisted_methods = {
 	"erpnext.stock.utils.scan_barcode": "medical_devices.udi.scanning.scan_barcode",
 	# Audit: report exports are logged in Frappe's Access Log (v15 logs list exports only).
 	"frappe.desk.query_report.export_query": "medical_devices.audit.access_log.export_query",
+	# Audit: ERPNext endpoints that check no permission or write with SQL, held to the document rules.
+	"erpnext.stock.doctype.delivery_note.delivery_note.update_delivery_note_status": (
+		"medical_devices.audit.overrides.endpoints.update_delivery_note_status"
+	),
+	"erpnext.stock.doctype.purchase_receipt.purchase_receipt.update_purchase_receipt_status": (
+		"medical_devices.audit.overrides.endpoints.update_purchase_receipt_status"
+	),
+	"erpnext.selling.doctype.sales_order.sales_order.update_status": (
+		"medical_devices.audit.overrides.endpoints.update_sales_order_status"
+	),
+	"erpnext.buying.doctype.purchase_order.purchase_order.update_status": (
+		"medical_devices.audit.overrides.endpoints.update_purchase_order_status"
+	),
+	"erpnext.selling.page.point_of_sale.point_of_sale.set_customer_info": (
+		"medical_devices.audit.overrides.endpoints.set_customer_info"
+	),
 }
 
 # Print formats call this to draw GS1-128 UDI symbols.
@@ -171,9 +189,12 @@ md_audited_doctypes = [
 	"Item",
 	"Batch",
 	"Serial No",
+	"Purchase Order",
 	"Purchase Receipt",
+	"Sales Order",
 	"Delivery Note",
 	"Stock Entry",
+	"Stock Reconciliation",
 	"Sales Invoice",
 	"Purchase Invoice",
 	"Journal Entry",
@@ -188,6 +209,11 @@ md_audited_doctypes = [
 md_audit_rewritten_fields = {
 	"Batch": ["batch_qty", "reference_doctype", "reference_name"],
 	"Item": ["last_purchase_rate", "default_bom"],
+	"Customer": ["primary_address", "loyalty_program_tier"],
+	"Supplier": ["prevent_pos", "prevent_rfqs", "warn_pos", "warn_rfqs"],
+	"Sales Invoice": ["status", "is_discounted"],
+	"Purchase Invoice": ["status"],
+	"Journal Entry": ["clearance_date", "inter_company_journal_entry_reference"],
 	"Serial No": [
 		"warehouse",
 		"status",

@@ -25,9 +25,11 @@ def check_version_compatibility():
 
 def after_install():
 	from medical_devices.audit.trail import baseline
+	from medical_devices.gsp.batch_status import release_existing_batches
 
 	apply_setup()
 	baseline(commit=True)  # records that exist already: the trail starts from what they hold now
+	release_existing_batches()
 	click.secho(_("Medical Devices is installed. Open the desk at /app/medical-devices."), fg="green")
 
 

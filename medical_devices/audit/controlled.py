@@ -60,7 +60,7 @@ def fingerprint(doc, field: str):
 	df = doc.meta.get_field(field)
 	value = doc.get(field)
 	if df and df.fieldtype in state.TABLES:
-		fields = [f for f in state.stored_fields(frappe.get_meta(df.options)) if f[0] not in ("name", "idx")]
+		fields = [f for f in state.value_fields(frappe.get_meta(df.options)) if f[0] not in ("name", "idx")]
 		return [
 			{name: state.canonical_value(fieldtype, row.get(name)) for name, fieldtype in fields}
 			for row in value or []
@@ -101,6 +101,8 @@ def check(doc, method=None):
 	if doc.meta.istable:
 		refuse_controlled_row(doc)
 		return
+	if method == "before_cancel":
+		refuse_changes_with_cancel(doc)
 	controls = controls_of(doc.doctype)
 	if not controls:
 		return
@@ -115,6 +117,25 @@ def check(doc, method=None):
 		if current == reference or (field in allowed and allowed[field] == current):
 			continue
 		refuse(doc, field, control)
+
+
+def refuse_changes_with_cancel(doc):
+	"""A cancel of a regulated record changes its status only. Frappe writes whatever body a cancel request sends
+	(savedocs with action Cancel) without validating it, so a request that carries other changes is refused."""
+	from medical_devices.audit.reason import is_regulated
+	from medical_devices.audit.trail import is_audited
+
+	before = doc.get_doc_before_save()
+	if not before or not is_audited(doc.doctype) or not is_regulated(before):
+		return
+	if state.state_of(doc, docstatus=1) != state.state_of(before, docstatus=1):
+		frappe.throw(
+			_("Cancelling {0} {1} cannot change it: cancel it as it was submitted.").format(
+				_(doc.doctype), doc.name
+			),
+			frappe.ValidationError,
+			title=_("Not Permitted"),
+		)
 
 
 def refuse_controlled_row(doc, method=None):

@@ -80,6 +80,27 @@ def outer_document(doc):
 	return None
 
 
+def inside_a_write(doc) -> bool:
+	"""Whether `doc` is being written beneath a write of another object: another document, or the same document
+	loaded afresh inside its own write (whose entry then checks it)."""
+	frame = sys._getframe(1)
+	while frame is not None:
+		if frame.f_code in _WRITES and frame.f_locals.get("self") is not doc:
+			return True
+		frame = frame.f_back
+	return False
+
+
+def inside_document_write() -> bool:
+	"""Whether any document's insert, save, submit, cancel or db_set is running beneath this call."""
+	frame = sys._getframe(1)
+	while frame is not None:
+		if frame.f_code in _WRITES:
+			return True
+		frame = frame.f_back
+	return False
+
+
 def is_erpnext_bookkeeping(doc) -> bool:
 	"""ERPNext's own update of a submitted document with validation switched off (payment reconciliation, for
 	one): a consequence of another record, which only code can ask for (clients cannot set flags)."""
@@ -130,7 +151,9 @@ def data_import_reason(doc) -> str | None:
 def clean_reason(reason) -> str:
 	"""A reason as plain text: trimmed, at most REASON_MAX_LENGTH characters, markup stored as text (escaped), so
 	that no reviewer's browser ever runs what someone typed."""
-	text = ("" if reason is None else str(reason)).strip()
+	if reason is not None and not isinstance(reason, str):
+		frappe.throw(_("A reason for change is text."), frappe.ValidationError, title=_("Reason for Change"))
+	text = (reason or "").strip()
 	if len(text) > REASON_MAX_LENGTH:
 		frappe.throw(
 			_("A reason for change is at most {0} characters; this one has {1}.").format(

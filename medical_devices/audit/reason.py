@@ -24,6 +24,7 @@ ITEM_TABLE_DOCTYPES = {
 	"Stock Entry": "items",
 	"Purchase Order": "items",
 	"Sales Order": "items",
+	"Stock Reconciliation": "items",
 }
 
 
@@ -63,15 +64,19 @@ def was_or_is_regulated(doc) -> bool:
 
 
 @frappe.whitelist(methods=["POST"])
-def note_reason(doctype: str, name: str, reason: str):
+def note_reason(doctype: str, name: str, reason: str | None = None):
 	"""Desk: the reason typed in the dialog before a cancel or rename, which send no document body of their own."""
 	note_reasons(doctype, [name], reason)
 
 
 @frappe.whitelist(methods=["POST"])
-def note_reasons(doctype: str, names, reason: str):
+def note_reasons(doctype: str, names, reason: str | None = None):
 	"""The reason for a bulk action on several records (it may run in a background job within 10 minutes)."""
-	names = frappe.parse_json(names) if isinstance(names, str) else names
+	if isinstance(names, str):
+		try:
+			names = frappe.parse_json(names)
+		except ValueError:
+			names = None
 	if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
 		frappe.throw(_("Give the names of the records."))
 	reason = clean_reason(reason)
@@ -107,6 +112,10 @@ def change_needing_reason(doc, method) -> str | None:
 	if method == "on_trash":
 		return None
 	action = getattr(doc, "_action", None)
+	if method == "on_change" and not action:
+		# a db_set on its own: a person's request (an endpoint that only sets a status, say) is a change like any
+		# other, unless all it changed is what ERPNext keeps itself (a batch's quantity)
+		return _("changing it") if getattr(frappe.local, "request", None) and changes_content(doc) else None
 	if method == "before_cancel" or (method == "on_change" and action == "cancel"):
 		return _("cancelling it")
 	if method == "before_update_after_submit" or (method == "on_change" and action == "update_after_submit"):
@@ -116,6 +125,17 @@ def change_needing_reason(doc, method) -> str | None:
 	if action == "save" and doc.docstatus == 0:
 		return _("changing it")
 	return None
+
+
+def changes_content(doc) -> bool:
+	from medical_devices.audit.state import rewritten_fields
+	from medical_devices.audit.trail import field_changes
+
+	before = doc.get_doc_before_save()
+	if not before:
+		return False
+	kept_by_erpnext = set(rewritten_fields(doc.doctype))
+	return any(field not in kept_by_erpnext for field, _old, _new in field_changes(before, doc))
 
 
 def refuse_regulated_delete(doc, method=None):
@@ -141,12 +161,19 @@ def refuse_regulated_delete(doc, method=None):
 
 
 def refuse_regulated_merge(doc, method=None, old=None, new=None, merge=False):
-	"""before_rename: merging deletes the record merged away, so a regulated record is never merged."""
-	if merge and is_audited(doc.doctype) and is_regulated(doc):
-		frappe.throw(
-			_("{0} {1} is a regulated record: it cannot be merged into {2}, which would delete it.").format(
-				_(doc.doctype), doc.name, new
-			),
-			frappe.PermissionError,
-			title=_("Not Permitted"),
+	"""before_rename: merging deletes the record merged away and hands its records (batches, stock) to the other,
+	so neither may be a regulated record."""
+	if not merge or not is_audited(doc.doctype):
+		return
+	target = frappe.get_doc(doc.doctype, new) if new and frappe.db.exists(doc.doctype, new) else None
+	if is_regulated(doc):
+		message = _("{0} {1} is a regulated record: it cannot be merged into {2}, which would delete it.")
+	elif target and is_regulated(target):
+		message = _(
+			"{2} is a regulated record: {0} {1} cannot be merged into it, which would hand it their records."
 		)
+	else:
+		return
+	frappe.throw(
+		message.format(_(doc.doctype), doc.name, new), frappe.PermissionError, title=_("Not Permitted")
+	)

@@ -252,6 +252,13 @@ def sign(doctype: str, name: str, action: str, meaning: str, password: str, otp:
 			title=_("Nothing to Sign"),
 		)
 	frappe.has_permission(doctype, action.lower(), name, throw=True)
+	if frappe.db.get_value(doctype, name, "docstatus") != (0 if action == SUBMIT else 1):
+		message = (
+			_("{0} {1} is not a draft: there is no submit to sign.")
+			if action == SUBMIT
+			else _("{0} {1} is not submitted: there is no cancel to sign.")
+		)
+		frappe.throw(message.format(_(doctype), name), SignatureRequiredError, title=_("Nothing to Sign"))
 	authenticate(password, otp, doctype, name, action)
 	frappe.cache.set_value(
 		authorisation_key(doctype, name, action),
@@ -266,9 +273,11 @@ def review(doctype: str, name: str, password: str, otp: str | None = None) -> in
 	"""Two-person review: a QA Reviewer other than the preparer signs the draft as Reviewed."""
 	frappe.has_permission(doctype, "read", name, throw=True)
 	doc = frappe.get_doc(doctype, name)
-	if doc.owner == frappe.session.user:
+	if doc.owner == frappe.session.user or trail.has_edited(doctype, name, frappe.session.user):
 		frappe.throw(
-			_("{0} prepared {1}: a different person must review it.").format(frappe.session.user, name),
+			_("{0} prepared or changed {1}: a different person must review it.").format(
+				frappe.session.user, name
+			),
 			frappe.PermissionError,
 			title=_("Two-Person Review"),
 		)

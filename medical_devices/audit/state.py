@@ -4,7 +4,9 @@ Every stored field counts, child rows included (their names and order too), with
 left out are only Frappe's bookkeeping (modified, modified_by, the _seen/_comments/_assign/_liked_by/_user_tags
 columns, tree bounds, a parent's idx) and the fields listed in the hook `md_audit_rewritten_fields`: those that
 ERPNext rewrites with SQL as a consequence of other documents, outside the document API (each one named with its
-reason in docs/audit.md). Documents are read in bulk, a few queries per doctype, never one get_doc each.
+reason in docs/audit.md). A submittable document keeps even those in its hash while it is a draft: ERPNext
+rewrites them only once it is submitted, and in a draft they are what a person typed (a rate, for one).
+Documents are read in bulk, a few queries per doctype, never one get_doc each.
 
 Which fields a doctype leaves out is its hash definition. The hook may change (a new version, another app); each
 state hash therefore names its definition ("<key>:<sha256>"), the definitions are kept in Audit Hash Definition,
@@ -27,6 +29,7 @@ INTEGER = frozenset(("Int", "Long Int", "Check"))
 NUMERIC = frozenset(("Float", "Currency", "Percent", "Rating", "Duration"))
 TABLES = frozenset(("Table", "Table MultiSelect"))
 CHUNK = 1000
+DEFINITION = "Audit Hash Definition"
 
 
 def canonical_value(fieldtype: str, value):
@@ -45,18 +48,22 @@ def canonical_value(fieldtype: str, value):
 	return value if isinstance(value, str) else cstr(value)
 
 
-DEFINITION = "Audit Hash Definition"
+# --- hash definitions --------------------------------------------------------------------------------------------
 
 
-def rewritten_fields(doctype: str) -> frozenset[str]:
-	return frozenset(frappe.get_hooks("md_audit_rewritten_fields", {}).get(doctype) or ())
+def rewritten_fields(doctype: str) -> list[str]:
+	return sorted(frappe.get_hooks("md_audit_rewritten_fields", {}).get(doctype) or ())
 
 
-def definition(doctype: str) -> dict[str, list[str]]:
-	"""The fields left out of `doctype`'s state, its own and those of its child tables: its hash definition."""
+def definition(doctype: str) -> dict:
+	"""What `doctype`'s state leaves out (its own fields and those of its child tables), and when: its hash
+	definition."""
 	meta = frappe.get_meta(doctype)
 	doctypes = [doctype, *sorted({table.options for table in table_fields(meta)})]
-	return {name: sorted(rewritten_fields(name)) for name in doctypes}
+	return {
+		"excluded": {name: rewritten_fields(name) for name in doctypes},
+		"once_submitted": bool(meta.is_submittable),
+	}
 
 
 def definition_key(value: dict) -> str:
@@ -78,31 +85,37 @@ def current_definition_key(doctype: str) -> str:
 	return key
 
 
-def stored_definition(key: str) -> dict[str, list[str]] | None:
+def stored_definition(key: str) -> dict | None:
 	"""A definition as stored, provided it still hashes to its key (so it cannot be edited to hide a change)."""
 	raw = frappe.db.get_value(DEFINITION, key, "definition")
 	if not raw:
 		return None
 	value = json.loads(raw)
-	return value if definition_key(value) == key else None
+	return value if definition_key(value) == key and "excluded" in value else None
+
+
+def left_out(value: dict, doctype: str, docstatus: int) -> frozenset[str]:
+	if value.get("once_submitted") and not docstatus:
+		return BOOKKEEPING
+	return BOOKKEEPING | frozenset(value["excluded"].get(doctype) or ())
 
 
 def state_hash_of(state: dict, key: str) -> str:
 	return f"{key}:{chain.state_hash(state)}"
 
 
-def stored_fields(meta, excluded: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
-	"""(fieldname, fieldtype) of every stored, hashed value field of `meta`, in field order; `excluded`: a stored
-	definition to use instead of today's."""
-	rewritten = rewritten_fields(meta.name) if excluded is None else frozenset(excluded.get(meta.name) or ())
-	skipped = BOOKKEEPING | rewritten
+# --- states ------------------------------------------------------------------------------------------------------
+
+
+def value_fields(meta) -> list[tuple[str, str]]:
+	"""(fieldname, fieldtype) of every stored value field of `meta`, in field order."""
 	return [
 		(field.fieldname, field.fieldtype)
 		for field in meta.fields
 		if field.fieldtype in data_fieldtypes
 		and field.fieldtype not in TABLES
 		and not field.get("is_virtual")
-		and field.fieldname not in skipped
+		and field.fieldname not in BOOKKEEPING
 	]
 
 
@@ -110,54 +123,63 @@ def table_fields(meta) -> list:
 	return [field for field in meta.fields if field.fieldtype in TABLES]
 
 
-def row_state(row, fields) -> dict:
+def content(row, fields, skipped) -> dict:
 	return {
-		"name": row.get("name"),
-		"idx": cint(row.get("idx")),
-		**{fieldname: canonical_value(fieldtype, row.get(fieldname)) for fieldname, fieldtype in fields},
+		fieldname: canonical_value(fieldtype, row.get(fieldname))
+		for fieldname, fieldtype in fields
+		if fieldname not in skipped
 	}
 
 
-def state_of(doc, docstatus: int | None = None) -> dict:
+def row_state(row, fields, skipped) -> dict:
+	return {"name": row.get("name"), "idx": cint(row.get("idx")), **content(row, fields, skipped)}
+
+
+def state_of(doc, docstatus: int | None = None, definition_value: dict | None = None) -> dict:
 	"""The state of `doc` as it is in memory (the same form as `states` gives from the database)."""
 	meta = doc.meta
-	state = {
-		"docstatus": cint(doc.docstatus if docstatus is None else docstatus),
-		"owner": doc.owner,
-		"creation": canonical_value("Datetime", doc.creation),
-		**{name: canonical_value(fieldtype, doc.get(name)) for name, fieldtype in stored_fields(meta)},
-	}
+	value = definition_value or definition(doc.doctype)
+	docstatus = cint(doc.docstatus if docstatus is None else docstatus)
+	state = {"docstatus": docstatus}
+	if not meta.issingle:  # a single's row in tabSingles has no owner or creation
+		state.update(owner=doc.owner, creation=canonical_value("Datetime", doc.creation))
+	state.update(content(doc, value_fields(meta), left_out(value, doc.doctype, docstatus)))
 	for table in table_fields(meta):
-		fields = stored_fields(frappe.get_meta(table.options))
-		state[table.fieldname] = [row_state(row, fields) for row in doc.get(table.fieldname) or []]
+		fields = value_fields(frappe.get_meta(table.options))
+		skipped = left_out(value, table.options, docstatus)
+		state[table.fieldname] = [row_state(row, fields, skipped) for row in doc.get(table.fieldname) or []]
 	return state
 
 
-def states(doctype: str, names, excluded: dict[str, list[str]] | None = None) -> dict[str, dict]:
+def states(doctype: str, names, definition_value: dict | None = None) -> dict[str, dict]:
 	"""name -> state of every document of `doctype` among `names` that exists, read from the database (under the
-	stored definition `excluded`, or today's)."""
+	stored definition given, or today's)."""
 	meta = frappe.get_meta(doctype)
+	value = definition_value or definition(doctype)
 	if meta.issingle:
-		return {doctype: single_state(doctype, excluded)} if doctype in names else {}
+		return {doctype: single_state(doctype, value)} if doctype in names else {}
 	names = list(dict.fromkeys(cstr(name) for name in names))
-	fields = stored_fields(meta, excluded)
+	fields = value_fields(meta)
 	result: dict[str, dict] = {}
 	for start in range(0, len(names), CHUNK):
 		chunk = tuple(names[start : start + CHUNK])
 		columns = ", ".join(f"`{name}`" for name in ("name", "docstatus", "owner", "creation", *dict(fields)))
+		docstatus = {}
 		for row in frappe.db.sql(
 			f"select {columns} from `tab{doctype}` where name in %s",  # nosemgrep: names from meta
 			(chunk,),
 			as_dict=True,
 		):
-			result[cstr(row.name)] = {
-				"docstatus": cint(row.docstatus),
+			name = cstr(row.name)
+			docstatus[name] = cint(row.docstatus)
+			result[name] = {
+				"docstatus": docstatus[name],
 				"owner": row.owner,
 				"creation": canonical_value("Datetime", row.creation),
-				**{name: canonical_value(fieldtype, row.get(name)) for name, fieldtype in fields},
+				**content(row, fields, left_out(value, doctype, docstatus[name])),
 			}
 		for table in table_fields(meta):
-			for parent, rows in child_rows(doctype, table, chunk, excluded).items():
+			for parent, rows in child_rows(doctype, table, chunk, value, docstatus).items():
 				if parent in result:
 					result[parent][table.fieldname] = rows
 	for state in result.values():
@@ -166,9 +188,8 @@ def states(doctype: str, names, excluded: dict[str, list[str]] | None = None) ->
 	return result
 
 
-def child_rows(doctype: str, table, parents: tuple, excluded=None) -> dict[str, list[dict]]:
-	child_meta = frappe.get_meta(table.options)
-	fields = stored_fields(child_meta, excluded)
+def child_rows(doctype: str, table, parents: tuple, value: dict, docstatus: dict) -> dict[str, list[dict]]:
+	fields = value_fields(frappe.get_meta(table.options))
 	columns = ", ".join(f"`{name}`" for name in ("parent", "name", "idx", *dict(fields)))
 	rows: dict[str, list[dict]] = {}
 	for row in frappe.db.sql(
@@ -177,22 +198,17 @@ def child_rows(doctype: str, table, parents: tuple, excluded=None) -> dict[str, 
 		(doctype, table.fieldname, parents),
 		as_dict=True,
 	):
-		rows.setdefault(row.parent, []).append(row_state(row, fields))
+		skipped = left_out(value, table.options, docstatus.get(cstr(row.parent), 0))
+		rows.setdefault(cstr(row.parent), []).append(row_state(row, fields, skipped))
 	return rows
 
 
-def single_state(doctype: str, excluded=None) -> dict:
+def single_state(doctype: str, value: dict) -> dict:
 	meta = frappe.get_meta(doctype)
 	values = frappe.db.get_singles_dict(doctype, cast=False)
-	state = {
-		"docstatus": 0,
-		**{
-			name: canonical_value(fieldtype, values.get(name))
-			for name, fieldtype in stored_fields(meta, excluded)
-		},
-	}
+	state = {"docstatus": 0, **content(values, value_fields(meta), left_out(value, doctype, 0))}
 	for table in table_fields(meta):
-		state[table.fieldname] = child_rows(doctype, table, (doctype,), excluded).get(doctype, [])
+		state[table.fieldname] = child_rows(doctype, table, (doctype,), value, {doctype: 0}).get(doctype, [])
 	return state
 
 
@@ -204,6 +220,11 @@ def document_hash(doctype: str, name: str) -> str | None:
 	"""The keyed hash of a document's state as stored now, under today's definition."""
 	current = document_state(doctype, name)
 	return None if current is None else state_hash_of(current, current_definition_key(doctype))
+
+
+def doc_hash(doc, docstatus: int | None = None) -> str:
+	"""The keyed hash of `doc` as it is in memory, under today's definition."""
+	return state_hash_of(state_of(doc, docstatus), current_definition_key(doc.doctype))
 
 
 def state_hashes(doctype: str, names) -> dict[str, str]:

@@ -16,7 +16,13 @@ import frappe
 from frappe.utils import cstr, now
 
 from medical_devices.audit import chain, state
-from medical_devices.audit.origin import change_origin, outer_document, reason_for
+from medical_devices.audit.origin import (
+	change_origin,
+	inside_a_write,
+	inside_document_write,
+	outer_document,
+	reason_for,
+)
 
 HEAD = "Audit Chain Head"
 ENTRY = "Audit Trail Entry"
@@ -46,6 +52,8 @@ INSERT, UPDATE, SUBMIT, CANCEL, UPDATE_AFTER_SUBMIT, AMEND, RENAME, DELETE, BASE
 	"Delete",
 	"Baseline",
 )
+# A write found the record already differing from what its last entry recorded; and a person's finding about it.
+CHANGED_OUTSIDE, ACKNOWLEDGED = "Changed Outside", "Acknowledged"
 BASELINE_CHUNK = 5000
 
 
@@ -180,7 +188,7 @@ def changes_of(doc) -> dict:
 
 def field_changes(before, after) -> list[list]:
 	changes = []
-	for fieldname, fieldtype in value_fields(after.meta):
+	for fieldname, fieldtype in state.value_fields(after.meta):
 		old = state.canonical_value(fieldtype, before.get(fieldname))
 		new = state.canonical_value(fieldtype, after.get(fieldname))
 		if old != new:
@@ -188,19 +196,10 @@ def field_changes(before, after) -> list[list]:
 	return changes
 
 
-def value_fields(meta) -> list[tuple[str, str]]:
-	return [
-		(field.fieldname, field.fieldtype)
-		for field in meta.fields
-		if field.fieldtype in state.data_fieldtypes
-		and field.fieldtype not in state.TABLES
-		and field.fieldname not in state.BOOKKEEPING
-	]
-
-
 def content_of(doc) -> dict:
 	return {
-		name: state.canonical_value(fieldtype, doc.get(name)) for name, fieldtype in value_fields(doc.meta)
+		name: state.canonical_value(fieldtype, doc.get(name))
+		for name, fieldtype in state.value_fields(doc.meta)
 	}
 
 
@@ -222,11 +221,76 @@ def snapshot(doc) -> dict:
 
 
 def record(doc, action: str, changes: dict, name: str | None = None):
-	"""Stage the entry of a write through the document API; who and why are taken from the request."""
+	"""Stage the entry of a write through the document API; who and why are taken from the request. A record that
+	already differed from its last entry before this write gets a Changed Outside entry first."""
 	origin = change_origin(doc)
 	if origin:
 		changes = {**changes, "by": origin}
+	before = None if doc.flags.in_insert else doc.get_doc_before_save()
+	# (not for a write inside another document's write: it may follow ERPNext's own SQL on this record in the same
+	# transaction, and the verifier sees what it left)
+	if before is not None and action != RENAME and not inside_a_write(doc):
+		stage(
+			outside_changes(
+				doc.doctype, [cstr(doc.name)], lambda _name, value: state.state_of(before, None, value)
+			)
+		)
 	stage([entry(doc.doctype, cstr(name or doc.name), action, changes, reason_for(doc) or "")])
+
+
+def outside_changes(doctype: str, names: list[str], found_state) -> list[dict]:
+	"""Changed Outside entries for the records among `names` whose content before this write (`found_state(name,
+	definition)`) differs from what their last entry recorded: a direct write since then stays in the chain, whatever
+	is saved over it. Each record is looked at once per transaction, before its first entry in it."""
+	checked = frappe.local.md_audit_checked = getattr(frappe.local, "md_audit_checked", None) or set()
+	names = [name for name in names if (doctype, name) not in checked]
+	checked.update((doctype, name) for name in names)
+	if not names or doctype in NEVER_AUDITED:
+		return []
+	entries = []
+	definitions: dict[str, dict | None] = {}
+	for name, (sequence, action, recorded) in last_recorded(doctype, names).items():
+		if not recorded or action == DELETE or ":" not in recorded:
+			continue  # no state to compare (a deletion, or an entry of version 0.1: the verifier checks those)
+		key = recorded.split(":", 1)[0]
+		if key not in definitions:
+			definitions[key] = state.stored_definition(key)
+		if definitions[key] is None:
+			continue  # an altered definition: the verifier reports it
+		found = found_state(name, definitions[key])
+		found_hash = state.state_hash_of(found, key) if found is not None else ""
+		if found_hash != recorded:
+			item = entry(doctype, name, CHANGED_OUTSIDE, {"differs_from_entry": sequence}, "")
+			item["state_hash"] = found_hash  # what the record held when this write found it
+			entries.append(item)
+	return entries
+
+
+def stored_states(doctype: str, names: list[str]):
+	"""`found_state` for `outside_changes`: the records as stored now, read in bulk once per definition."""
+	read: dict[str, dict] = {}
+
+	def found_state(name, value):
+		key = json.dumps(value, sort_keys=True)
+		if key not in read:
+			read[key] = state.states(doctype, names, value)
+		return read[key].get(name)
+
+	return found_state
+
+
+def last_recorded(doctype: str, names: list[str]) -> dict[str, tuple[int, str, str]]:
+	"""name -> (sequence, action, state hash) of each record's newest entry."""
+	result = {}
+	for start in range(0, len(names), state.CHUNK):
+		for name, sequence, action, recorded in frappe.db.sql(
+			f"""select e.ref_name, e.name, e.action, e.state_hash from `tab{ENTRY}` e
+			join (select max(name) as last from `tab{ENTRY}` where ref_doctype = %s and ref_name in %s
+			group by ref_name) l on l.last = e.name""",
+			(doctype, tuple(names[start : start + state.CHUNK])),
+		):
+			result[name] = (int(sequence), action, recorded)
+	return result
 
 
 def record_changes(doctype: str, changes_by_name: dict[str, dict], action: str, reason: str | None, by: dict):
@@ -263,8 +327,10 @@ def stage(entries: list[dict]):
 		frappe.db.before_commit.add(flush)
 		frappe.db.after_rollback.add(discard)
 	payloads = frappe.local.md_audit_payloads
+	checked = frappe.local.md_audit_checked = getattr(frappe.local, "md_audit_checked", None) or set()
 	rows = []
 	for payload in entries:
+		checked.add((payload["ref_doctype"], payload["ref_name"]))
 		position = len(payloads) + 1
 		payloads[position] = payload
 		rows.append((f"{token}-{position}", token, position))
@@ -274,6 +340,7 @@ def stage(entries: list[dict]):
 def discard():
 	frappe.local.md_audit_token = None
 	frappe.local.md_audit_payloads = None
+	frappe.local.md_audit_checked = None
 
 
 def insert_rows(doctype: str, fields, rows, chunk: int = 1000):
@@ -310,9 +377,10 @@ def flush():
 	rows = []
 	for item in pending:
 		sequence += 1
-		item["state_hash"] = (
-			"" if item["action"] == DELETE else hashes.get((item["ref_doctype"], item["ref_name"]), "")
-		)
+		if "state_hash" not in item:
+			item["state_hash"] = (
+				"" if item["action"] == DELETE else hashes.get((item["ref_doctype"], item["ref_name"]), "")
+			)
 		item["sequence"] = sequence
 		item["previous_hash"] = previous
 		item["entry_hash"] = previous = chain.entry_hash(previous, item)
@@ -349,7 +417,7 @@ def state_hashes(pending: list[dict]) -> dict[tuple[str, str], str]:
 	"""The state after the transaction of every document it touched, read once per doctype."""
 	names: dict[str, set[str]] = {}
 	for item in pending:
-		if item["action"] != DELETE:
+		if item["action"] != DELETE and "state_hash" not in item:
 			names.setdefault(item["ref_doctype"], set()).add(item["ref_name"])
 	hashes = {}
 	for doctype, doctype_names in names.items():
@@ -428,6 +496,8 @@ def set_values(
 			changes[name] = {"changed": changed}
 	if not changes:
 		return []
+	if is_audited(doctype) and not inside_document_write():
+		stage(outside_changes(doctype, list(changes), stored_states(doctype, list(changes))))
 	if meta.issingle:
 		for field, value in values.items():
 			frappe.db.set_single_value(doctype, field, value)
@@ -454,7 +524,7 @@ def record_renamed_links(doctype: str, old: str, new: str):
 	by = {"function": "frappe.model.rename_doc.rename_doc", "renamed": [doctype, old, new]}
 	for audited in sorted(audited_doctypes()):
 		meta = frappe.get_meta(audited)
-		if meta.issingle or not frappe.db.table_exists(audited):
+		if not meta.issingle and not frappe.db.table_exists(audited):
 			continue
 		names = documents_linking(meta, doctype, new)
 		if audited == doctype:
@@ -468,7 +538,16 @@ def record_renamed_links(doctype: str, old: str, new: str):
 def documents_linking(meta, doctype: str, value: str) -> set[str]:
 	conditions, values = link_conditions(meta, doctype, value)
 	names = set()
-	if conditions:
+	if meta.issingle:
+		fields = [
+			field.fieldname for field in meta.fields if field.fieldtype == "Link" and field.options == doctype
+		]
+		if fields and frappe.db.sql(
+			"select 1 from `tabSingles` where doctype = %s and field in %s and value = %s limit 1",
+			(meta.name, tuple(fields), value),
+		):
+			names.add(meta.name)
+	elif conditions:
 		names |= set(
 			frappe.db.sql_list(
 				f"select name from `tab{meta.name}` where {' or '.join(conditions)}",  # nosemgrep: from meta
@@ -561,6 +640,28 @@ def unrecorded(doctype: str) -> list[str]:
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
+
+
+def has_edited(doctype: str, name: str, user: str) -> bool:
+	"""Whether `user` created or changed the content of the record (as the trail shows, this transaction's
+	entries included): who did is not the second person of a four-eyes check."""
+	edits = (INSERT, UPDATE, AMEND)
+	staged = getattr(frappe.local, "md_audit_payloads", None) or {}
+	if any(
+		item["ref_doctype"] == doctype
+		and item["ref_name"] == cstr(name)
+		and item["user"] == user
+		and item["action"] in edits
+		for item in staged.values()
+	):
+		return True
+	return bool(
+		frappe.db.sql(
+			f"""select 1 from `tab{ENTRY}` where ref_doctype = %s and ref_name = %s and user = %s
+			and action in %s limit 1""",
+			(doctype, cstr(name), user, edits),
+		)
+	)
 
 
 def entries_of(doctype: str, name: str) -> list[dict]:

@@ -21,7 +21,9 @@ from medical_devices.audit import chain, state
 from medical_devices.audit.legacy import legacy_hashes
 from medical_devices.audit.signature import SIGNED_FIELDS, signed_hash
 from medical_devices.audit.trail import (
+	ACKNOWLEDGED,
 	BASELINE,
+	CHANGED_OUTSIDE,
 	DELETE,
 	ENTRY,
 	HEAD,
@@ -69,6 +71,7 @@ def verify_audit(check_documents: bool = True, anchor: dict | None = None, docum
 		check_document_states(report, {(doctype, str(name)) for doctype, name in documents})
 	elif check_documents:
 		check_document_states(report)
+		check_outside_changes_found(report)
 		check_unrecorded(report)
 		check_signatures(report)
 	return report
@@ -256,6 +259,59 @@ def check_document(report, doctype, name, sequence, action, recorded, current):
 			report.document_problems,
 			_("{0} {1} was changed outside the app after entry {2}.").format(label, name, sequence),
 		)
+
+
+def check_outside_changes_found(report: AuditReport):
+	"""Writes that found their record already changed outside the app: reported until a person acknowledges
+	each one (acknowledge_outside_change), whatever was saved over it."""
+	acknowledged = {
+		json.loads(row[0] or "{}").get("acknowledges")
+		for row in frappe.db.sql(f"select changes from `tab{ENTRY}` where action = %s", ACKNOWLEDGED)
+	}
+	for sequence, doctype, name, changes in frappe.db.sql(
+		f"select name, ref_doctype, ref_name, changes from `tab{ENTRY}` where action = %s order by name",
+		CHANGED_OUTSIDE,
+	):
+		if int(sequence) in acknowledged:
+			continue
+		report.add(
+			report.document_problems,
+			_(
+				"{0} {1} was found changed outside the app (it differed from entry {2}) when entry {3} was written."
+			).format(_(doctype), name, json.loads(changes or "{}").get("differs_from_entry"), sequence),
+		)
+
+
+@frappe.whitelist(methods=["POST"])
+def acknowledge_outside_change(entry: str, finding: str | None = None) -> str:
+	"""A regulatory or quality manager's finding about a change made outside the app (investigated, put right or
+	accepted): the record's content now becomes what the trail knows, and the verifier stops reporting it."""
+	from medical_devices.audit.origin import clean_reason
+	from medical_devices.audit.trail import record_changes
+	from medical_devices.controls import RECALL_MANAGERS
+
+	if not set(RECALL_MANAGERS) & set(frappe.get_roles()):
+		frappe.throw(
+			_(
+				"Only a Regulatory Affairs Manager or Quality Manager may acknowledge a change made outside the app."
+			),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	finding = clean_reason(finding)
+	if not finding:
+		frappe.throw(_("Describe what was found and done about it."))
+	row = frappe.db.get_value(ENTRY, entry, ["ref_doctype", "ref_name", "action"], as_dict=True)
+	if not row or row.action != CHANGED_OUTSIDE:
+		frappe.throw(_("Audit Trail Entry {0} does not record a change found outside the app.").format(entry))
+	record_changes(
+		row.ref_doctype,
+		{row.ref_name: {"acknowledges": int(entry)}},
+		ACKNOWLEDGED,
+		finding,
+		{"function": f"{__name__}.acknowledge_outside_change"},
+	)
+	return row.ref_name
 
 
 def check_unrecorded(report: AuditReport):

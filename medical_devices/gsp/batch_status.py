@@ -19,6 +19,8 @@ from medical_devices.medical_devices.doctype.medical_device_settings.medical_dev
 
 SET_STATUS = f"{__name__}.set_batch_status"
 SET_INITIAL_STATUS = f"{__name__}.set_initial_status"
+RELEASE_EXISTING = f"{__name__}.release_existing_batches"
+QUARANTINE_NEW_DEVICE = f"{__name__}.quarantine_batches_of"
 HISTORY = "Batch Status Change"
 HISTORY_FIELDS = (
 	"batch",
@@ -40,6 +42,11 @@ def is_device_item(item_code: str) -> bool:
 
 def has_qa_role(user: str | None = None) -> bool:
 	return bool(set(QA_ROLES) & set(frappe.get_roles(user)))
+
+
+def status_label(status: str | None) -> str:
+	"""A batch's status as people read it; a device batch without one was never released."""
+	return _(status) if status else _("No Status")
 
 
 def batch_label(batch_name: str) -> str:
@@ -159,8 +166,74 @@ def reserve_history_names(count: int) -> list[int]:
 	return [get_next_val(HISTORY) for _ in range(count)]
 
 
+def give_status(item_codes: list[str] | None, status: str, reason: str, function: str) -> int:
+	"""Device batches without a status (and without history) get `status`, with history and entries: those that
+	existed before the app was installed, and those of an item that has just become a medical device."""
+	batch = frappe.qb.DocType("Batch")
+	item = frappe.qb.DocType("Item")
+	query = (
+		frappe.qb.from_(batch)
+		.join(item)
+		.on(item.name == batch.item)
+		.select(batch.name, batch.batch_id, batch.item)
+		.where(item.md_is_medical_device == 1)
+		.where(batch.md_batch_status.isnull() | (batch.md_batch_status == ""))
+	)
+	if item_codes is not None:
+		query = query.where(batch.item.isin(item_codes or [""]))
+	rows = query.run(as_dict=True)
+	if not rows:
+		return 0
+	changed_on = now_datetime()
+	trail.set_values(
+		"Batch",
+		[row.name for row in rows],
+		{
+			"md_batch_status": status,
+			"md_status_reason": reason,
+			"md_status_changed_by": frappe.session.user,
+			"md_status_changed_on": changed_on,
+		},
+		function,
+		reason,
+	)
+	append_history(
+		[
+			{
+				"batch": row.name,
+				"batch_id": row.batch_id,
+				"item": row.item,
+				"from_status": None,
+				"to_status": status,
+				"reason": reason,
+				"changed_on": changed_on,
+			}
+			for row in rows
+		],
+		function,
+	)
+	return len(rows)
+
+
+def release_existing_batches() -> int:
+	"""Install and upgrade: device batches from before the app's control carry on as Released, now on record."""
+	return give_status(
+		None, rules.RELEASED, _("Existed before GSP batch control: released as it was"), RELEASE_EXISTING
+	)
+
+
+def quarantine_batches_of(item_code: str) -> int:
+	"""An item that has just become a medical device: its batches were never released by QA."""
+	return give_status(
+		[item_code],
+		rules.QUARANTINE,
+		_("Item {0} became a medical device: its batches await QA release").format(item_code),
+		QUARANTINE_NEW_DEVICE,
+	)
+
+
 @frappe.whitelist(methods=["POST"])
-def change_batch_status(batch: str, status: str, reason: str) -> str:
+def change_batch_status(batch: str, status: str, reason: str | None = None) -> str:
 	"""Desk buttons Release / Block / Quarantine on the Batch form."""
 	if status not in (rules.RELEASED, rules.BLOCKED, rules.QUARANTINE):
 		frappe.throw(_("Recalled and Expired are set by a recall and by the expiry job, not by hand."))

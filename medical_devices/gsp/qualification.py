@@ -50,7 +50,7 @@ def validate_document_qualification(doc, method=None):
 	settings = get_settings()
 	if not settings.check_licences and not settings.require_first_business_approval:
 		return
-	party_type = PARTY_OF[doc.doctype]
+	party_type = role = PARTY_OF[doc.doctype]
 	party = doc.get(party_type.lower())
 	if not party:
 		return
@@ -58,20 +58,29 @@ def validate_document_qualification(doc, method=None):
 	items = device_item_details({row.item_code for row in rows})
 	if not items:
 		return
-	if frappe.get_cached_value(party_type, party, f"is_internal_{party_type.lower()}"):
-		return  # moves between the group's own companies
-
 	on_date = transaction_date(doc)
 	problems = []
-	if settings.require_first_business_approval:
+	represented = represented_company(party_type, party)
+	if represented:
+		# a move to or from one of the group's own companies: that company's own licences count, and it needs no
+		# first-business review (another legal entity still has to be licensed for the devices)
+		party_type, party = "Company", represented
+	elif settings.require_first_business_approval:
 		problems += first_business_problems(party_type, party, rows, items)
 	if settings.check_licences:
-		problems += party_licence_problems(party_type, party, rows, items, on_date)
+		problems += party_licence_problems(party_type, party, rows, items, on_date, role)
 		problems += registration_problems(rows, items, on_date)
 	if problems:
 		frappe.throw(
 			"<br>".join(dict.fromkeys(problems)), QualificationError, title=_("Qualification Missing")
 		)
+
+
+def represented_company(party_type: str, party: str) -> str | None:
+	"""The group company an internal customer or supplier stands for (ERPNext's inter-company setting)."""
+	field = "is_internal_customer" if party_type == "Customer" else "is_internal_supplier"
+	internal, company = frappe.get_cached_value(party_type, party, [field, "represents_company"])
+	return company if internal and company and frappe.db.exists("Company", company) else None
 
 
 def device_item_details(item_codes: set[str]) -> dict[str, frappe._dict]:
@@ -204,7 +213,9 @@ def party_certificates(party_type: str, party: str) -> list[dict]:
 	return rows
 
 
-def party_licence_problems(party_type, party, rows, items, on_date) -> list[str]:
+def party_licence_problems(party_type, party, rows, items, on_date, role=None) -> list[str]:
+	"""`role`: Supplier or Customer, the side the licence holder `party_type` `party` is on in the document."""
+	role = role or party_type
 	certificates = party_certificates(party_type, party)
 	problems = []
 	identity = rules.licence_problem(certificates, rules.IDENTITY_LICENCES, on_date)
@@ -216,7 +227,7 @@ def party_licence_problems(party_type, party, rows, items, on_date) -> list[str]
 		item = items.get(row.item_code)
 		if not item:
 			continue
-		accepted = rules.DEVICE_LICENCES[party_type].get(item.md_device_class)
+		accepted = rules.DEVICE_LICENCES[role].get(item.md_device_class)
 		if not accepted:
 			continue  # Class I: no licence for distribution
 		problem = rules.licence_problem(

@@ -37,9 +37,13 @@ def can_transition(old: str | None, new: str) -> bool:
 	return new in ALLOWED_TRANSITIONS.get(old, set())
 
 
+NO_STATUS = "No Status"
+
+
 def effective_status(status: str | None) -> str:
-	"""Batches that existed before the app was installed carry no status and count as released."""
-	return status or RELEASED
+	"""A device batch without a status was never released: the batches that existed before the app was installed
+	were given their status then (Released), and every batch made since starts with one."""
+	return status or NO_STATUS
 
 
 def remaining_shelf_life(expiry_date: datetime.date | None, on_date: datetime.date) -> int | None:

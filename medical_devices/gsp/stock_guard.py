@@ -13,7 +13,7 @@ from frappe import _
 from frappe.utils import cint, formatdate, get_link_to_form, getdate
 
 from medical_devices.gsp import rules
-from medical_devices.gsp.batch_status import has_qa_role
+from medical_devices.gsp.batch_status import has_qa_role, status_label
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	controls_enabled,
 	get_settings,
@@ -76,11 +76,60 @@ def validate_stock_document(doc, method=None):
 		check_outward_lines(context, list(lines_from_document(doc)))
 
 
+def validate_stock_reconciliation(doc, method=None):
+	"""validate of Stock Reconciliation: the counted stock of a device batch that is not Released (quarantined,
+	blocked, recalled, expired) is corrected by quality staff only: a count is a way stock leaves the books too."""
+	if not controls_enabled() or has_qa_role():
+		return
+	batch_rows = {}
+	bundles = {}
+	for row in doc.get("items") or []:
+		if row.get("batch_no"):
+			batch_rows.setdefault(row.batch_no, row)
+		elif row.get("serial_and_batch_bundle"):
+			bundles[row.serial_and_batch_bundle] = row
+	if bundles:
+		for entry in frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": ("in", list(bundles)), "batch_no": ("is", "set")},
+			fields=["parent", "batch_no"],
+		):
+			batch_rows.setdefault(entry.batch_no, bundles[entry.parent])
+	if not batch_rows:
+		return
+	items = device_items({row.item_code for row in batch_rows.values()})
+	for batch in frappe.get_all(
+		"Batch",
+		filters={"name": ("in", list(batch_rows))},
+		fields=["name", "batch_id", "item", "md_batch_status"],
+	):
+		if (batch.item in items or batch.md_batch_status) and batch.md_batch_status != rules.RELEASED:
+			frappe.throw(
+				_(
+					"Row #{0}: batch {1} is {2}; only a Quality Manager or QA Reviewer may reconcile the stock of a batch that is not Released."
+				).format(
+					batch_rows[batch.name].idx,
+					frappe.bold(batch.batch_id),
+					status_label(batch.md_batch_status),
+				),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
+
+
 def validate_bundle(doc, method=None):
 	"""validate of Serial and Batch Bundle: the batches actually leaving, however they were chosen."""
 	if doc.type_of_transaction != "Outward" or doc.voucher_type not in GUARDED_DOCTYPES:
 		return
-	if not doc.has_batch_no or not frappe.get_cached_value("Item", doc.item_code, "md_is_medical_device"):
+	if not doc.has_batch_no:
+		return
+	if not frappe.get_cached_value("Item", doc.item_code, "md_is_medical_device") and not frappe.db.exists(
+		"Batch",
+		{
+			"name": ("in", [entry.batch_no for entry in doc.entries if entry.batch_no] or [""]),
+			"md_batch_status": ("is", "set"),
+		},
+	):
 		return
 	if not controls_enabled():
 		return
@@ -97,8 +146,7 @@ def validate_bundle(doc, method=None):
 		for entry in doc.entries
 		if entry.batch_no
 	]
-	item_days = cint(frappe.get_cached_value("Item", doc.item_code, "md_min_remaining_shelf_life_days"))
-	check_outward_lines(context, lines, items={doc.item_code: item_days})
+	check_outward_lines(context, lines)
 
 
 def row_doctype(voucher_type: str) -> str:
@@ -208,14 +256,14 @@ def lines_from_document(doc):
 
 
 def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items: dict | None = None):
-	"""`items`: device items with their own minimum shelf life, when the caller knows them already."""
+	"""`items`: device items with their own minimum shelf life, when the caller knows them already.
+
+	Device batches are checked, and so is any batch that carries a GSP status whatever its item is now (a recalled
+	batch of an item that was reclassified stays recalled)."""
 	if not lines:
 		return
 	if items is None:
 		items = device_items({line.item_code for line in lines})
-	lines = [line for line in lines if line.item_code in items]
-	if not lines:
-		return
 	batches = {
 		batch.name: batch
 		for batch in frappe.get_all(
@@ -224,6 +272,13 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 			fields=["name", "batch_id", "item", "md_batch_status", "expiry_date"],
 		)
 	}
+	lines = [
+		line
+		for line in lines
+		if line.item_code in items or (line.batch in batches and batches[line.batch].md_batch_status)
+	]
+	if not lines:
+		return
 	settings = get_settings()
 	customer_days = None
 	if context.customer:
@@ -265,7 +320,7 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 			)
 			continue
 		min_days = 0
-		if context.customer:
+		if context.customer and line.item_code in items:
 			min_days = rules.required_shelf_life(
 				customer_days, items[line.item_code], settings.min_remaining_shelf_life_days
 			)
@@ -296,7 +351,7 @@ def describe_problem(reason: str, line: OutwardLine, batch, context: OutwardCont
 		)
 	if reason == rules.NOT_RELEASED:
 		return _("Row #{0}: batch {1} of {2} is {3}; only Released batches may leave stock.").format(
-			line.row_number(), batch_link, line.item_code, _(rules.effective_status(batch.md_batch_status))
+			line.row_number(), batch_link, line.item_code, status_label(batch.md_batch_status)
 		)
 	days_left = rules.remaining_shelf_life(getdate(batch.expiry_date), context.posting_date)
 	return _(

@@ -27,9 +27,11 @@ from tests.gsp_records import (
 
 ADMIN_PASSWORD = os.environ.get("MD_ADMIN_PASSWORD", "admin")
 DEVICE = "_Test MD Paths Device"
+OTHER_ITEM = "_Test MD Paths Plain Item"
 PARTY = "_Test MD Paths Hospital"
 SALES_USER = "md-paths-sales@example.com"
 QA_USER = "md-paths-qa@example.com"
+READER = "md-paths-reader@example.com"  # reads orders, notes and customers, writes none of them
 PASSWORD = "Md-paths-2026!"
 HTTP_PATHS = ("desk", "resource", "v1", "v2", "set_value", "client_save", "bulk_update", "bulk_edit")
 
@@ -51,9 +53,11 @@ def records(frappe_site):
 	create_demo_data()
 	ensure_item(DEVICE, valuation_rate=10)
 	register_item(DEVICE)
+	ensure_item(OTHER_ITEM, device_class=None)
 	ensure_user(SALES_USER, "Sales User", "Sales Manager")
 	ensure_user(QA_USER, "Quality Manager", "QA Reviewer", "Stock User")
-	for user in (SALES_USER, QA_USER):
+	ensure_user(READER, "Accounts User")
+	for user in (SALES_USER, QA_USER, READER):
 		update_password(user, PASSWORD)
 	recalled = new_batch(DEVICE, "PATHS")
 	release(recalled.name)
@@ -200,6 +204,7 @@ def assert_refused(result, name, error=None):
 ATTACKS = [
 	("clear a recalled batch's status", "batch", "Batch", {"md_batch_status": ""}),
 	("release a recalled batch", "batch", "Batch", {"md_batch_status": "Released", "md_status_reason": "ok"}),
+	("move a recalled batch to a plain item", "batch", "Batch", {"item": OTHER_ITEM}),
 	("approve a customer's first business", "customer", "Customer", {"md_first_business_status": "Approved"}),
 	("forge the approver", "supplier", "Supplier", {"md_first_business_approved_by": SALES_USER}),
 	("untick Is Medical Device", None, "Item", {"md_is_medical_device": 0}),
@@ -690,3 +695,148 @@ def test_a_regulated_change_needs_a_reason_on_every_http_path(server_url, admin,
 	frappe.db.rollback()
 	assert frappe.db.get_value("Batch", records.batch, "description") == text
 	assert entries_of("Batch", records.batch)[-1].reason == f"Reason via {path}"
+
+
+# --- ERPNext endpoints that write past the document events, and the app's own --------------------------------
+
+
+@pytest.fixture(scope="module")
+def trade(records):
+	"""A qualified hospital with a submitted sales order and a delivery note of a released device batch."""
+	import frappe
+	from frappe.utils import add_days, today
+
+	company, stores = first_company_stores()
+	customer = ensure_party("Customer", f"{PARTY} Qualified {frappe.generate_hash(length=4)}")
+	qualify_party("Customer", customer)
+	batch = new_batch(DEVICE, "PATHS-TRADE")
+	release(batch.name)
+	material_receipt(batch, 5)
+	row = {
+		"item_code": DEVICE,
+		"qty": 1,
+		"rate": 20,
+		"warehouse": stores,
+		"delivery_date": add_days(today(), 5),
+	}
+	order = frappe.get_doc(
+		{"doctype": "Sales Order", "company": company, "customer": customer, "items": [row]}
+	)
+	order.insert().submit()
+	note = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": company,
+			"customer": customer,
+			"items": [{**row, "batch_no": batch.name, "use_serial_batch_fields": 1}],
+		}
+	)
+	note.insert().submit()
+	frappe.db.commit()  # nosemgrep: the web server process must see the records
+	return frappe._dict(customer=customer, order=order.name, note=note.name)
+
+
+STATUS_ENDPOINTS = [
+	(
+		"erpnext.stock.doctype.delivery_note.delivery_note.update_delivery_note_status",
+		"Delivery Note",
+		"note",
+		lambda name: {"docname": name, "status": "Closed"},
+	),
+	(
+		"erpnext.selling.doctype.sales_order.sales_order.update_status",
+		"Sales Order",
+		"order",
+		lambda name: {"name": name, "status": "Closed"},
+	),
+]
+
+
+@pytest.mark.parametrize("method,doctype,key,args", STATUS_ENDPOINTS, ids=[e[1] for e in STATUS_ENDPOINTS])
+def test_erpnext_status_endpoints_need_write_permission_and_a_reason(
+	server_url, admin, records, trade, method, doctype, key, args
+):
+	"""ERPNext's Close / Re-open buttons set the status with db_set and check nobody's permission."""
+	import frappe
+
+	from medical_devices.audit.trail import entries_of
+
+	name = trade[key]
+	url = f"{server_url}/api/method/{method}"
+	before = snapshot(doctype, name, ["status"])
+	reader = session(server_url, READER, PASSWORD)
+	assert reader.post(url, json=args(name), timeout=30).status_code == 403
+	refused = admin.post(url, json=args(name), timeout=30)
+	assert refused.status_code == 417 and "ReasonRequiredError" in refused.json()["exc_type"], refused.text[
+		:300
+	]
+	assert snapshot(doctype, name, ["status"]) == before
+
+	closed = admin.post(url, json={**args(name), "md_reason": "Hospital cancelled the rest"}, timeout=30)
+	assert closed.status_code == 200, closed.text[:300]
+	frappe.db.rollback()
+	assert frappe.db.get_value(doctype, name, "status") == "Closed"
+	last = entries_of(doctype, name)[-1]
+	assert last.reason == "Hospital cancelled the rest"
+	assert ["status", before[0]["status"], "Closed"] in last.changes["changed"]
+
+
+def test_the_point_of_sale_customer_edit_needs_permission_and_a_reason(server_url, admin, records, trade):
+	import frappe
+
+	from medical_devices.audit.trail import entries_of
+
+	url = f"{server_url}/api/method/erpnext.selling.page.point_of_sale.point_of_sale.set_customer_info"
+	args = {"fieldname": "mobile_no", "customer": trade.customer, "value": "13800000000"}
+	before = snapshot("Customer", trade.customer, ["mobile_no"])
+	assert session(server_url, READER, PASSWORD).post(url, json=args, timeout=30).status_code == 403
+	refused = admin.post(url, json=args, timeout=30)
+	assert refused.status_code == 417 and "ReasonRequiredError" in refused.json()["exc_type"], refused.text[
+		:300
+	]
+	assert snapshot("Customer", trade.customer, ["mobile_no"]) == before
+
+	changed = admin.post(url, json={**args, "md_reason": "New ward phone"}, timeout=30)
+	assert changed.status_code == 200, changed.text[:300]
+	frappe.db.rollback()
+	assert frappe.db.get_value("Customer", trade.customer, "mobile_no") == "13800000000"
+	last = entries_of("Customer", trade.customer)[-1]
+	assert last.reason == "New ward phone" and ["mobile_no", None, "13800000000"] in [
+		[field, old or None, new] for field, old, new in last.changes["changed"]
+	]
+
+
+def test_cancelling_with_a_changed_body_is_refused(server_url, admin, records):
+	"""The desk's Cancel sends the whole document, and Frappe saves the body it gets: a carried-out recall sent
+	back as a drill (is_mock) would otherwise be cancelled."""
+	import frappe
+
+	before = snapshot("Device Recall", records.recall, ["docstatus", "is_mock"])
+	doc = {**fetched(admin, server_url, "Device Recall", records.recall), "is_mock": 1}
+	response = admin.post(
+		f"{server_url}/api/method/frappe.desk.form.save.savedocs",
+		data={"doc": json.dumps(doc), "action": "Cancel", "md_reason": "It was only a drill"},
+		timeout=60,
+	)
+	assert 400 <= response.status_code < 500, response.text[:300]
+	assert snapshot("Device Recall", records.recall, ["docstatus", "is_mock"]) == before
+	frappe.db.rollback()
+	assert frappe.db.get_value("Device Recall", records.recall, "docstatus") == 1
+
+
+@pytest.mark.parametrize(
+	"method,args",
+	[
+		("medical_devices.gsp.batch_status.change_batch_status", {"status": "Blocked"}),
+		("medical_devices.audit.reason.note_reasons", {"doctype": "Batch", "names": "not json ["}),
+		("medical_devices.audit.reason.note_reasons", {"doctype": "Batch", "names": "[1, 2]"}),
+		("medical_devices.audit.reason.note_reason", {"doctype": "Batch", "reason": {"a": 1}}),
+	],
+	ids=["status without a reason", "names not JSON", "names not text", "reason not text"],
+)
+def test_the_apps_endpoints_answer_bad_input_with_a_4xx(server_url, admin, records, method, args):
+	args = {"batch": records.batch, "name": records.batch, **args}
+	before = snapshot("Batch", records.batch, ["md_batch_status"])
+	response = admin.post(f"{server_url}/api/method/{method}", json=args, timeout=30)
+	assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
+	assert snapshot("Batch", records.batch, ["md_batch_status"]) == before

@@ -175,6 +175,17 @@ def test_two_person_review_by_someone_other_than_the_preparer(rule):
 		review("Stock Entry", entry.name, "wrong")
 	review("Stock Entry", entry.name, PASSWORD)
 
+	# a reviewer who changed the draft reviews their own work: refused
+	frappe.set_user(PREPARER)
+	edited = draft_receipt()
+	frappe.set_user(REVIEWER)
+	doc = frappe.get_doc("Stock Entry", edited.name)
+	doc.remarks = "Reviewer's own correction"
+	doc.md_reason = "Corrected the remark"
+	doc.save()
+	with pytest.raises(frappe.PermissionError, match="prepared or changed"):
+		review("Stock Entry", edited.name, PASSWORD)
+
 	# a change after the review needs a new one
 	frappe.set_user(PREPARER)
 	changed = frappe.get_doc("Stock Entry", entry.name)
@@ -271,14 +282,20 @@ def test_with_two_factor_login_on_the_signature_needs_the_authenticator_code(rul
 	assert frappe.db.get_value("Stock Entry", entry.name, "docstatus") == 1
 
 
-def test_signing_is_refused_for_a_document_type_without_a_rule(rule):
+def test_signing_is_refused_without_a_rule_or_for_a_step_already_taken(rule):
 	rule()
 	entry = draft_receipt()
+	with pytest.raises(SignatureRequiredError, match="not submitted"):
+		sign("Stock Entry", entry.name, "Cancel", "Approved", ADMIN_PASSWORD)
 	with pytest.raises(SignatureRequiredError, match="nothing to sign"):
 		sign("Quality Inspection", entry.name, "Submit", "Approved", ADMIN_PASSWORD)
 	with pytest.raises(SignatureRequiredError, match="nothing to sign"):
 		sign("Delivery Note", entry.name, "Submit", "Approved", ADMIN_PASSWORD)
 	assert not frappe.db.exists("Signature Attempt", {"user": ADMINISTRATOR, "ref_doctype": "Delivery Note"})
+	sign("Stock Entry", entry.name, "Submit", "Approved", ADMIN_PASSWORD)
+	frappe.get_doc("Stock Entry", entry.name).submit()
+	with pytest.raises(SignatureRequiredError, match="not a draft"):  # the signature of a submit once done
+		sign("Stock Entry", entry.name, "Submit", "Approved", ADMIN_PASSWORD)
 
 
 def test_an_authenticator_code_signs_once(rule):

@@ -515,3 +515,95 @@ def test_records_of_a_doctype_audited_later_get_their_baseline():
 	flush()
 	assert existing.name not in unrecorded("Material Request")
 	assert problems() == []
+
+
+# --- a change made outside the app stays found, whatever is saved over it -----------------------------------
+
+
+def test_a_change_made_outside_the_app_stays_found_after_later_saves_until_acknowledged():
+	from medical_devices.audit.verify import acknowledge_outside_change
+
+	batch = new_batch()
+	flush()
+	frappe.db.sql("update tabBatch set expiry_date = '2031-01-01' where name = %s", batch.name)  # by SQL
+	doc = frappe.get_doc("Batch", batch.name)
+	doc.description = "An ordinary change on top"
+	doc.md_reason = "Label text corrected"
+	doc.save()  # the save that used to erase the evidence
+	found = [p for p in problems() if batch.name in p]
+	assert len(found) == 1 and "found changed outside the app" in found[0]
+	entry = frappe.db.get_value(
+		"Audit Trail Entry", {"ref_name": batch.name, "action": "Changed Outside"}, "name"
+	)
+	frappe.set_user("Administrator")
+	with pytest.raises(frappe.ValidationError, match="Describe what was found"):
+		acknowledge_outside_change(entry, " ")
+	acknowledge_outside_change(entry, "Expiry corrected by the supplier's letter; SQL fix by IT, ticket 42")
+	assert [p for p in problems() if batch.name in p] == []
+
+
+def test_a_direct_write_and_a_save_in_one_transaction_are_found():
+	"""A server script's frappe.db.set_value followed by an ordinary save of the same record."""
+	customer = ensure_party("Customer", f"_Test MD Verifier Laundered {frappe.generate_hash(length=4)}")
+	flush()
+	frappe.db.set_value(
+		"Customer",
+		customer,
+		{"md_first_business_status": "Approved", "md_first_business_approved_by": "Guest"},
+	)
+	doc = frappe.get_doc("Customer", customer)
+	doc.customer_details = "contact details corrected"
+	doc.md_reason = "contact details corrected"
+	doc.save()
+	assert [p for p in problems() if customer in p and "found changed outside" in p]
+
+
+def test_erpnexts_daily_and_bookkeeping_writes_are_not_taken_for_tampering(monkeypatch):
+	"""The daily Overdue status of invoices, an address edit (the customer's address display), renaming a record
+	a single document links to."""
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+	from erpnext.controllers import accounts_controller
+
+	company, stores = first_company_stores()
+	invoice = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"company": company,
+			"customer": PARTY,
+			"due_date": today(),
+			"items": [{"item_code": "_Test Item", "qty": 1, "rate": 100}],
+		}
+	)
+	if not frappe.db.exists("Item", "_Test Item"):
+		invoice.items[0].item_code = DEVICE
+		invoice.update_stock = 0
+	submitted(invoice)
+	tomorrow = add_days(today(), 2)
+	monkeypatch.setattr(accounts_controller, "getdate", lambda *a, **k: frappe.utils.getdate(tomorrow))
+	accounts_controller.update_invoice_status()
+	assert frappe.db.get_value("Sales Invoice", invoice.name, "status") == "Overdue"
+
+	address = frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": PARTY,
+			"address_line1": "1 Hospital Road",
+			"city": "Shanghai",
+			"country": frappe.db.get_value("Company", company, "country"),
+			"is_primary_address": 1,
+			"links": [{"link_doctype": "Customer", "link_name": PARTY}],
+		}
+	).insert()
+	address.address_line1 = "2 Other Road"
+	address.save()
+
+	role = frappe.get_doc(
+		{"doctype": "Role", "role_name": f"_Test MD Alert {frappe.generate_hash(length=4)}"}
+	).insert()
+	settings = frappe.get_single("Medical Device Settings")
+	settings.append("alert_roles", {"role": role.name})
+	settings.md_reason = "Alert the test role too"
+	settings.save()
+	flush()
+	frappe.rename_doc("Role", role.name, f"{role.name} Renamed")
+	assert problems() == []

@@ -386,10 +386,23 @@ def test_a_write_off_needs_a_second_person_with_authority_and_stock_on_hand():
 		frappe.get_doc("Device Write Off", own.name).submit()
 	frappe.set_user("Administrator")
 
+	# nor what they changed: an approver who edits a colleague's draft is no longer the second person
+	edited = write_off([(lot, 5)], approve=False)
+	frappe.set_user(APPROVER)
+	doc = frappe.get_doc("Device Write Off", edited.name)
+	doc.items[0].qty = 4
+	doc.md_reason = "Recounted the crushed cartons"
+	doc.save()
+	with pytest.raises(WriteOffApprovalError, match="prepared or changed"):
+		frappe.get_doc("Device Write Off", edited.name).submit()
+	frappe.set_user("Administrator")
+
 	with pytest.raises(frappe.ValidationError, match="cannot be written off"):
 		write_off([(lot, 25)], approve=False)
 	assert frappe.db.get_value("Device Write Off", draft.name, "docstatus") == 0
-	assert not frappe.db.exists("Stock Entry", {"md_device_write_off": ["in", [draft.name, own.name]]})
+	assert not frappe.db.exists(
+		"Stock Entry", {"md_device_write_off": ["in", [draft.name, own.name, edited.name]]}
+	)
 
 
 def test_a_stock_entry_signature_rule_binds_what_people_submit_not_the_entry_a_write_off_posts():

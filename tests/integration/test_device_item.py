@@ -77,3 +77,18 @@ def test_settings_reject_negative_days_and_keep_the_old_value():
 		settings.save()
 	frappe.db.rollback()
 	assert frappe.get_single("Medical Device Settings").near_expiry_days == 90
+
+
+def test_a_plain_item_cannot_be_merged_into_a_device_nor_a_device_into_a_plain_item():
+	"""Merging hands the merged item's batches and stock to the other, so neither side may be a device."""
+	device = make_item(
+		"_Test MD Merge Device", md_is_medical_device=1, md_device_class="Class II", has_batch_no=1
+	)
+	device.insert()
+	plain = make_item("_Test MD Merge Plain", has_batch_no=1).insert()
+	batch = frappe.get_doc({"doctype": "Batch", "batch_id": "MD-MERGE-PLAIN", "item": plain.name}).insert()
+	for old, new in ((plain.name, device.name), (device.name, plain.name)):
+		with pytest.raises(frappe.PermissionError, match="regulated record"):
+			frappe.rename_doc("Item", old, new, merge=True)
+	assert frappe.db.exists("Item", plain.name) and frappe.db.exists("Item", device.name)
+	assert frappe.db.get_value("Batch", batch.name, "item") == plain.name

@@ -9,6 +9,7 @@ from frappe.utils import add_days, today
 
 from medical_devices.gsp.qualification import QualificationError, review_first_business
 from tests.gsp_records import (
+	LICENCES_FOR,
 	add_licence,
 	approve_first_business,
 	ensure_item,
@@ -307,3 +308,24 @@ def test_registration_certificate_reminders_go_out_once_per_window():
 	assert number in remind_expiring_certificates()
 	assert number not in remind_expiring_certificates(add_days(today(), 1))  # missed days do not matter
 	assert number in remind_expiring_certificates(add_days(today(), 60))  # 25 days left: the 30-day reminder
+
+
+def test_an_internal_customer_trades_on_the_licences_of_the_company_it_stands_for():
+	"""A move to one of the group's own companies needs no first-business review of a party, but the company it
+	goes to holds the device licences like anyone else (in China every legal entity is licensed)."""
+	company = ctx().company
+	internal = frappe.db.get_value("Customer", {"is_internal_customer": 1, "represents_company": company})
+	if not internal:
+		internal = ensure_party("Customer", "_Test MD Qual Own Company")
+		doc = frappe.get_doc("Customer", internal)
+		doc.is_internal_customer = 1
+		doc.represents_company = company
+		doc.append("companies", {"company": company})
+		doc.save()
+	message = refused(document("Sales Order", customer=internal), company)
+	assert "first-business review" not in message
+	add_licence("Company", company, "Business Licence", f"BL-{company}", valid_to=add_days(today(), 900))
+	for licence_type in LICENCES_FOR["Class II"]:
+		add_licence("Company", company, licence_type, f"{licence_type[:4]}-{company}", covers_class_ii=1)
+	order = document("Sales Order", customer=internal).insert()
+	assert order.name and frappe.db.get_value("Customer", internal, "md_first_business_status") != "Approved"

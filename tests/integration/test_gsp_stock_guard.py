@@ -482,3 +482,106 @@ def test_rows_without_a_batch_get_the_earliest_expiring_releasable_batches():
 		}
 	).insert()
 	assert [(row.batch_no, row.qty) for row in second.items] == [(latest, 4)]
+
+
+# --- batches whose item changed, batches without a status, counted stock ------------------------------------
+
+
+def deliver_item(item, batch, qty=1):
+	row = {
+		"item_code": item,
+		"qty": qty,
+		"rate": 20,
+		"warehouse": ctx().stores,
+		"batch_no": batch,
+		"use_serial_batch_fields": 1,
+	}
+	return make("Delivery Note", [row], customer=PARTY)
+
+
+def test_a_device_batch_without_a_status_was_never_released_and_cannot_leave():
+	"""A device batch with neither status nor history (its item made a device behind the app's back, say)."""
+	item = ensure_item("_Test MD GSP No Status", None, has_expiry_date=1, valuation_rate=10)
+	batch = receive("GSP-NOSTATUS", item=item)
+	frappe.db.sql(
+		"update tabItem set md_is_medical_device = 1, md_device_class = 'Class II' where name = %s", item
+	)
+	frappe.clear_document_cache("Item", item)
+	register_item(item)
+	assert not frappe.db.get_value("Batch", batch, "md_batch_status") and not history(batch)
+	blocked(lambda: deliver_item(item, batch), "is No Status; only Released batches")
+
+
+def test_a_recalled_batch_stays_recalled_when_its_item_stops_being_a_device():
+	from medical_devices.medical_devices.overrides.item import change_device_classification
+
+	item = ensure_item("_Test MD GSP Reclassified", has_expiry_date=1, valuation_rate=10)
+	register_item(item)
+	batch = receive("GSP-RECLASS", item=item)
+	release(batch)
+	set_batch_status(batch, "Recalled", "Recall RC-RECLASS", check_role=False)
+	assert (
+		change_device_classification(item, 0, "Reclassified: not a medical device under the new catalogue")
+		== 0
+	)
+	assert not frappe.db.get_value("Item", item, "md_is_medical_device")
+	blocked(lambda: deliver_item(item, batch), "only Released batches may leave stock")
+	assert frappe.db.get_value("Batch", batch, "md_batch_status") == "Recalled"
+
+
+def test_an_item_that_becomes_a_device_has_its_batches_quarantined_with_history():
+	from medical_devices.audit.trail import entries_of, flush
+	from medical_devices.medical_devices.overrides.item import change_device_classification
+
+	item = ensure_item("_Test MD GSP Becomes Device", None, has_expiry_date=1, valuation_rate=10)
+	batch = receive("GSP-BECOMES", item=item)
+	assert not frappe.db.get_value("Batch", batch, "md_batch_status")
+	doc = frappe.get_doc("Item", item)
+	doc.md_device_class = "Class II"
+	doc.save()
+	assert change_device_classification(item, 1, "Now regulated as a Class II device") == 1
+	register_item(item)
+	assert frappe.db.get_value("Batch", batch, "md_batch_status") == "Quarantine"
+	assert [(h.from_status, h.to_status) for h in history(batch)] == [(None, "Quarantine")]
+	assert "became a medical device" in history(batch)[0].reason
+	flush()
+	assert entries_of("Batch", batch)[-1].reason == history(batch)[0].reason
+	blocked(lambda: deliver_item(item, batch), "only Released batches may leave stock")
+
+
+def reconcile(batch, qty):
+	return make(
+		"Stock Reconciliation",
+		[
+			{
+				"item_code": ITEM,
+				"warehouse": ctx().stores,
+				"qty": qty,
+				"valuation_rate": 10,
+				"batch_no": batch,
+				"use_serial_batch_fields": 1,
+			}
+		],
+		purpose="Stock Reconciliation",
+		md_reason="Annual count",
+	)
+
+
+def test_only_quality_staff_reconcile_the_stock_of_a_batch_that_is_not_released():
+	recalled = receive("GSP-RECO")
+	release(recalled)
+	set_batch_status(recalled, "Recalled", "Recall RC-RECO", check_role=False)
+	released = receive("GSP-RECO-OK")
+	release(released)
+	counter = ensure_user("md-gsp-counter@example.com", "Stock Manager", "Stock User")
+	frappe.set_user(counter)
+	try:
+		blocked(
+			lambda: reconcile(recalled, 0), "only a Quality Manager or QA Reviewer", frappe.PermissionError
+		)
+		assert reconcile(released, 9).docstatus == 1  # counting released stock stays ordinary stock work
+	finally:
+		frappe.set_user("Administrator")
+	assert frappe.db.get_value("Batch", recalled, "batch_qty") == 10
+	assert reconcile(recalled, 0).docstatus == 1  # quality staff write the recalled stock off the books
+	assert frappe.db.get_value("Batch", recalled, "batch_qty") == 0

@@ -73,3 +73,22 @@ def test_settings_is_a_single_doctype_with_tracked_changes():
 def test_no_fixtures_for_what_code_creates():
 	assert not getattr(hooks, "fixtures", None)
 	assert [p.name for p in (APP / "fixtures").iterdir()] == [".gitkeep"]
+
+
+def test_every_overridden_endpoint_is_whitelisted_and_takes_the_originals_arguments():
+	"""Frappe calls an override only if it is whitelisted itself, with the arguments the desk sends the original."""
+	import importlib
+	import inspect
+
+	import frappe
+
+	def function(path):
+		module, _, name = path.rpartition(".")
+		return getattr(importlib.import_module(module), name)
+
+	for original, override in hooks.override_whitelisted_methods.items():
+		replacement, replaced = function(override), function(original)
+		assert replacement in frappe.whitelisted, override
+		assert list(inspect.signature(replacement).parameters) == list(
+			inspect.signature(replaced).parameters
+		), override

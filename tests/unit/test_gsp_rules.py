@@ -35,7 +35,7 @@ def test_transitions(old, new, allowed):
 
 def test_outward_block_reasons_in_order_of_severity():
 	assert rules.outward_block_reason("Released", days(10), D) is None
-	assert rules.outward_block_reason(None, days(10), D) is None  # legacy batch: released
+	assert rules.outward_block_reason(None, days(10), D) == rules.NOT_RELEASED  # no status: never released
 	assert rules.outward_block_reason("Quarantine", days(10), D) == rules.NOT_RELEASED
 	assert rules.outward_block_reason("Quarantine", days(-1), D) == rules.EXPIRED_ON_POSTING
 	assert rules.outward_block_reason("Released", D, D) is None  # expires today: still in date

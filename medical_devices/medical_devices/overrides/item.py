@@ -83,4 +83,8 @@ def change_device_classification(item: str, is_medical_device, reason: str) -> i
 	doc.md_reason = reason
 	mark(doc, CHANGE_CLASSIFICATION)
 	doc.save()
+	if value:
+		from medical_devices.gsp.batch_status import quarantine_batches_of
+
+		quarantine_batches_of(item)
 	return value

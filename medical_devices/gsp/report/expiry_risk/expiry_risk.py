@@ -6,6 +6,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
 
 from medical_devices.gsp import rules
+from medical_devices.gsp.batch_status import status_label
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	alert_windows,
 )
@@ -115,7 +116,7 @@ def get_data(filters, on_date, windows) -> list[dict]:
 				"item_name": row.item_name,
 				"device_class": _(row.device_class) if row.device_class else "",
 				"batch": row.batch,
-				"batch_status": _(rules.effective_status(row.batch_status)),
+				"batch_status": status_label(row.batch_status),
 				"warehouse": row.warehouse,
 				"expiry_date": row.expiry_date,
 				"days_left": days_left,

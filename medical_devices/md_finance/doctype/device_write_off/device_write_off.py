@@ -88,12 +88,14 @@ class DeviceWriteOff(Document):
 		self.total_amount = flt(sum(flt(row.amount) for row in self.items), 2)
 
 	def before_submit(self):
+		from medical_devices.audit.trail import has_edited
+
 		approver = frappe.session.user
-		if approver == self.owner:
+		if approver == self.owner or has_edited(self.doctype, self.name, approver):
 			frappe.throw(
 				_(
-					"A write-off is approved by a second person: {0} prepared it and cannot approve it."
-				).format(self.owner),
+					"A write-off is approved by a second person: {0} prepared or changed it and cannot approve it."
+				).format(approver),
 				WriteOffApprovalError,
 				title=_("Approval Needed"),
 			)

@@ -121,7 +121,8 @@ class DeviceRecall(Document):
 				set_batch_status(batch, rules.RECALLED, reason, "Device Recall", self.name, check_role=False)
 
 	def before_cancel(self):
-		if not self.is_mock:
+		stored = self.get_doc_before_save() or self  # what was submitted, not what a cancel request sends
+		if not stored.is_mock:
 			frappe.throw(
 				_("A recall that was carried out cannot be cancelled; record its close-out instead."),
 				title=_("Not Permitted"),
@@ -165,7 +166,9 @@ def update_progress(recall: str) -> float:
 
 
 @frappe.whitelist(methods=["POST"])
-def close_recall(recall: str, effectiveness_check: str, summary_evaluation: str | None = None) -> str:
+def close_recall(
+	recall: str, effectiveness_check: str | None = None, summary_evaluation: str | None = None
+) -> str:
 	"""Close-out: the regulatory or quality manager records how the recall's effect was checked."""
 	if not set(RECALL_MANAGERS) & set(frappe.get_roles()):
 		frappe.throw(
