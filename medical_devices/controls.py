@@ -95,7 +95,10 @@ CONTROLS = (
 		Control(
 			doctype,
 			FIRST_BUSINESS_FIELDS,
-			(f"{_QUALIFICATION}.record_first_business_decision",),
+			(
+				f"{_QUALIFICATION}.record_first_business_decision",
+				f"{_QUALIFICATION}.review_again_when_identity_changes",
+			),
 			_lt("the First-Business Review button"),
 			FIRST_BUSINESS_REVIEWERS,
 			{"md_first_business_status": "Pending"},

@@ -29,6 +29,7 @@ before_tests = "medical_devices.testing.before_tests"
 
 _GUARD = "medical_devices.gsp.stock_guard.validate_stock_document"
 _QUALIFICATION = "medical_devices.gsp.qualification.validate_document_qualification"
+_REVIEW_AGAIN = "medical_devices.gsp.qualification.review_again_when_identity_changes"
 _COST_POSTING = "medical_devices.recall.doctype.recall_cost_entry.recall_cost_entry.block_direct_cancel"
 _RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.refresh_linked_recall"
 _SOURCE_POSTING = (
@@ -41,6 +42,8 @@ _APPEND_ONLY = "medical_devices.audit.controlled.refuse_append_only"
 _AUDIT_REASON = "medical_devices.audit.reason.require_reason"
 _SIGNATURE_CHECK = "medical_devices.audit.signature.require_signature"
 _PROTECT_VERSION = "medical_devices.audit.protection.protect_version"
+# Inputs: numbers, dates and times of the app's doctypes as sent, refused when junk instead of coerced.
+_CHECK_VALUES = "medical_devices.inputs.check_app_document_values"
 
 doc_events = {
 	# Audit, on every doctype. Controlled fields (medical_devices/controls.py) change only through their app
@@ -50,11 +53,15 @@ doc_events = {
 	# transaction; then the write is chained into the trail.
 	"*": {
 		"before_insert": "medical_devices.audit.controlled.normalise_insert",
-		"before_validate": [_CONTROLS, "medical_devices.audit.signature.refuse_unreviewed_changes"],
+		"before_validate": [
+			_CHECK_VALUES,
+			_CONTROLS,
+			"medical_devices.audit.signature.refuse_unreviewed_changes",
+		],
 		"validate": _AUDIT_REASON,
 		"before_submit": _SIGNATURE_CHECK,
 		"before_cancel": [_CONTROLS, _AUDIT_REASON, _SIGNATURE_CHECK],
-		"before_update_after_submit": [_CONTROLS, _AUDIT_REASON],
+		"before_update_after_submit": [_CHECK_VALUES, _CONTROLS, _AUDIT_REASON],
 		"before_rename": [_APPEND_ONLY, "medical_devices.audit.reason.refuse_regulated_merge", _AUDIT_REASON],
 		"on_change": [
 			_CONTROLS,
@@ -115,6 +122,9 @@ doc_events = {
 	"Purchase Receipt": {"validate": _QUALIFICATION},
 	"Purchase Invoice": {"validate": _QUALIFICATION},
 	"Sales Order": {"validate": _QUALIFICATION},
+	# GSP: a reviewed party that becomes (or stops being) one of the group's own companies is reviewed again.
+	"Customer": {"validate": _REVIEW_AGAIN},
+	"Supplier": {"validate": _REVIEW_AGAIN},
 	# NMPA retention: bulk deletion of a company's transactions would bypass every document's own refusal.
 	"Transaction Deletion Record": {
 		"before_submit": "medical_devices.nmpa.retention.refuse_deleting_retained_transactions"
@@ -171,6 +181,18 @@ override_whitelisted_methods = {
 	),
 	"erpnext.selling.page.point_of_sale.point_of_sale.set_customer_info": (
 		"medical_devices.audit.overrides.endpoints.set_customer_info"
+	),
+	"erpnext.accounts.doctype.purchase_invoice.purchase_invoice.change_release_date": (
+		"medical_devices.audit.overrides.endpoints.change_release_date"
+	),
+	"erpnext.accounts.doctype.purchase_invoice.purchase_invoice.block_invoice": (
+		"medical_devices.audit.overrides.endpoints.block_invoice"
+	),
+	"erpnext.accounts.doctype.purchase_invoice.purchase_invoice.unblock_invoice": (
+		"medical_devices.audit.overrides.endpoints.unblock_invoice"
+	),
+	"erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle.update_serial_or_batch": (
+		"medical_devices.audit.overrides.endpoints.update_serial_or_batch"
 	),
 }
 

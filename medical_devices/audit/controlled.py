@@ -103,6 +103,8 @@ def check(doc, method=None):
 		return
 	if method == "before_cancel":
 		refuse_changes_with_cancel(doc)
+	elif method == "before_validate" and getattr(doc, "_action", None) == "submit":
+		refuse_changes_with_submit(doc)
 	controls = controls_of(doc.doctype)
 	if not controls:
 		return
@@ -117,6 +119,69 @@ def check(doc, method=None):
 		if current == reference or (field in allowed and allowed[field] == current):
 			continue
 		refuse(doc, field, control)
+
+
+def refuse_changes_with_submit(doc):
+	"""A submit of a regulated record submits it as it was saved. Frappe saves whatever body a submit request
+	carries (savedocs with action Submit, frappe.client.submit), which would change a draft without its reason, and
+	after a four-eyes check looked at what was saved: such a submit is refused; save the changes first."""
+	from medical_devices.audit.origin import is_requested_change
+	from medical_devices.audit.reason import was_or_is_regulated
+	from medical_devices.audit.signature import needs_review
+	from medical_devices.audit.trail import is_audited
+
+	if doc.is_new() or not is_audited(doc.doctype) or needs_review(doc.doctype):
+		return  # a new record has nothing saved yet; a reviewed doctype has its own, stricter rule
+	before = doc.get_doc_before_save()
+	if not before or not is_requested_change(doc) or not was_or_is_regulated(doc):
+		return
+	changed = edited_fields(before, doc)
+	if changed:
+		frappe.throw(
+			_(
+				"Save the changes to {0} {1} first, with their reason: a submit submits what was saved ({2})."
+			).format(_(doc.doctype), doc.name, ", ".join(changed)),
+			frappe.ValidationError,
+			title=_("Unsaved Changes"),
+		)
+
+
+def edited_fields(before, doc) -> list[str]:
+	"""The fields a person can edit (not read-only: what validate computes is recomputed anyway) whose value in
+	`doc` differs from the saved `before`, rows added or removed included."""
+
+	def same(fieldtype, old, new):
+		old, new = state.canonical_value(fieldtype, old), state.canonical_value(fieldtype, new)
+		if old == new:
+			return True
+		try:
+			return float(old) == float(new)
+		except (TypeError, ValueError):
+			return False
+
+	def editable(meta):
+		return [
+			(field.fieldname, field.fieldtype, field.label)
+			for field in meta.fields
+			if (field.fieldname, field.fieldtype) in set(state.value_fields(meta)) and not field.read_only
+		]
+
+	changed = [
+		_(label or field)
+		for field, fieldtype, label in editable(doc.meta)
+		if not same(fieldtype, before.get(field), doc.get(field))
+	]
+	for table in state.table_fields(doc.meta):
+		old_rows = {row.name: row for row in before.get(table.fieldname) or []}
+		new_rows = doc.get(table.fieldname) or []
+		fields = editable(frappe.get_meta(table.options))
+		if {row.name for row in new_rows} != set(old_rows) or any(
+			not same(fieldtype, old_rows[row.name].get(field), row.get(field))
+			for row in new_rows
+			for field, fieldtype, _label in fields
+		):
+			changed.append(_(table.label or table.fieldname))
+	return changed
 
 
 def refuse_changes_with_cancel(doc):

@@ -12,6 +12,7 @@ consequences of one document on others are marked as such (medical_devices.audit
 import frappe
 from frappe import _
 
+from medical_devices import inputs
 from medical_devices.audit.origin import clean_reason, is_requested_change, pending_key, reason_for
 from medical_devices.audit.trail import app_modules, is_audited
 
@@ -64,12 +65,14 @@ def was_or_is_regulated(doc) -> bool:
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def note_reason(doctype: str, name: str, reason: str | None = None):
 	"""Desk: the reason typed in the dialog before a cancel or rename, which send no document body of their own."""
 	note_reasons(doctype, [name], reason)
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def note_reasons(doctype: str, names, reason: str | None = None):
 	"""The reason for a bulk action on several records (it may run in a background job within 10 minutes)."""
 	if isinstance(names, str):

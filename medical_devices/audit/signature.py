@@ -11,7 +11,6 @@ Two-person review: a user with the QA Reviewer role other than the preparer sign
 document can then be submitted only while its content is still what was reviewed.
 """
 
-import contextlib
 import hashlib
 from datetime import datetime, timezone
 
@@ -19,7 +18,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, cstr, now_datetime
 
+from medical_devices import inputs
 from medical_devices.audit import chain, state, trail
+from medical_devices.audit.connection import separate_transaction
 from medical_devices.audit.origin import is_requested_change
 from medical_devices.audit.trail import snapshot
 
@@ -129,32 +130,9 @@ def lockout_policy() -> tuple[int, int]:
 	return attempts or 10, seconds or 60
 
 
-@contextlib.contextmanager
-def attempts_connection():
-	"""A connection and transaction of its own: it sees every attempt committed so far, whatever this request's
-	transaction saw before, and what it writes counts although the request rolls back."""
-	from frappe.database import get_db
-
-	conf = frappe.conf
-	db = get_db(
-		socket=conf.db_socket,
-		host=conf.db_host,
-		port=conf.db_port,
-		user=conf.db_name,
-		password=conf.db_password,
-		cur_db_name=conf.db_name,
-	)
-	try:
-		db.connect()
-		yield db
-		db.commit()
-	finally:
-		db.close()
-
-
 def signing_locked(user: str) -> bool:
 	attempts, seconds = lockout_policy()
-	with attempts_connection() as db:
+	with separate_transaction() as db:
 		recent = db.sql(
 			f"""select succeeded from `tab{ATTEMPT}` where user = %s and attempted_at > %s
 			order by attempted_at desc, name desc limit %s""",
@@ -165,7 +143,7 @@ def signing_locked(user: str) -> bool:
 
 def record_failed_attempt(user, doctype=None, name=None, action=None):
 	"""Committed at once, on its own: it counts although the request that made it rolls back."""
-	with attempts_connection() as db:
+	with separate_transaction() as db:
 		record_attempt(user, False, doctype, name, action, db=db)
 
 
@@ -196,7 +174,7 @@ def next_attempt_name(db) -> int:
 
 
 def code_already_used(user: str, step: int) -> bool:
-	with attempts_connection() as db:
+	with separate_transaction() as db:
 		last = db.sql(
 			f"""select max(cast(otp_step as unsigned)) from `tab{ATTEMPT}`
 			where user = %s and otp_step is not null""",
@@ -237,6 +215,7 @@ def authorisation_key(doctype: str, name: str, action: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def sign(doctype: str, name: str, action: str, meaning: str, password: str, otp: str | None = None) -> dict:
 	"""Sign before submitting or cancelling: authenticate, then authorise this one action for 5 minutes."""
 	if action not in (SUBMIT, CANCEL):
@@ -269,6 +248,7 @@ def sign(doctype: str, name: str, action: str, meaning: str, password: str, otp:
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def review(doctype: str, name: str, password: str, otp: str | None = None) -> int:
 	"""Two-person review: a QA Reviewer other than the preparer signs the draft as Reviewed."""
 	frappe.has_permission(doctype, "read", name, throw=True)

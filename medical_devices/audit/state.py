@@ -151,13 +151,14 @@ def state_of(doc, docstatus: int | None = None, definition_value: dict | None = 
 	return state
 
 
-def states(doctype: str, names, definition_value: dict | None = None) -> dict[str, dict]:
+def states(doctype: str, names, definition_value: dict | None = None, db=None) -> dict[str, dict]:
 	"""name -> state of every document of `doctype` among `names` that exists, read from the database (under the
-	stored definition given, or today's)."""
+	stored definition given, or today's; through the connection `db`, or the request's)."""
+	db = db or frappe.db
 	meta = frappe.get_meta(doctype)
 	value = definition_value or definition(doctype)
 	if meta.issingle:
-		return {doctype: single_state(doctype, value)} if doctype in names else {}
+		return {doctype: single_state(doctype, value, db)} if doctype in names else {}
 	names = list(dict.fromkeys(cstr(name) for name in names))
 	fields = value_fields(meta)
 	result: dict[str, dict] = {}
@@ -165,7 +166,7 @@ def states(doctype: str, names, definition_value: dict | None = None) -> dict[st
 		chunk = tuple(names[start : start + CHUNK])
 		columns = ", ".join(f"`{name}`" for name in ("name", "docstatus", "owner", "creation", *dict(fields)))
 		docstatus = {}
-		for row in frappe.db.sql(
+		for row in db.sql(
 			f"select {columns} from `tab{doctype}` where name in %s",  # nosemgrep: names from meta
 			(chunk,),
 			as_dict=True,
@@ -179,7 +180,7 @@ def states(doctype: str, names, definition_value: dict | None = None) -> dict[st
 				**content(row, fields, left_out(value, doctype, docstatus[name])),
 			}
 		for table in table_fields(meta):
-			for parent, rows in child_rows(doctype, table, chunk, value, docstatus).items():
+			for parent, rows in child_rows(doctype, table, chunk, value, docstatus, db).items():
 				if parent in result:
 					result[parent][table.fieldname] = rows
 	for state in result.values():
@@ -188,11 +189,13 @@ def states(doctype: str, names, definition_value: dict | None = None) -> dict[st
 	return result
 
 
-def child_rows(doctype: str, table, parents: tuple, value: dict, docstatus: dict) -> dict[str, list[dict]]:
+def child_rows(
+	doctype: str, table, parents: tuple, value: dict, docstatus: dict, db=None
+) -> dict[str, list[dict]]:
 	fields = value_fields(frappe.get_meta(table.options))
 	columns = ", ".join(f"`{name}`" for name in ("parent", "name", "idx", *dict(fields)))
 	rows: dict[str, list[dict]] = {}
-	for row in frappe.db.sql(
+	for row in (db or frappe.db).sql(
 		f"""select {columns} from `tab{table.options}`
 		where parenttype = %s and parentfield = %s and parent in %s order by parent, idx""",  # nosemgrep
 		(doctype, table.fieldname, parents),
@@ -203,12 +206,15 @@ def child_rows(doctype: str, table, parents: tuple, value: dict, docstatus: dict
 	return rows
 
 
-def single_state(doctype: str, value: dict) -> dict:
+def single_state(doctype: str, value: dict, db=None) -> dict:
+	db = db or frappe.db
 	meta = frappe.get_meta(doctype)
-	values = frappe.db.get_singles_dict(doctype, cast=False)
+	values = frappe._dict(db.sql("select field, value from `tabSingles` where doctype = %s", doctype))
 	state = {"docstatus": 0, **content(values, value_fields(meta), left_out(value, doctype, 0))}
 	for table in table_fields(meta):
-		state[table.fieldname] = child_rows(doctype, table, (doctype,), value, {doctype: 0}).get(doctype, [])
+		state[table.fieldname] = child_rows(doctype, table, (doctype,), value, {doctype: 0}, db).get(
+			doctype, []
+		)
 	return state
 
 

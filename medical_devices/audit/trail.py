@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import frappe
 from frappe.utils import cstr, now
 
-from medical_devices.audit import chain, state
+from medical_devices.audit import chain, connection, state
 from medical_devices.audit.origin import (
 	change_origin,
 	inside_a_write,
@@ -54,6 +54,8 @@ INSERT, UPDATE, SUBMIT, CANCEL, UPDATE_AFTER_SUBMIT, AMEND, RENAME, DELETE, BASE
 )
 # A write found the record already differing from what its last entry recorded; and a person's finding about it.
 CHANGED_OUTSIDE, ACKNOWLEDGED = "Changed Outside", "Acknowledged"
+# payload keys that are not part of an entry: the state a document write wrote; an entry about the one before it
+WRITTEN, AFTER_PREVIOUS = "_written_state", "_after_previous"
 BASELINE_CHUNK = 5000
 
 
@@ -142,8 +144,10 @@ def record_row(row, deleted: bool = False):
 
 
 def after_rename(doc, method=None, old=None, new=None, merge=False):
-	"""A renamed document's entry, and one for each audited document whose links the rename rewrote."""
+	"""A renamed document's entry, and one for each audited document whose links the rename rewrote (each first
+	compared, as committed before the rename, with its last entry)."""
 	if is_audited(doc.doctype):
+		stage(outside_changes(doc.doctype, [cstr(old)]))
 		record(doc, RENAME, {"renamed_from": old, "renamed_to": new, "merged": bool(merge)}, name=new)
 	record_renamed_links(doc.doctype, old, new)
 
@@ -227,29 +231,41 @@ def record(doc, action: str, changes: dict, name: str | None = None):
 	if origin:
 		changes = {**changes, "by": origin}
 	before = None if doc.flags.in_insert else doc.get_doc_before_save()
-	# (not for a write inside another document's write: it may follow ERPNext's own SQL on this record in the same
-	# transaction, and the verifier sees what it left)
-	if before is not None and action != RENAME and not inside_a_write(doc):
-		stage(
-			outside_changes(
-				doc.doctype, [cstr(doc.name)], lambda _name, value: state.state_of(before, None, value)
-			)
-		)
-	stage([entry(doc.doctype, cstr(name or doc.name), action, changes, reason_for(doc) or "")])
+	nested = inside_a_write(doc)
+	if before is not None and action != RENAME:
+		# a write beneath another document's may follow ERPNext's own SQL on this record in the same transaction:
+		# it is compared as committed before the transaction
+		found = None if nested else (lambda _name, value: state.state_of(before, None, value))
+		stage(outside_changes(doc.doctype, [cstr(doc.name)], found))
+	item = entry(doc.doctype, cstr(name or doc.name), action, changes, reason_for(doc) or "")
+	if not nested and action not in (RENAME, DELETE):
+		# what the document write left stored, compared at the commit with what is stored then
+		item[WRITTEN] = state.states(doc.doctype, [cstr(doc.name)]).get(cstr(doc.name))
+	stage([item])
 
 
-def outside_changes(doctype: str, names: list[str], found_state) -> list[dict]:
-	"""Changed Outside entries for the records among `names` whose content before this write (`found_state(name,
-	definition)`) differs from what their last entry recorded: a direct write since then stays in the chain, whatever
-	is saved over it. Each record is looked at once per transaction, before its first entry in it."""
+def outside_changes(doctype: str, names: list[str], found_state=None) -> list[dict]:
+	"""Changed Outside entries for the records among `names` whose content before this write differs from what
+	their last entry recorded: a direct write since then stays in the chain, whatever is saved over it. Each record
+	is looked at once per transaction, before its first entry in it.
+
+	`found_state(name, definition)`: the record as the write found it in the request's transaction (a write at the
+	top, so that what the transaction did to it around the app before counts too). Without it, the record and its
+	entries are read as committed before this transaction, through a connection of their own (a write beneath
+	another document's, the app's own direct writes, a rename's rewritten links: ERPNext's own SQL earlier in the
+	same transaction is not an outside change)."""
 	checked = frappe.local.md_audit_checked = getattr(frappe.local, "md_audit_checked", None) or set()
 	names = [name for name in names if (doctype, name) not in checked]
 	checked.update((doctype, name) for name in names)
 	if not names or doctype in NEVER_AUDITED:
 		return []
+	db = None
+	if found_state is None:
+		db = connection.committed()
+		found_state = stored_states(doctype, names, db)
 	entries = []
 	definitions: dict[str, dict | None] = {}
-	for name, (sequence, action, recorded) in last_recorded(doctype, names).items():
+	for name, (sequence, action, recorded) in last_recorded(doctype, names, db).items():
 		if not recorded or action == DELETE or ":" not in recorded:
 			continue  # no state to compare (a deletion, or an entry of version 0.1: the verifier checks those)
 		key = recorded.split(":", 1)[0]
@@ -266,24 +282,24 @@ def outside_changes(doctype: str, names: list[str], found_state) -> list[dict]:
 	return entries
 
 
-def stored_states(doctype: str, names: list[str]):
+def stored_states(doctype: str, names: list[str], db=None):
 	"""`found_state` for `outside_changes`: the records as stored now, read in bulk once per definition."""
 	read: dict[str, dict] = {}
 
 	def found_state(name, value):
 		key = json.dumps(value, sort_keys=True)
 		if key not in read:
-			read[key] = state.states(doctype, names, value)
+			read[key] = state.states(doctype, names, value, db)
 		return read[key].get(name)
 
 	return found_state
 
 
-def last_recorded(doctype: str, names: list[str]) -> dict[str, tuple[int, str, str]]:
+def last_recorded(doctype: str, names: list[str], db=None) -> dict[str, tuple[int, str, str]]:
 	"""name -> (sequence, action, state hash) of each record's newest entry."""
 	result = {}
 	for start in range(0, len(names), state.CHUNK):
-		for name, sequence, action, recorded in frappe.db.sql(
+		for name, sequence, action, recorded in (db or frappe.db).sql(
 			f"""select e.ref_name, e.name, e.action, e.state_hash from `tab{ENTRY}` e
 			join (select max(name) as last from `tab{ENTRY}` where ref_doctype = %s and ref_name in %s
 			group by ref_name) l on l.last = e.name""",
@@ -294,7 +310,10 @@ def last_recorded(doctype: str, names: list[str]) -> dict[str, tuple[int, str, s
 
 
 def record_changes(doctype: str, changes_by_name: dict[str, dict], action: str, reason: str | None, by: dict):
-	"""Stage the entries of the app's own direct writes (no document API involved): one per document."""
+	"""Stage the entries of the app's own direct writes (no document API involved): one per document, after a
+	Changed Outside entry for any that differed, as committed, from its last entry."""
+	if action == UPDATE:
+		stage(outside_changes(doctype, [cstr(name) for name in changes_by_name]))
 	stage(
 		[
 			entry(doctype, cstr(name), action, {**changes, "by": by}, reason or "")
@@ -341,6 +360,7 @@ def discard():
 	frappe.local.md_audit_token = None
 	frappe.local.md_audit_payloads = None
 	frappe.local.md_audit_checked = None
+	connection.close()
 
 
 def insert_rows(doctype: str, fields, rows, chunk: int = 1000):
@@ -372,11 +392,14 @@ def flush():
 	frappe.db.sql(f"delete from `tab{STAGE}` where token = %s", token)
 	pending = [payloads[position] for position in positions]
 	hashes = state_hashes(pending)
+	pending = with_later_changes(pending, hashes)
 	sequence, previous = lock_head()
 	stamp = now()
 	rows = []
 	for item in pending:
 		sequence += 1
+		if item.pop(AFTER_PREVIOUS, None):
+			item["changes"] = chain.canonical({"differs_from_entry": sequence - 1})
 		if "state_hash" not in item:
 			item["state_hash"] = (
 				"" if item["action"] == DELETE else hashes.get((item["ref_doctype"], item["ref_name"]), "")
@@ -411,6 +434,30 @@ def flush():
 		rows,
 	)
 	move_head(sequence, previous)
+
+
+def with_later_changes(pending: list[dict], hashes: dict) -> list[dict]:
+	"""A record that differs at the commit from what its last write through the document API in this transaction
+	wrote was changed around the app after it: that entry keeps the state it wrote, and a Changed Outside entry
+	after it holds what is stored."""
+	last = {}
+	for position, item in enumerate(pending):
+		last[(item["ref_doctype"], item["ref_name"])] = position
+	result = []
+	for position, item in enumerate(pending):
+		written = item.pop(WRITTEN, None)
+		result.append(item)
+		key = (item["ref_doctype"], item["ref_name"])
+		if not written or last[key] != position or key not in hashes:
+			continue
+		written_hash = state.state_hash_of(written, hashes[key].split(":", 1)[0])
+		if written_hash != hashes[key]:
+			item["state_hash"] = written_hash
+			later = entry(item["ref_doctype"], item["ref_name"], CHANGED_OUTSIDE, {}, "")
+			later["state_hash"] = hashes[key]
+			later[AFTER_PREVIOUS] = True
+			result.append(later)
+	return result
 
 
 def state_hashes(pending: list[dict]) -> dict[tuple[str, str], str]:
@@ -496,8 +543,9 @@ def set_values(
 			changes[name] = {"changed": changed}
 	if not changes:
 		return []
-	if is_audited(doctype) and not inside_document_write():
-		stage(outside_changes(doctype, list(changes), stored_states(doctype, list(changes))))
+	if is_audited(doctype):
+		found = None if inside_document_write() else stored_states(doctype, list(changes))
+		stage(outside_changes(doctype, list(changes), found))
 	if meta.issingle:
 		for field, value in values.items():
 			frappe.db.set_single_value(doctype, field, value)

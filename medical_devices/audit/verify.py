@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import frappe
 from frappe import _
 
+from medical_devices import inputs
 from medical_devices.audit import chain, state
 from medical_devices.audit.legacy import legacy_hashes
 from medical_devices.audit.signature import SIGNED_FIELDS, signed_hash
@@ -283,6 +284,7 @@ def check_outside_changes_found(report: AuditReport):
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def acknowledge_outside_change(entry: str, finding: str | None = None) -> str:
 	"""A regulatory or quality manager's finding about a change made outside the app (investigated, put right or
 	accepted): the record's content now becomes what the trail knows, and the verifier stops reporting it."""
@@ -301,17 +303,35 @@ def acknowledge_outside_change(entry: str, finding: str | None = None) -> str:
 	finding = clean_reason(finding)
 	if not finding:
 		frappe.throw(_("Describe what was found and done about it."))
-	row = frappe.db.get_value(ENTRY, entry, ["ref_doctype", "ref_name", "action"], as_dict=True)
+	row = frappe.db.get_value(ENTRY, entry, ["ref_doctype", "ref_name", "action", "user"], as_dict=True)
 	if not row or row.action != CHANGED_OUTSIDE:
 		frappe.throw(_("Audit Trail Entry {0} does not record a change found outside the app.").format(entry))
+	if row.user == frappe.session.user:
+		frappe.throw(
+			_("The change was found in a write of yours: another person acknowledges it."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
 	record_changes(
 		row.ref_doctype,
-		{row.ref_name: {"acknowledges": int(entry)}},
+		{current_name(row.ref_doctype, row.ref_name, int(entry)): {"acknowledges": int(entry)}},
 		ACKNOWLEDGED,
 		finding,
 		{"function": f"{__name__}.acknowledge_outside_change"},
 	)
 	return row.ref_name
+
+
+def current_name(doctype: str, name: str, since: int) -> str:
+	"""The name the record has now, following the renames recorded after entry `since`."""
+	for _sequence, changes in frappe.db.sql(
+		f"select name, changes from `tab{ENTRY}` where ref_doctype = %s and action = %s and name > %s order by name",
+		(doctype, RENAME, since),
+	):
+		moved = json.loads(changes or "{}")
+		if moved.get("renamed_from") == name and not moved.get("merged"):
+			name = moved.get("renamed_to") or name
+	return name
 
 
 def check_unrecorded(report: AuditReport):

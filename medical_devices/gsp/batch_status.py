@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from medical_devices import access, inputs
 from medical_devices.audit import controlled, trail
 from medical_devices.audit.origin import clean_reason
 from medical_devices.controls import QA_ROLES
@@ -166,9 +167,12 @@ def reserve_history_names(count: int) -> list[int]:
 	return [get_next_val(HISTORY) for _ in range(count)]
 
 
-def give_status(item_codes: list[str] | None, status: str, reason: str, function: str) -> int:
-	"""Device batches without a status (and without history) get `status`, with history and entries: those that
-	existed before the app was installed, and those of an item that has just become a medical device."""
+def give_status(
+	item_codes: list[str] | None, status: str, reason: str, function: str, never_had_one: bool = False
+) -> int:
+	"""Device batches without a status get `status`, with history and entries: those that existed before the app
+	was installed (`never_had_one`: a batch whose status history shows one had it cleared around the app, and stays
+	without), and those of an item that has just become a medical device."""
 	batch = frappe.qb.DocType("Batch")
 	item = frappe.qb.DocType("Item")
 	query = (
@@ -181,6 +185,11 @@ def give_status(item_codes: list[str] | None, status: str, reason: str, function
 	)
 	if item_codes is not None:
 		query = query.where(batch.item.isin(item_codes or [""]))
+	if never_had_one:
+		history = frappe.qb.DocType(HISTORY)
+		query = query.where(
+			batch.name.notin(frappe.qb.from_(history).select(history.batch).where(history.batch.isnotnull()))
+		)
 	rows = query.run(as_dict=True)
 	if not rows:
 		return 0
@@ -218,7 +227,11 @@ def give_status(item_codes: list[str] | None, status: str, reason: str, function
 def release_existing_batches() -> int:
 	"""Install and upgrade: device batches from before the app's control carry on as Released, now on record."""
 	return give_status(
-		None, rules.RELEASED, _("Existed before GSP batch control: released as it was"), RELEASE_EXISTING
+		None,
+		rules.RELEASED,
+		_("Existed before GSP batch control: released as it was"),
+		RELEASE_EXISTING,
+		never_had_one=True,
 	)
 
 
@@ -233,10 +246,16 @@ def quarantine_batches_of(item_code: str) -> int:
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def change_batch_status(batch: str, status: str, reason: str | None = None) -> str:
 	"""Desk buttons Release / Block / Quarantine on the Batch form."""
+	status = inputs.text(status, _("Status"))
 	if status not in (rules.RELEASED, rules.BLOCKED, rules.QUARANTINE):
-		frappe.throw(_("Recalled and Expired are set by a recall and by the expiry job, not by hand."))
+		frappe.throw(
+			_("Recalled and Expired are set by a recall and by the expiry job, not by hand."),
+			inputs.InvalidInputError,
+		)
+	batch = access.record("Batch", batch)
 	set_batch_status(batch, status, reason, check_role=True)
 	return frappe.db.get_value("Batch", batch, "md_batch_status")
 

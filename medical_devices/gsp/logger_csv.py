@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import datetime
 import io
+import math
 
 TIME_HEADERS = (
 	"timestamp",
@@ -85,7 +86,12 @@ def parse_logger_csv(content: str | bytes) -> list[Reading]:
 	if not lines:
 		raise LoggerCSVError(_("The file is empty."))
 	dialect = sniff_delimiter(lines[0])
-	rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=dialect))
+	try:
+		rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=dialect))
+	except csv.Error as error:  # a field longer than the csv module's limit, a stray NUL
+		raise LoggerCSVError(
+			_("The file is not a readable CSV table ({problem})."), problem=str(error)
+		) from None
 	header_index, columns = find_header(rows)
 	readings = []
 	for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
@@ -159,7 +165,7 @@ def parse_datetime(text: str) -> datetime.datetime:
 			return datetime.datetime.strptime(text, pattern)
 		except ValueError:
 			continue
-	raise LoggerCSVError(_("'{text}' is not a date and time such as 2026-11-28 08:30"), text=text)
+	raise LoggerCSVError(_("'{text}' is not a date and time such as 2026-11-28 08:30"), text=shorten(text))
 
 
 def parse_number(text: str, what: str, optional: bool = False) -> float | None:
@@ -168,9 +174,16 @@ def parse_number(text: str, what: str, optional: bool = False) -> float | None:
 		return None
 	cleaned = cleaned.replace(",", ".") if cleaned.count(",") == 1 and "." not in cleaned else cleaned
 	try:
-		return float(cleaned)
+		value = float(cleaned)
 	except ValueError:
+		value = math.nan
+	if not math.isfinite(value):
 		message = (
 			_("'{text}' is not a temperature") if what == "temperature" else _("'{text}' is not a humidity")
 		)
-		raise LoggerCSVError(message, text=text) from None
+		raise LoggerCSVError(message, text=shorten(text)) from None
+	return value
+
+
+def shorten(text: str) -> str:
+	return text if len(text) <= 40 else text[:40] + "…"

@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import formatdate, get_link_to_form, getdate, now_datetime
 
+from medical_devices import access, inputs
 from medical_devices.audit import controlled
 from medical_devices.audit.origin import clean_reason, mark
 from medical_devices.controls import FIRST_BUSINESS_REVIEWERS
@@ -60,13 +61,13 @@ def validate_document_qualification(doc, method=None):
 		return
 	on_date = transaction_date(doc)
 	problems = []
+	if settings.require_first_business_approval:
+		problems += first_business_problems(party_type, party, rows, items)
 	represented = represented_company(party_type, party)
 	if represented:
-		# a move to or from one of the group's own companies: that company's own licences count, and it needs no
-		# first-business review (another legal entity still has to be licensed for the devices)
+		# a move to or from one of the group's own companies: that company's own licences count (another legal
+		# entity still has to be licensed for the devices); the review confirmed that the party is that company
 		party_type, party = "Company", represented
-	elif settings.require_first_business_approval:
-		problems += first_business_problems(party_type, party, rows, items)
 	if settings.check_licences:
 		problems += party_licence_problems(party_type, party, rows, items, on_date, role)
 		problems += registration_problems(rows, items, on_date)
@@ -123,19 +124,23 @@ def first_business_problems(party_type, party, rows, items) -> list[str]:
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def review_first_business(doctype: str, name: str, decision: str, remarks: str | None = None) -> str:
 	"""The 首营 review: a quality or regulatory reviewer approves or rejects a new party or device item."""
-	if doctype not in FIRST_BUSINESS_DOCTYPES:
-		frappe.throw(_("First-business review applies to suppliers, customers and device items only."))
-	if decision not in ("Approved", "Rejected"):
-		frappe.throw(_("The decision must be Approved or Rejected."))
+	if inputs.text(doctype, _("Document Type")) not in FIRST_BUSINESS_DOCTYPES:
+		frappe.throw(
+			_("First-business review applies to suppliers, customers and device items only."),
+			inputs.InvalidInputError,
+		)
+	if inputs.text(decision, _("Decision")) not in ("Approved", "Rejected"):
+		frappe.throw(_("The decision must be Approved or Rejected."), inputs.InvalidInputError)
 	if not set(FIRST_BUSINESS_REVIEWERS) & set(frappe.get_roles()):
 		frappe.throw(
 			_("Only a Quality Manager, QA Reviewer or Regulatory Affairs Manager may review first business."),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
-	frappe.has_permission(doctype, "read", name, throw=True)
+	name = access.record(doctype, name)
 	if decision == "Approved":
 		missing = first_business_prerequisites(doctype, name)
 		if missing:
@@ -144,6 +149,31 @@ def review_first_business(doctype: str, name: str, decision: str, remarks: str |
 		frappe.throw(_("Give the reason for rejecting."))
 	record_first_business_decision(doctype, name, decision, remarks)
 	return decision
+
+
+IDENTITY_FIELDS = {
+	"Customer": ("is_internal_customer", "represents_company"),
+	"Supplier": ("is_internal_supplier", "represents_company"),
+}
+REVIEW_AGAIN = f"{__name__}.review_again_when_identity_changes"
+
+
+def review_again_when_identity_changes(doc, method=None):
+	"""validate of Customer and Supplier: a reviewed party that now says it is (or is no longer) one of the group's
+	own companies, or stands for another one, trades on other licences: its first-business review starts again."""
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if not before or before.get("md_first_business_status") in (None, "", "Pending"):
+		return
+	if all(before.get(field) == doc.get(field) for field in IDENTITY_FIELDS[doc.doctype]):
+		return
+	controlled.allow(
+		doc,
+		REVIEW_AGAIN,
+		md_first_business_status="Pending",
+		md_first_business_approved_by=None,
+		md_first_business_approved_on=None,
+		md_first_business_remarks=_("Review again: whether it is one of the group's own companies changed"),
+	)
 
 
 def record_first_business_decision(doctype: str, name: str, decision: str, remarks: str | None = None):
@@ -177,7 +207,10 @@ def first_business_prerequisites(doctype: str, name: str) -> list[str]:
 				)
 			]
 		return []
-	certificates = party_certificates(doctype, name)
+	represented = represented_company(doctype, name)
+	certificates = (
+		party_certificates("Company", represented) if represented else party_certificates(doctype, name)
+	)
 	if rules.licence_problem(certificates, rules.IDENTITY_LICENCES, today):
 		return [
 			_(

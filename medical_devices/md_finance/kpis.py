@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt, getdate, today
 
+from medical_devices import access, inputs
 from medical_devices.md_finance.ratios import cash_conversion_cycle, days_outstanding
 
 
@@ -188,19 +189,12 @@ CARDS = {
 
 
 def card(kpi: str, filters=None) -> dict:
-	filters = frappe.parse_json(filters) or {}
-	if isinstance(filters, list):  # the desk sends [[doctype, field, op, value], ...]
-		filters = {row[1]: row[3] for row in filters if len(row) >= 4}
-	company = (
-		filters.get("company")
-		or frappe.defaults.get_user_default("Company")
-		or frappe.db.get_value("Company", {}, "name")
-	)
-	if not company:
-		return {"value": 0, "fieldtype": "Float"}
-	frappe.has_permission("GL Entry", "read", throw=True)
-	if filters.get("from_date") or filters.get("to_date"):
-		figures = company_kpis(company, filters.get("from_date"), filters.get("to_date"))
+	filters = card_filters(filters)
+	company = access.company(filters.get("company"))
+	from_date = inputs.date(filters.get("from_date"), _("From Date"), required=False)
+	to_date = inputs.date(filters.get("to_date"), _("To Date"), required=False)
+	if from_date or to_date:
+		figures = company_kpis(company, from_date, to_date)
 	else:
 		figures = cached_kpis(company) or {}
 	value = figures.get(kpi)
@@ -208,6 +202,20 @@ def card(kpi: str, filters=None) -> dict:
 		currency = frappe.get_cached_value("Company", company, "default_currency")
 		return {"value": value or 0, "fieldtype": "Currency", "currency": currency}
 	return {"value": value or 0, "fieldtype": "Float", "suffix": _("days")}
+
+
+def card_filters(filters) -> dict:
+	"""A number card's filters: an object, or the desk's list of [doctype, field, operator, value]."""
+	if inputs.missing(filters):
+		return {}
+	filters = inputs.json_value(filters, _("Filters"))
+	if isinstance(filters, list):
+		if not all(isinstance(row, list) and len(row) >= 4 and isinstance(row[1], str) for row in filters):
+			inputs.refuse(_("Filters"), _("must be an object or a list of filters"))
+		filters = {row[1]: row[3] for row in filters}
+	if not isinstance(filters, dict):
+		inputs.refuse(_("Filters"), _("must be an object or a list of filters"))
+	return filters
 
 
 @frappe.whitelist()

@@ -4,6 +4,7 @@ quality costs and write-offs, and the write-off and quality cost accounts of eac
 import frappe
 from frappe import _
 
+from medical_devices import access, inputs
 from medical_devices.audit.origin import mark
 from medical_devices.recall.ledger import ensure_account, ensure_dimension, group_account, remove_dimension
 
@@ -62,12 +63,12 @@ def write_off_accounts(company: str) -> list[str]:
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def create_finance_accounts(company: str) -> dict:
 	"""An expense account for device stock write-offs and one for quality costs, under Indirect Expenses, and
 	the settings rows that point to them. Rows already set are kept."""
 	frappe.only_for(("Accounts Manager", "System Manager"))
-	if not frappe.db.exists("Company", company):
-		frappe.throw(_("Company {0} does not exist.").format(company))
+	company = access.company(company, "Account", "create")
 	parent = group_account(company, "Expense", "Indirect Expenses")
 	settings = frappe.get_doc(SETTINGS_DOCTYPE)
 	configured = {row.purpose for row in settings.get("finance_accounts") if row.company == company}

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, today
 
+from medical_devices import access, inputs
 from medical_devices.md_finance.ratios import last_months, working_capital_series
 
 CATEGORY = """case
@@ -97,12 +98,10 @@ def chart_source(make_chart):
 
 	@frappe.whitelist()
 	def get(chart_name=None, filters=None, refresh=None, **_ignored):
-		frappe.has_permission("GL Entry", "read", throw=True)
 		company = chart_company(filters)
-		if not company:
-			return {"labels": [], "datasets": []}
+		refresh = inputs.flag(refresh, _("Refresh"))
 		key = f"md_finance:chart:{make_chart.__name__}:{company}:{today()}"
-		if not int(refresh or 0):
+		if not refresh:
 			cached = frappe.cache.get_value(key, expires=True)
 			if cached:
 				return cached
@@ -113,15 +112,10 @@ def chart_source(make_chart):
 	return get
 
 
-def chart_company(filters) -> str | None:
-	filters = frappe.parse_json(filters) or {}
-	if isinstance(filters, list):
-		filters = {row[1]: row[3] for row in filters if len(row) >= 4}
-	return (
-		filters.get("company")
-		or frappe.defaults.get_user_default("Company")
-		or frappe.db.get_value("Company", {}, "name")
-	)
+def chart_company(filters) -> str:
+	from medical_devices.md_finance.kpis import card_filters
+
+	return access.company(card_filters(filters).get("company"))
 
 
 def working_capital_chart(company: str) -> dict:

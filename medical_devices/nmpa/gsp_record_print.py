@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import format_date, getdate, now_datetime
 from frappe.utils.pdf import get_pdf
 
+from medical_devices import access, inputs
 from medical_devices.nmpa.gsp_records import outbound_review_record, purchase_record, sales_record
 
 RECORDS = {
@@ -20,11 +21,15 @@ NOWRAP = {"voucher_no", "item_code", "batch_id", "stock_uom", "currency"}
 
 def record_table(report_name: str, filters: dict) -> tuple[list[dict], list[list[str]]]:
 	"""The record's columns (with Chinese labels) and its rows as printed text."""
+	from frappe.desk.query_report import get_filtered_data, get_report_doc
+
 	if report_name not in RECORDS:
-		frappe.throw(_("{0} is not a GSP record.").format(report_name))
-	if not frappe.get_doc("Report", report_name).is_permitted():
-		frappe.throw(_("Not permitted to read {0}").format(_(report_name)), frappe.PermissionError)
+		frappe.throw(_("{0} is not a GSP record.").format(report_name), inputs.InvalidInputError)
+	report = get_report_doc(
+		report_name
+	)  # the report view's own checks: its roles, report rights on its doctype
 	columns, rows = RECORDS[report_name](filters)
+	rows = get_filtered_data(report.ref_doctype, columns, rows, frappe.session.user)  # User Permissions
 	columns = [dict(c) for c in columns if c["fieldname"] not in LEFT_OUT]
 	for column in columns:
 		column["numeric"] = column["fieldtype"] in ("Float", "Currency", "Int")
@@ -78,11 +83,26 @@ def record_pdf(report_name: str, filters: dict, printed_on=None) -> bytes:
 
 
 @frappe.whitelist()
-def download_pdf(report_name: str, filters: str | dict):
-	filters = frappe._dict(json.loads(filters) if isinstance(filters, str) else filters)
-	if not filters.get("company"):
-		frappe.throw(_("Select a company."))
+def download_pdf(report_name: str | None = None, filters: str | dict | None = None):
+	"""The report printed as the Chinese record; logged as an export (Access Log) like the report's own."""
+	from frappe.core.doctype.access_log.access_log import make_access_log
+
+	report_name = inputs.choice(report_name, _("Report"), tuple(RECORDS))
+	filters = frappe._dict(inputs.json_object(filters, _("Filters")))
+	ref_doctype = frappe.db.get_value("Report", report_name, "ref_doctype")
+	filters.company = access.company(filters.get("company"), ref_doctype, "report")
+	for key, label in (("from_date", _("From Date")), ("to_date", _("To Date"))):
+		filters[key] = inputs.date(filters.get(key), label, required=False)
+	for key, label in (("item_code", _("Item")), ("party", _("Party"))):
+		filters[key] = inputs.text(filters.get(key), label, required=False)
 	content = record_pdf(report_name, filters)
+	make_access_log(
+		doctype=ref_doctype,
+		report_name=report_name,
+		filters=json.dumps(filters, default=str),
+		file_type="PDF",
+		method=f"{__name__}.download_pdf",
+	)
 	period = "_".join(
 		format_date(filters.get(key), "yyyyMMdd") for key in ("from_date", "to_date") if filters.get(key)
 	)

@@ -5,11 +5,13 @@ nested `packingList/packing`, `storageList/storage`, `clinicalList/clinical` and
 written as the Chinese portal shows them (是/否, 器械/体外诊断试剂, 箱). Pure Python.
 """
 
+import dataclasses
 import datetime
 import re
 from xml.etree import ElementTree
 
 from medical_devices.nmpa.device_data import (
+	LABELS,
 	NHSA_CODE,
 	DeviceRecord,
 	Problem,
@@ -27,6 +29,8 @@ from medical_devices.udi.parser.model import _
 REGULATOR = "NMPA UDID"
 AGENCIES = ("GS1", "MA", "AHM")
 CLASSIFICATION_CODE = re.compile(r"^\d{2}(-\d{2}){1,2}$")  # 2017 catalogue: 14-01 or 14-01-02
+# Anything outside XML 1.0's Char production: control characters but tab, LF and CR; lone surrogates; U+FFFE/FFFF.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 DEVICE_TYPES = {"Medical Device": "器械", "In Vitro Diagnostic Reagent": "体外诊断试剂"}
 PRODUCT_CATEGORIES = {"Consumable": "耗材", "Equipment": "设备"}
@@ -189,11 +193,88 @@ def check(record: DeviceRecord) -> list[Problem]:
 				length=len(record.nhsa_code),
 			)
 		)
-	return problems + check_common(record)
+	return problems + check_common(record) + check_xml_characters(record)
+
+
+def check_xml_characters(record: DeviceRecord) -> list[Problem]:
+	"""A character XML cannot carry, in any value of the record's `<device>`: one problem per record attribute."""
+	bad = [(tag, column, text) for tag, column, text in device_values(record) if NOT_XML.search(text)]
+	if not bad:
+		return []
+	problems, explained = [], set()
+	for attribute in dataclasses.fields(record):
+		texts = [text for text in strings(getattr(record, attribute.name)) if NOT_XML.search(text)]
+		found = [(tag, column, value) for tag, column, value in bad if any(text in value for text in texts)]
+		if found:
+			explained.update(found)
+			problems.append(
+				not_xml_problem(record, attribute.name, LABELS.get(attribute.name, found[0][1]), texts)
+			)
+	# A value no single attribute explains (made of several) is still reported, by its UDID column.
+	problems += [
+		not_xml_problem(record, tag, column, [text])
+		for tag, column, text in bad
+		if (tag, column, text) not in explained
+	]
+	return problems
+
+
+def not_xml_problem(record, attribute, label, texts) -> Problem:
+	return problem(
+		record,
+		attribute,
+		_("{field} contains characters the UDID XML file cannot carry ({characters}): remove them."),
+		field=label,
+		characters=not_xml_characters("".join(texts)),
+	)
+
+
+def not_xml_characters(text: str) -> str:
+	return ", ".join(dict.fromkeys(f"U+{ord(char):04X}" for char in NOT_XML.findall(text)))
+
+
+def strings(value):
+	"""Every str in a record attribute: the value, a tuple's items, the fields of a package or condition."""
+	if isinstance(value, str):
+		yield value
+	elif isinstance(value, (list, tuple)):
+		for item in value:
+			yield from strings(item)
+	elif dataclasses.is_dataclass(value):
+		for item in dataclasses.fields(value):
+			yield from strings(getattr(value, item.name))
+
+
+def device_lists(record: DeviceRecord):
+	"""The lists of a `<device>`, as (list tag, item tag, fields, rows); contacts only when there is one."""
+	lists = [
+		("packingList", "packing", PACKING_FIELDS, record.packages),
+		("storageList", "storage", STORAGE_FIELDS, record.storage),
+		("clinicalList", "clinical", CLINICAL_FIELDS, record.clinical_sizes),
+	]
+	if contacts(record):
+		lists.append(("contactList", "contact", CONTACT_FIELDS, contacts(record)))
+	return lists
+
+
+def contacts(record: DeviceRecord) -> list[DeviceRecord]:
+	return [record] if (record.contact_phone or record.contact_email or record.contact_fax) else []
+
+
+def device_values(record: DeviceRecord):
+	"""(tag, column, text) of every element of the record's `<device>`, in file order."""
+	for tag, column, value in DEVICE_FIELDS:
+		yield tag, column, value(record)
+	for _list_tag, _item_tag, fields, rows in device_lists(record):
+		for row in rows:
+			for tag, column, value in fields:
+				yield tag, column, value(row)
 
 
 def to_xml(records: list[DeviceRecord], created: datetime.datetime) -> bytes:
-	"""The records as a UDID data-exchange file, one `<device>` per primary DI."""
+	"""The records as a UDID data-exchange file, one `<device>` per primary DI.
+
+	Raises ValueError for a character XML cannot carry, which `check` reports first: never an unparseable file."""
 	root = ElementTree.Element("udid")
 	header = ElementTree.SubElement(root, "header")
 	ElementTree.SubElement(header, "createTime").text = created.strftime("%Y-%m-%d %H:%M:%S")
@@ -201,25 +282,24 @@ def to_xml(records: list[DeviceRecord], created: datetime.datetime) -> bytes:
 	devices = ElementTree.SubElement(root, "devices")
 	for record in records:
 		device = ElementTree.SubElement(devices, "device")
-		add_fields(device, DEVICE_FIELDS, record)
-		add_list(device, "packingList", "packing", PACKING_FIELDS, record.packages)
-		add_list(device, "storageList", "storage", STORAGE_FIELDS, record.storage)
-		add_list(device, "clinicalList", "clinical", CLINICAL_FIELDS, record.clinical_sizes)
-		if record.contact_phone or record.contact_email or record.contact_fax:
-			add_list(device, "contactList", "contact", CONTACT_FIELDS, [record])
+		add_fields(device, DEVICE_FIELDS, record, record)
+		for list_tag, item_tag, fields, rows in device_lists(record):
+			container = ElementTree.SubElement(device, list_tag)
+			for row in rows:
+				add_fields(ElementTree.SubElement(container, item_tag), fields, row, record)
 	ElementTree.indent(root)
 	return ElementTree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
 
 
-def add_fields(parent, fields, source):
-	for tag, _label, value in fields:
-		ElementTree.SubElement(parent, tag).text = value(source)
-
-
-def add_list(parent, list_tag, item_tag, fields, rows):
-	container = ElementTree.SubElement(parent, list_tag)
-	for row in rows:
-		add_fields(ElementTree.SubElement(container, item_tag), fields, row)
+def add_fields(parent, fields, source, record: DeviceRecord):
+	for tag, column, value in fields:
+		text = value(source)
+		if NOT_XML.search(text):
+			raise ValueError(
+				f"Device {record.primary_di} (item {record.item_code}): {column} <{tag}> contains "
+				f"{not_xml_characters(text)}, which XML cannot carry."
+			)
+		ElementTree.SubElement(parent, tag).text = text
 
 
 def to_sheets(records: list[DeviceRecord]) -> dict[str, tuple[list[str], list[list[str]]]]:
@@ -227,9 +307,6 @@ def to_sheets(records: list[DeviceRecord]) -> dict[str, tuple[list[str], list[li
 
 	def columns(fields):
 		return [(label, value) for _tag, label, value in fields]
-
-	def contacts(record):
-		return [record] if (record.contact_phone or record.contact_email or record.contact_fax) else []
 
 	return field_sheets(
 		records,

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, now
 
+from medical_devices import access, inputs
 from medical_devices.audit.origin import mark
 from medical_devices.recall import costs
 
@@ -122,12 +123,12 @@ def cost_lines(entries: list[str]) -> list[dict]:
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def create_recall_accounts(company: str) -> dict:
 	"""One expense account per cost category under a "Recall Costs" group, a provision liability and a
 	provision expense account, and the settings rows that point to them. Existing rows are kept."""
 	frappe.only_for(("Accounts Manager", "System Manager"))
-	if not frappe.db.exists("Company", company):
-		frappe.throw(_("Company {0} does not exist.").format(company))
+	company = access.company(company, "Account", "create")
 
 	expense_parent = group_account(company, "Expense", "Indirect Expenses")
 	group = ensure_account(company, _("Recall Costs"), expense_parent, is_group=1)

@@ -3,18 +3,24 @@
 import frappe
 from frappe import _
 
+from medical_devices import access, inputs
 from medical_devices.traceability.engine import holders, trace_backward, trace_forward
+from medical_devices.traceability.redaction import redact
 
 
 @frappe.whitelist(methods=["GET", "POST"])
-def trace(batch: str | None = None, serial_no: str | None = None, direction: str = "forward") -> dict:
-	if direction not in ("forward", "backward"):
-		frappe.throw(_("Direction must be forward or backward."))
-	if batch:
-		frappe.has_permission("Batch", "read", batch, throw=True)
-	if serial_no:
-		frappe.has_permission("Serial No", "read", serial_no, throw=True)
-	nodes = (trace_forward if direction == "forward" else trace_backward)(batch=batch, serial_no=serial_no)
+def trace(batch: str | None = None, serial_no: str | None = None, direction: str | None = "forward") -> dict:
+	direction = inputs.choice(direction or "forward", _("Direction"), ("forward", "backward"))
+	if inputs.missing(batch) and inputs.missing(serial_no):
+		frappe.throw(_("Give a batch or a serial number to trace."), inputs.InvalidInputError)
+	if not inputs.missing(batch):
+		batch = access.record("Batch", batch)
+	if not inputs.missing(serial_no):
+		serial_no = access.record("Serial No", serial_no)
+	nodes = (trace_forward if direction == "forward" else trace_backward)(
+		batch=batch or None, serial_no=serial_no or None
+	)
+	nodes = redact(nodes)
 	result = {"direction": direction, "batch": batch, "serial_no": serial_no, "nodes": nodes}
 	if direction == "forward":
 		result["holders"] = holders(nodes)

@@ -13,6 +13,7 @@ from frappe.utils import formatdate, getdate
 from erpnext.stock.utils import _update_item_info
 from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
 
+from medical_devices import access, inputs
 from medical_devices.audit.origin import mark
 from medical_devices.udi.parser import DEFAULT_GS_STANDINS, UDI, UDIError, parse_udi
 
@@ -22,16 +23,34 @@ UDI_LOOKALIKE = re.compile(
 )
 
 
+# Documents that receive stock: the clerk who may make one may have the new lot they scan into it created.
+INWARD_DOCTYPES = ("Purchase Receipt", "Purchase Invoice", "Stock Entry", "Stock Reconciliation")
+
+
 @frappe.whitelist()
+@inputs.endpoint
 def scan_barcode(search_value: str, ctx: dict | str | None = None) -> dict:
+	access.desk_user()
+	search_value = inputs.text(search_value, _("Scanned Text"), max_length=MAX_SCAN_LENGTH)
+	ctx = frappe._dict(inputs.json_object(ctx, _("Scan Context"), required=False) or {})
 	try:
 		udi = parse_udi(search_value, gs_standins=scanner_gs_standins())
 	except UDIError as error:
 		result = erpnext_scan_barcode(search_value, ctx)
 		if result or not UDI_LOOKALIKE.match(search_value.strip()):
-			return result
+			return revealed(result)
 		frappe.throw(error.translated(_), title=_("Unreadable UDI"))
-	return scan_result_for(udi, frappe.parse_json(ctx) if ctx else frappe._dict())
+	return revealed(scan_result_for(udi, ctx))
+
+
+MAX_SCAN_LENGTH = 2000  # a GS1 DataMatrix holds at most 2,335 characters; nobody scans a novel
+
+
+def revealed(result: dict) -> dict:
+	"""What a scan found, for someone who may read the item."""
+	if result and result.get("item_code"):
+		frappe.has_permission("Item", "read", result["item_code"], throw=True)
+	return result
 
 
 def scanner_gs_standins() -> tuple[str, ...]:
@@ -49,7 +68,8 @@ def scan_result_for(udi: UDI, ctx: dict) -> dict:
 	if identifier.uom and identifier.uom != item.stock_uom:
 		result.uom = identifier.uom
 	if udi.lot and item.has_batch_no:
-		result.batch_no = find_or_create_batch(identifier.item, udi)
+		frappe.has_permission("Item", "read", identifier.item, throw=True)
+		result.batch_no = find_or_create_batch(identifier.item, udi, ctx)
 	if udi.serial and item.has_serial_no:
 		result.serial_no = check_serial(identifier.item, udi.serial)
 	return _update_item_info(result, ctx)
@@ -81,7 +101,7 @@ def device_identifier(udi: UDI) -> frappe._dict:
 	return identifier
 
 
-def find_or_create_batch(item_code: str, udi: UDI) -> str:
+def find_or_create_batch(item_code: str, udi: UDI, ctx: dict | None = None) -> str:
 	"""The batch with this lot number (its batch ID, whatever the document is named), created when new."""
 	batch = frappe.db.get_value(
 		"Batch",
@@ -99,6 +119,7 @@ def find_or_create_batch(item_code: str, udi: UDI) -> str:
 			),
 			title=_("Batch of Another Item"),
 		)
+	receiving = may_receive_new_lot((ctx or {}).get("doctype"), udi.lot)
 	new_batch = frappe.get_doc(
 		{
 			"doctype": "Batch",
@@ -108,12 +129,29 @@ def find_or_create_batch(item_code: str, udi: UDI) -> str:
 			"manufacturing_date": udi.production_date,
 		}
 	)
-	new_batch.insert()
+	new_batch.insert(ignore_permissions=receiving)
 	if not udi.production_date and new_batch.manufacturing_date:
 		# Batch defaults its manufacturing date to today; a date the label never stated must not be recorded.
 		mark(new_batch, f"{__name__}.scan_barcode")
 		new_batch.db_set("manufacturing_date", None, update_modified=False)
 	return new_batch.name
+
+
+def may_receive_new_lot(doctype, lot: str) -> bool:
+	"""Whether the scan creates the new lot's batch on the user's behalf: on a document that receives stock and
+	that the user may create, the label's batch is what they receive (the batch starts in quarantine). Anywhere
+	else Frappe's own create permission on Batch decides."""
+	if frappe.has_permission("Batch", "create"):
+		return False  # no need: the ordinary insert is allowed
+	if doctype in INWARD_DOCTYPES and frappe.has_permission(doctype, "create"):
+		return True
+	frappe.throw(
+		_("Lot {0} is new: scan it into a receipt (Purchase Receipt, Stock Entry) to receive it.").format(
+			frappe.bold(lot)
+		),
+		frappe.PermissionError,
+		title=_("New Lot"),
+	)
 
 
 def check_dates_agree(batch: frappe._dict, udi: UDI):

@@ -840,3 +840,90 @@ def test_the_apps_endpoints_answer_bad_input_with_a_4xx(server_url, admin, recor
 	response = admin.post(f"{server_url}/api/method/{method}", json=args, timeout=30)
 	assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
 	assert snapshot("Batch", records.batch, ["md_batch_status"]) == before
+
+
+def committed_rows(doctype, parent, fields):
+	import frappe
+
+	frappe.db.rollback()
+	return frappe.get_all(doctype, {"parent": parent}, fields, order_by="idx")
+
+
+def test_the_serial_and_batch_scan_changes_only_a_draft_bundle_its_user_may_change(server_url, admin, trade):
+	"""ERPNext's selector scan raises a bundle's quantity with SQL, on any bundle, whoever asks."""
+	import frappe
+
+	bundle = frappe.db.get_value("Delivery Note Item", {"parent": trade.note}, "serial_and_batch_bundle")
+	assert bundle
+	before = committed_rows("Serial and Batch Entry", bundle, ["batch_no", "qty"])
+	batch = before[0].batch_no
+	response = admin.post(
+		f"{server_url}/api/method/erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle"
+		".update_serial_or_batch",
+		json={"bundle_id": bundle, "batch_no": batch},
+		timeout=30,
+	)
+	assert response.status_code == 403, response.text[:300]
+	assert committed_rows("Serial and Batch Entry", bundle, ["batch_no", "qty"]) == before
+
+
+def test_an_invoices_hold_and_release_date_need_write_permission_on_it(server_url, records):
+	import frappe
+
+	invoice = frappe.db.get_value("Purchase Invoice", {"docstatus": 1}, "name")
+	assert invoice, "the demo data has a submitted purchase invoice"
+	before = snapshot("Purchase Invoice", invoice, ["release_date", "on_hold", "hold_comment"])
+	sales = session(server_url, SALES_USER, PASSWORD)
+	module = "erpnext.accounts.doctype.purchase_invoice.purchase_invoice"
+	for method, args in (
+		("change_release_date", {"name": invoice, "release_date": "2030-01-01"}),
+		("block_invoice", {"name": invoice, "release_date": "2030-01-01", "hold_comment": "held"}),
+		("unblock_invoice", {"name": invoice}),
+	):
+		response = sales.post(f"{server_url}/api/method/{module}.{method}", json=args, timeout=30)
+		assert response.status_code == 403, (method, response.status_code, response.text[:300])
+	assert snapshot("Purchase Invoice", invoice, ["release_date", "on_hold", "hold_comment"]) == before
+
+
+@pytest.fixture
+def draft_receipt(records):
+	import frappe
+
+	batch = new_batch(DEVICE, "PATHS-DRAFT")
+	release(batch.name)
+	entry = material_receipt(batch, 3, submit=False)
+	frappe.db.commit()  # nosemgrep: the web server process must see the records
+	return entry.name
+
+
+@pytest.mark.parametrize("path", ["client_submit", "savedocs"])
+def test_a_submit_carrying_changes_of_its_own_is_refused(server_url, admin, draft_receipt, path):
+	"""Frappe saves whatever body a submit request carries: the draft would change without its reason."""
+	import frappe
+
+	fields = ["docstatus", "modified"]
+	before = snapshot("Stock Entry", draft_receipt, fields)
+	rows_before = committed_rows("Stock Entry Detail", draft_receipt, ["qty"])
+	doc = fetched(admin, server_url, "Stock Entry", draft_receipt)
+	changed = {**doc, "items": [{**doc["items"][0], "qty": 30}]}
+
+	def submit(body):
+		if path == "client_submit":
+			return admin.post(f"{server_url}/api/method/frappe.client.submit", json={"doc": body}, timeout=60)
+		return admin.post(
+			f"{server_url}/api/method/frappe.desk.form.save.savedocs",
+			data={"doc": json.dumps(body), "action": "Submit"},
+			timeout=60,
+		)
+
+	refused = submit(changed)
+	assert 400 <= refused.status_code < 500, refused.text[:300]
+	assert "submits what was saved" in refused.text
+	assert snapshot("Stock Entry", draft_receipt, fields) == before
+	assert committed_rows("Stock Entry Detail", draft_receipt, ["qty"]) == rows_before
+
+	submitted = submit(doc)
+	assert submitted.status_code == 200, submitted.text[:300]
+	frappe.db.rollback()
+	assert frappe.db.get_value("Stock Entry", draft_receipt, "docstatus") == 1
+	assert committed_rows("Stock Entry Detail", draft_receipt, ["qty"]) == rows_before

@@ -31,8 +31,10 @@ def test_the_finance_workspace_shows_every_kpi_card_with_a_number(browser, serve
 	)
 	# both charts draw their twelve months
 	wait(browser).until(
-		lambda d: len(d.find_elements(By.CSS_SELECTOR, ".widget.dashboard-widget-box .chart-container svg"))
-		>= len(CHARTS)
+		lambda d: (
+			len(d.find_elements(By.CSS_SELECTOR, ".widget.dashboard-widget-box .chart-container svg"))
+			>= len(CHARTS)
+		)
 	)
 	page = browser.find_element(By.CSS_SELECTOR, ".layout-main-section").text
 	for label in CARDS + CHARTS:  # card titles are upper-cased by CSS
@@ -67,11 +69,13 @@ def test_the_finance_reports_and_the_write_off_form_open_in_the_desk(
 
 	browser.get(f"{server_url}/app/device-write-off/new")
 	wait(browser).until(
-		lambda d: any(
-			button.text == "Get Expired Stock"
-			for button in d.find_elements(By.CSS_SELECTOR, ".page-actions button")
+		lambda d: (
+			any(
+				button.text == "Get Expired Stock"
+				for button in d.find_elements(By.CSS_SELECTOR, ".page-actions button")
+			)
+			or "Get Expired Stock" in d.find_element(By.CSS_SELECTOR, ".page-head").text
 		)
-		or "Get Expired Stock" in d.find_element(By.CSS_SELECTOR, ".page-head").text
 	)
 	assert js_errors(browser) == []
 	# leave the unsaved form without the browser's "leave this page?" prompt, which would fail the next test

@@ -151,9 +151,9 @@ def test_repeated_wrong_passwords_lock_signing_as_login_does(rule):
 		sign("Stock Entry", entry.name, "Submit", "Approved", ADMIN_PASSWORD)
 	with pytest.raises(SignatureRequiredError):
 		frappe.get_doc("Stock Entry", entry.name).submit()
-	from medical_devices.audit.signature import attempts_connection
+	from medical_devices.audit.connection import separate_transaction
 
-	with attempts_connection() as db:  # committed on their own, whatever this test's transaction does
+	with separate_transaction() as db:  # committed on their own, whatever this test's transaction does
 		failures = db.sql(
 			"select count(*) from `tabSignature Attempt` where user = %s and succeeded = 0", ADMINISTRATOR
 		)[0][0]

@@ -520,6 +520,12 @@ def test_records_of_a_doctype_audited_later_get_their_baseline():
 # --- a change made outside the app stays found, whatever is saved over it -----------------------------------
 
 
+def quality_manager():
+	from tests.gsp_records import ensure_user
+
+	return ensure_user("md-verifier-qm@example.com", "Quality Manager")
+
+
 def test_a_change_made_outside_the_app_stays_found_after_later_saves_until_acknowledged():
 	from medical_devices.audit.verify import acknowledge_outside_change
 
@@ -535,10 +541,17 @@ def test_a_change_made_outside_the_app_stays_found_after_later_saves_until_ackno
 	entry = frappe.db.get_value(
 		"Audit Trail Entry", {"ref_name": batch.name, "action": "Changed Outside"}, "name"
 	)
-	frappe.set_user("Administrator")
-	with pytest.raises(frappe.ValidationError, match="Describe what was found"):
-		acknowledge_outside_change(entry, " ")
-	acknowledge_outside_change(entry, "Expiry corrected by the supplier's letter; SQL fix by IT, ticket 42")
+	with pytest.raises(frappe.PermissionError, match="another person acknowledges it"):
+		acknowledge_outside_change(entry, "It was me, all fine")  # whose write found it
+	frappe.set_user(quality_manager())
+	try:
+		with pytest.raises(frappe.ValidationError, match="Describe what was found"):
+			acknowledge_outside_change(entry, " ")
+		acknowledge_outside_change(
+			entry, "Expiry corrected by the supplier's letter; SQL fix by IT, ticket 42"
+		)
+	finally:
+		frappe.set_user("Administrator")
 	assert [p for p in problems() if batch.name in p] == []
 
 
@@ -564,7 +577,7 @@ def test_erpnexts_daily_and_bookkeeping_writes_are_not_taken_for_tampering(monke
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 	from erpnext.controllers import accounts_controller
 
-	company, stores = first_company_stores()
+	company, _stores = first_company_stores()
 	invoice = frappe.get_doc(
 		{
 			"doctype": "Sales Invoice",
@@ -607,3 +620,109 @@ def test_erpnexts_daily_and_bookkeeping_writes_are_not_taken_for_tampering(monke
 	flush()
 	frappe.rename_doc("Role", role.name, f"{role.name} Renamed")
 	assert problems() == []
+
+
+def committed():
+	"""What another request would see (the committed chain) from here on: the trail is chained at the commit."""
+	frappe.db.commit()  # nosemgrep: these tests are about what other transactions committed
+
+
+def acknowledged(*refs):
+	"""The findings of a test that committed them, acknowledged, so that the site's trail is green again."""
+	from medical_devices.audit.verify import acknowledge_outside_change
+
+	frappe.set_user(quality_manager())
+	try:
+		for doctype, name in refs:
+			for entry in frappe.get_all(
+				"Audit Trail Entry",
+				filters={"ref_doctype": doctype, "ref_name": name, "action": "Changed Outside"},
+				pluck="name",
+			):
+				acknowledge_outside_change(entry, "Made by the test on purpose")
+	finally:
+		frappe.set_user("Administrator")
+	committed()
+	assert not [p for p in problems() if any(name in p for _doctype, name in refs)]
+
+
+def test_a_direct_write_after_a_save_in_one_transaction_is_found():
+	"""The save's entry keeps what the save wrote; what is stored at the commit is a Changed Outside entry."""
+	customer = ensure_party("Customer", f"_Test MD Verifier After Save {frappe.generate_hash(length=4)}")
+	flush()
+	doc = frappe.get_doc("Customer", customer)
+	doc.customer_details = "harmless change"
+	doc.save()
+	frappe.db.set_value("Customer", customer, "md_first_business_status", "Approved")  # after the save
+	flush()
+	entries = frappe.get_all(
+		"Audit Trail Entry",
+		filters={"ref_doctype": "Customer", "ref_name": customer},
+		fields=["action", "changes"],
+		order_by="name asc",
+	)
+	assert [row.action for row in entries][-2:] == ["Update", "Changed Outside"]
+	assert [p for p in problems() if customer in p and "found changed outside" in p]
+
+
+def test_renaming_does_not_hide_a_change_made_outside_the_app():
+	"""Neither of the renamed record nor of the records whose links the rename rewrote."""
+	code = ensure_item(f"_Test MD Verifier Plain {frappe.generate_hash(length=4)}", None)
+	batch = frappe.get_doc(
+		{"doctype": "Batch", "item": code, "batch_id": f"VO-{frappe.generate_hash(length=5)}"}
+	).insert()
+	customer = ensure_party("Customer", f"_Test MD Verifier Renamed Out {frappe.generate_hash(length=4)}")
+	committed()
+	frappe.db.set_value("Customer", customer, "md_first_business_status", "Approved")  # around the app
+	frappe.db.sql("update tabBatch set description = 'rewritten' where name = %s", batch.name)
+	committed()
+	frappe.form_dict["md_reason"] = "Registered name changed"
+	try:
+		customer = frappe.rename_doc("Customer", customer, f"{customer} Ltd")
+		frappe.rename_doc("Item", code, f"{code} R")
+	finally:
+		frappe.form_dict.pop("md_reason", None)
+	committed()
+	found = problems()
+	assert [p for p in found if customer.removesuffix(" Ltd") in p and "found changed outside" in p], found
+	assert [p for p in found if batch.name in p and "found changed outside" in p], found
+	acknowledged(("Customer", customer.removesuffix(" Ltd")), ("Customer", customer), ("Batch", batch.name))
+
+
+def test_a_write_beneath_another_documents_compares_the_record_as_committed(monkeypatch):
+	"""ERPNext's own SQL earlier in the same transaction is not an outside change; a committed one is."""
+	from medical_devices.audit import trail
+
+	batch = new_batch("NESTED")
+	committed()
+	monkeypatch.setattr(trail, "inside_a_write", lambda doc: True)  # as if saved by another document's write
+	frappe.db.sql(
+		"update tabBatch set description = 'by ERPNext in this transaction' where name = %s", batch.name
+	)
+	doc = frappe.get_doc("Batch", batch.name)
+	doc.md_reason = "A nested save"
+	doc.save()
+	committed()
+	assert [p for p in problems() if batch.name in p] == []
+
+	frappe.db.sql("update tabBatch set expiry_date = '2032-02-02' where name = %s", batch.name)
+	committed()  # a change around the app, committed by another transaction
+	doc = frappe.get_doc("Batch", batch.name)
+	doc.md_reason = "A nested save again"
+	doc.save()
+	committed()
+	assert [p for p in problems() if batch.name in p and "found changed outside" in p]
+	acknowledged(("Batch", batch.name))
+
+
+def test_the_apps_direct_writes_do_not_hide_a_change_made_outside_the_app():
+	from medical_devices.gsp.batch_status import set_batch_status
+
+	batch = new_batch("DIRECT")
+	committed()
+	frappe.db.sql("update tabBatch set expiry_date = '2033-03-03' where name = %s", batch.name)
+	committed()
+	set_batch_status(batch.name, "Blocked", "Complaint", check_role=False)
+	committed()
+	assert [p for p in problems() if batch.name in p and "found changed outside" in p]
+	acknowledged(("Batch", batch.name))

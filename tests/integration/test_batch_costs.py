@@ -255,7 +255,7 @@ def test_batch_cost_adds_landed_quality_write_off_and_recall_costs():
 	assert gl_sum(**{BATCH_FIELD: story.two, "account": finance_account(ctx().company, WRITE_OFF)}) == 110
 	assert gl_sum(md_device_recall=story.recall.name, debit=[">", 0], account=["like", "Recall%"]) == 340
 
-	columns, data, *_rest = batch_cost.execute(
+	_columns, data, *_rest = batch_cost.execute(
 		{"company": ctx().company, "to_date": today(), "item_code": ITEM}
 	)
 	by_batch = {row["batch"]: row for row in data}
@@ -268,7 +268,7 @@ def test_batch_cost_adds_landed_quality_write_off_and_recall_costs():
 
 def test_product_line_margin_takes_quality_write_offs_and_recalls_off_the_gross_margin():
 	story = build_costed_story()
-	_columns, data, _message, _chart, summary = product_line_margin.execute(
+	_columns, data, _message, _chart, _summary = product_line_margin.execute(
 		{
 			"company": ctx().company,
 			"from_date": add_days(today(), -40),

@@ -126,7 +126,7 @@ def test_expiry_risk_report_values_the_stock_at_risk_by_bucket():
 	from medical_devices.gsp.report.expiry_risk.expiry_risk import execute
 
 	names = stock_batches()
-	columns, data, _message, chart, summary = execute(
+	_columns, data, _message, chart, summary = execute(
 		{"as_on_date": today(), "item_code": ITEM, "only_at_risk": 1}
 	)
 	rows = {row["batch"]: row for row in data}

@@ -7,7 +7,11 @@ import pytest
 import frappe
 from frappe.utils import add_days, today
 
-from medical_devices.gsp.qualification import QualificationError, review_first_business
+from medical_devices.gsp.qualification import (
+	QualificationError,
+	first_business_prerequisites,
+	review_first_business,
+)
 from tests.gsp_records import (
 	LICENCES_FOR,
 	add_licence,
@@ -311,8 +315,8 @@ def test_registration_certificate_reminders_go_out_once_per_window():
 
 
 def test_an_internal_customer_trades_on_the_licences_of_the_company_it_stands_for():
-	"""A move to one of the group's own companies needs no first-business review of a party, but the company it
-	goes to holds the device licences like anyone else (in China every legal entity is licensed)."""
+	"""A move to one of the group's own companies: the company it goes to holds the device licences like anyone else
+	(in China every legal entity is licensed), and the party was reviewed as being that company."""
 	company = ctx().company
 	internal = frappe.db.get_value("Customer", {"is_internal_customer": 1, "represents_company": company})
 	if not internal:
@@ -322,10 +326,28 @@ def test_an_internal_customer_trades_on_the_licences_of_the_company_it_stands_fo
 		doc.represents_company = company
 		doc.append("companies", {"company": company})
 		doc.save()
-	message = refused(document("Sales Order", customer=internal), company)
-	assert "first-business review" not in message
+	refused(document("Sales Order", customer=internal), company, "has not passed first-business review")
 	add_licence("Company", company, "Business Licence", f"BL-{company}", valid_to=add_days(today(), 900))
 	for licence_type in LICENCES_FOR["Class II"]:
 		add_licence("Company", company, licence_type, f"{licence_type[:4]}-{company}", covers_class_ii=1)
+	assert not first_business_prerequisites("Customer", internal)  # the company's business licence counts
+	approve_first_business("Customer", internal)
 	order = document("Sales Order", customer=internal).insert()
-	assert order.name and frappe.db.get_value("Customer", internal, "md_first_business_status") != "Approved"
+	assert order.name
+
+
+def test_a_reviewed_party_flagged_as_one_of_the_groups_companies_is_reviewed_again():
+	"""Otherwise an approved hospital whose licence lapsed could trade on the company's licences instead."""
+	hospital = ensure_party("Customer", f"_Test MD Qual Flagged {frappe.generate_hash(length=4)}")
+	qualify_party("Customer", hospital)
+	doc = frappe.get_doc("Customer", hospital)
+	doc.is_internal_customer = 1
+	doc.represents_company = ctx().company
+	doc.append("companies", {"company": ctx().company})
+	doc.md_reason = "Inter-company sales"
+	doc.save()
+	status, approver = frappe.db.get_value(
+		"Customer", hospital, ["md_first_business_status", "md_first_business_approved_by"]
+	)
+	assert (status, approver) == ("Pending", None)
+	refused(document("Sales Order", customer=hospital), "has not passed first-business review")

@@ -585,3 +585,23 @@ def test_only_quality_staff_reconcile_the_stock_of_a_batch_that_is_not_released(
 	assert frappe.db.get_value("Batch", recalled, "batch_qty") == 10
 	assert reconcile(recalled, 0).docstatus == 1  # quality staff write the recalled stock off the books
 	assert frappe.db.get_value("Batch", recalled, "batch_qty") == 0
+
+
+def test_install_releases_the_batches_from_before_and_only_those():
+	"""A batch that predates the app (no status, no history) carries on as Released, on record; one whose status
+	history shows a status it no longer carries had it cleared around the app, and stays blocked."""
+	from medical_devices.gsp.batch_status import release_existing_batches
+
+	item = ensure_item("_Test MD GSP Legacy", None, has_expiry_date=1, valuation_rate=10)
+	legacy = receive("GSP-LEGACY", item=item)
+	frappe.db.sql(
+		"update tabItem set md_is_medical_device = 1, md_device_class = 'Class II' where name = %s", item
+	)
+	frappe.clear_document_cache("Item", item)
+	cleared = receive("GSP-CLEARED")
+	frappe.db.sql("update tabBatch set md_batch_status = NULL where name = %s", cleared)
+	assert release_existing_batches() >= 1
+	assert frappe.db.get_value("Batch", legacy, "md_batch_status") == "Released"
+	assert [(h.from_status, h.to_status) for h in history(legacy)] == [(None, "Released")]
+	assert not frappe.db.get_value("Batch", cleared, "md_batch_status")
+	blocked(lambda: deliver(cleared), "changed outside the app")

@@ -212,7 +212,7 @@ def test_rest_endpoint_and_report_give_the_same_trace():
 	assert [row["id"] for row in data] == [n["id"] for n in result["nodes"]]
 	assert data[0]["indent"] == 0 and data[0]["title"] == "TRACE-A"
 	assert {c["fieldname"] for c in columns} >= {"title", "kind", "party", "qty", "voucher_no"}
-	with pytest.raises(frappe.ValidationError, match="forward or backward"):
+	with pytest.raises(frappe.ValidationError, match="Direction: must be one of forward, backward"):
 		trace(batch=story.lot_a, direction="sideways")
 	with pytest.raises(frappe.ValidationError, match="Give a batch or a serial number"):
 		trace_forward()

@@ -406,8 +406,8 @@ def main():
 	from medical_devices.md_finance.reconciliation import is_difference, reconcile
 	from medical_devices.md_finance.report.product_line_margin import product_line_margin
 
-	frappe.db.commit = (
-		lambda *a, **k: None
+	frappe.db.commit = lambda *a, **k: (
+		None
 	)  # keep everything, the job's commits included, in one rolled-back transaction
 	try:
 		started = time.perf_counter()

@@ -91,7 +91,7 @@ def make_catalogue(frappe, count: int):
 				(case, case, "GS1", code, "Case", 100, None, 1, 1, 1, 1, 0, 1, "Active", *stamp)
 			)
 			# the sales unit names its case as parent
-			identifiers[-2] = identifiers[-2][:6] + (case,) + identifiers[-2][7:]
+			identifiers[-2] = (*identifiers[-2][:6], case, *identifiers[-2][7:])
 		if n % 10 == 0:
 			number = f"苏械注准2025214{n // 10:05d}"
 			certificates.append(

@@ -1,10 +1,13 @@
 """UDI database exports (NMPA UDID, FDA GUDID, EU EUDAMED) from one device record: checks and file shapes."""
 
+import csv
 import dataclasses
 import datetime
+import io
 from xml.etree import ElementTree
 
 import pytest
+from openpyxl import load_workbook
 
 from medical_devices.nmpa import eudamed, gudid, udid
 from medical_devices.nmpa.device_data import (
@@ -14,7 +17,13 @@ from medical_devices.nmpa.device_data import (
 	StorageCondition,
 	is_valid_credit_code,
 )
-from medical_devices.nmpa.workbook import read_workbook, sheets_as_text, write_workbook
+from medical_devices.nmpa.workbook import (
+	csv_file,
+	neutralise_formula,
+	read_workbook,
+	sheets_as_text,
+	write_workbook,
+)
 
 CREATED = datetime.datetime(2026, 11, 28, 9, 30, 0)
 
@@ -216,3 +225,121 @@ def test_gudid_and_eudamed_sheets_key_every_list_by_the_primary_di(regulator):
 	for columns, rows in sheets.values():
 		assert rows and all(row[columns.index(columns[0])] == "06901234100044" for row in rows)
 		assert all(len(row) == len(columns) for row in rows)
+
+
+# Text a spreadsheet would take for a formula or an error value, as it may come from master data.
+FORMULA_TEXT = {
+	"trade_name": '=HYPERLINK("http://x","click")',
+	"model": "+1",
+	"catalogue_number": "-2",
+	"description": "@SUM(A1)",
+	"registrant_name_en": "#N/A",
+}
+
+
+@pytest.mark.parametrize("regulator", [udid, gudid, eudamed])
+def test_workbooks_store_formula_like_text_as_text_exactly(regulator):
+	sheets = regulator.to_sheets([stent(**FORMULA_TEXT)])
+	workbook = load_workbook(io.BytesIO(write_workbook(sheets)))
+	for title, (columns, rows) in sheets.items():
+		cells = list(workbook[title].iter_rows())
+		assert all(cell.data_type != "f" for row in cells for cell in row)
+		assert all(cell.data_type == "s" for row in cells for cell in row if cell.value is not None)
+		assert [[cell.value or "" for cell in row] for row in cells] == [columns, *rows]
+	first_sheet = next(iter(sheets.values()))[1][0]
+	assert set(FORMULA_TEXT.values()) <= set(first_sheet)
+
+
+@pytest.mark.parametrize(
+	("text", "field"),
+	[
+		("=1+1", "'=1+1"),
+		("+1", "'+1"),
+		("-2", "'-2"),
+		("@SUM(A1)", "'@SUM(A1)"),
+		("\tx", "'\tx"),
+		("\rx", "'\rx"),
+		("06901234100044", "06901234100044"),
+		("a=b", "a=b"),
+		("", ""),
+		(None, None),
+	],
+)
+def test_neutralise_formula_quotes_only_a_leading_formula_character(text, field):
+	assert neutralise_formula(text) == field
+
+
+def test_problem_csv_fields_cannot_start_a_formula():
+	record = stent(primary_di='=HYPERLINK("http://x")')
+	rows = [[p.di, record.item_code, p.field, p.message()] for p in udid.check(record)]
+	rows += [["+1", None, "-2", "@SUM(A1)"], ["\tx", "\rx", "中文", "06901234100044"]]
+	content = csv_file(["Primary DI", "Item", "Field", "Problem"], rows)
+	assert content.startswith("\ufeff".encode())
+	parsed = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+	assert parsed[0] == ["Primary DI", "Item", "Field", "Problem"]
+	assert parsed[1][:3] == ['\'=HYPERLINK("http://x")', "MD-III-IVD", "primary_di"]
+	assert parsed[-2:] == [["'+1", "", "'-2", "'@SUM(A1)"], ["'\tx", "'\rx", "中文", "06901234100044"]]
+
+
+def test_characters_xml_cannot_carry_are_problems_naming_the_field():
+	record = stent(
+		trade_name="康达\x01快检",
+		storage_note="2-8\x0b°C",
+		certificate_numbers=("国械注准20223400789", "国械注准\x0c2022"),
+		packages=[Package("16901234100041", "Case\ufffe", 50, "06901234100044")],
+		description="lone \ud800 surrogate",
+	)
+	problems = udid.check(record)
+	assert {p.di for p in problems} == {"06901234100044"}
+	assert messages(problems) == [
+		(
+			"certificate_numbers",
+			"Registration / Filing Number contains characters the UDID XML file cannot carry (U+000C): remove them.",
+		),
+		(
+			"description",
+			"Description contains characters the UDID XML file cannot carry (U+D800): remove them.",
+		),
+		(
+			"packages",
+			"Package Level contains characters the UDID XML file cannot carry (U+FFFE): remove them.",
+		),
+		(
+			"storage_note",
+			"特殊储存或操作条件 contains characters the UDID XML file cannot carry (U+000B): remove them.",
+		),
+		(
+			"trade_name",
+			"Trade Name contains characters the UDID XML file cannot carry (U+0001): remove them.",
+		),
+	]
+	zh = {
+		"{field} contains characters the UDID XML file cannot carry ({characters}): remove them.": (
+			"{field}含有 UDID XML 文件无法承载的字符（{characters}），请删除。"
+		),
+		"Trade Name": "商品名称",
+	}
+	trade_name = next(p for p in problems if p.field == "trade_name")
+	assert (
+		trade_name.message(lambda text: zh.get(text, text))
+		== "商品名称含有 UDID XML 文件无法承载的字符（U+0001），请删除。"
+	)
+
+
+def test_a_character_outside_the_udid_file_is_not_its_problem():
+	assert udid.check(stent(gmdn_code="47387\x01", item_code="MD\x02")) == []
+
+
+def test_to_xml_refuses_a_character_xml_cannot_carry():
+	with pytest.raises(
+		ValueError, match=r"06901234100044 \(item MD-III-IVD\): 特殊储存或操作条件 <tscchcztj>.*U\+000B"
+	):
+		udid.to_xml([stent(), stent(storage_note="2-8\x0b°C")], CREATED)
+
+
+def test_tabs_line_breaks_and_characters_beyond_the_bmp_are_valid_xml():
+	record = stent(description="第一行\n\t第二行\r\n𠮷 😀", trade_name='=HYPERLINK("http://x")')
+	assert udid.check(record) == []
+	device = ElementTree.fromstring(udid.to_xml([record], CREATED)).find("devices/device")
+	assert device.findtext("cpms") == "第一行\n\t第二行\n𠮷 😀"  # an XML parser reads CR LF as LF
+	assert device.findtext("spmc") == '=HYPERLINK("http://x")'

@@ -5,12 +5,14 @@ reason, and is in the trail. (hooks.override_whitelisted_methods)"""
 import frappe
 from frappe import _
 
+from medical_devices import inputs
 from medical_devices.audit import trail
 from medical_devices.audit.origin import reason_for
 from medical_devices.audit.reason import ReasonRequiredError, is_regulated
 
 
 @frappe.whitelist()
+@inputs.endpoint
 def update_delivery_note_status(docname, status):
 	from erpnext.stock.doctype.delivery_note.delivery_note import update_delivery_note_status as update
 
@@ -19,6 +21,7 @@ def update_delivery_note_status(docname, status):
 
 
 @frappe.whitelist()
+@inputs.endpoint
 def update_purchase_receipt_status(docname, status):
 	from erpnext.stock.doctype.purchase_receipt.purchase_receipt import (
 		update_purchase_receipt_status as update,
@@ -29,6 +32,7 @@ def update_purchase_receipt_status(docname, status):
 
 
 @frappe.whitelist()
+@inputs.endpoint
 def update_sales_order_status(status, name):
 	from erpnext.selling.doctype.sales_order.sales_order import update_status
 
@@ -37,6 +41,7 @@ def update_sales_order_status(status, name):
 
 
 @frappe.whitelist()
+@inputs.endpoint
 def update_purchase_order_status(status, name):
 	from erpnext.buying.doctype.purchase_order.purchase_order import update_status
 
@@ -44,10 +49,67 @@ def update_purchase_order_status(status, name):
 	return update_status(status, name)
 
 
+@frappe.whitelist()
+@inputs.endpoint
+def change_release_date(name, release_date=None):
+	from erpnext.accounts.doctype.purchase_invoice.purchase_invoice import change_release_date as change
+
+	frappe.has_permission("Purchase Invoice", "write", name, throw=True)
+	return change(name, release_date)
+
+
+@frappe.whitelist()
+@inputs.endpoint
+def block_invoice(name, release_date, hold_comment=None):
+	from erpnext.accounts.doctype.purchase_invoice.purchase_invoice import block_invoice as block
+
+	frappe.has_permission("Purchase Invoice", "write", name, throw=True)
+	return block(name, release_date, hold_comment)
+
+
+@frappe.whitelist()
+@inputs.endpoint
+def unblock_invoice(name):
+	from erpnext.accounts.doctype.purchase_invoice.purchase_invoice import unblock_invoice as unblock
+
+	frappe.has_permission("Purchase Invoice", "write", name, throw=True)
+	return unblock(name)
+
+
+@frappe.whitelist()
+@inputs.endpoint
+def update_serial_or_batch(bundle_id, serial_no=None, batch_no=None):
+	"""The serial and batch selector's scan into a bundle: ERPNext raises the quantity with SQL on any bundle,
+	whoever asks. Only a draft bundle changes, by someone who may change the document it belongs to."""
+	from erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle import (
+		update_serial_or_batch as update,
+	)
+
+	bundle = frappe.db.get_value(
+		"Serial and Batch Bundle", bundle_id, ["docstatus", "voucher_type", "voucher_no"], as_dict=True
+	)
+	if not bundle:
+		frappe.throw(_("Serial and Batch Bundle {0} not found").format(bundle_id), frappe.DoesNotExistError)
+	if bundle.docstatus != 0:
+		frappe.throw(
+			_("Serial and Batch Bundle {0} is submitted: its entries change with its document only.").format(
+				bundle_id
+			),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	if bundle.voucher_no and frappe.db.exists(bundle.voucher_type, bundle.voucher_no):
+		frappe.has_permission(bundle.voucher_type, "write", bundle.voucher_no, throw=True)
+	else:
+		frappe.has_permission(bundle.voucher_type or "Serial and Batch Bundle", "create", throw=True)
+	return update(bundle_id, serial_no, batch_no)
+
+
 CUSTOMER_INFO_FIELDS = ("loyalty_program", "customer_primary_contact", "email_id", "mobile_no")
 
 
 @frappe.whitelist()
+@inputs.endpoint
 def set_customer_info(fieldname, customer, value=""):
 	"""The point of sale's customer edit (ERPNext writes the customer with SQL, whoever asks)."""
 	from erpnext.selling.page.point_of_sale.point_of_sale import set_customer_info as set_info

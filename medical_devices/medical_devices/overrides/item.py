@@ -1,6 +1,7 @@
 import frappe
 from frappe import _
 
+from medical_devices import inputs
 from medical_devices.audit import controlled
 from medical_devices.audit.origin import clean_reason, mark
 from medical_devices.controls import DEVICE_CLASSIFIERS
@@ -60,6 +61,7 @@ CHANGE_CLASSIFICATION = f"{__name__}.change_device_classification"
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def change_device_classification(item: str, is_medical_device, reason: str) -> int:
 	"""Whether an existing item is a medical device decides which rules bind it: a regulatory or quality manager
 	changes it, with a reason, never an ordinary edit of the item."""

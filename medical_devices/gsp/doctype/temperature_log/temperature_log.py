@@ -9,6 +9,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime
 
+from medical_devices import inputs
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock import batch_balances
@@ -45,6 +46,10 @@ class TemperatureLog(Document):
 		self.allowed_min, self.allowed_max, self.range_basis = low, high, basis
 
 	def evaluate_readings(self):
+		for row in self.readings:
+			if inputs.missing(row.temperature) or inputs.missing(row.reading_time):
+				inputs.refuse(_("Row #{0}").format(row.idx), _("a reading needs its time and temperature"))
+			inputs.date_time(row.reading_time, _("Row #{0}: {1}").format(row.idx, _("Reading Time")))
 		self.readings.sort(key=lambda row: get_datetime(row.reading_time))
 		excursions = []
 		for idx, row in enumerate(self.readings, start=1):

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate, today
 
+from medical_devices import access, inputs
 from medical_devices.audit import controlled
 from medical_devices.audit.origin import mark
 from medical_devices.controls import WRITE_OFF_APPROVERS
@@ -182,7 +183,11 @@ def stock_on_hand(company: str, item_codes: list[str]) -> dict[tuple, tuple[floa
 	return on_hand
 
 
+REASONS = ("Expired", "Damaged", "Quality Failure", "Recalled", "Other")
+
+
 @frappe.whitelist()
+@inputs.endpoint
 def expired_stock(company: str, reason: str = "Expired") -> list[dict]:
 	"""The rows to write off: device stock that has expired (or, for Near Expiry, is inside the widest alert
 	window), as the Expiry Risk report lists it today."""
@@ -191,7 +196,8 @@ def expired_stock(company: str, reason: str = "Expired") -> list[dict]:
 		alert_windows,
 	)
 
-	frappe.has_permission("Device Write Off", "create", throw=True)
+	company = access.company(company, "Device Write Off", "create")
+	reason = inputs.choice(reason, _("Reason"), REASONS)
 	rows = get_data(frappe._dict(company=company, only_at_risk=1), getdate(today()), alert_windows())
 	if reason == "Expired":
 		rows = [row for row in rows if row["bucket_key"] == "Expired"]

@@ -4,9 +4,6 @@
 (and writes no file) or attaches the file. A large catalogue never runs inside a web request.
 """
 
-import csv
-import io
-
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -17,7 +14,7 @@ from medical_devices.audit.origin import acting_as, mark
 from medical_devices.nmpa import eudamed, gudid, udid
 from medical_devices.nmpa.device_data import LABELS
 from medical_devices.nmpa.device_master import device_records
-from medical_devices.nmpa.workbook import write_workbook
+from medical_devices.nmpa.workbook import csv_file, write_workbook
 
 GENERATE = f"{__name__}.DeviceDataExport.generate"
 RUN_EXPORT = f"{__name__}.run_export"
@@ -39,6 +36,7 @@ class DeviceDataExport(Document):
 	@frappe.whitelist()
 	def generate(self):
 		frappe.only_for(("Regulatory Affairs Manager", "System Manager"))
+		self.check_permission("write")
 		if self.status in ("Queued", "Running"):
 			frappe.throw(_("This export is already queued."))
 		mark(self, GENERATE)
@@ -129,19 +127,18 @@ def export_file_name(doc, created) -> str:
 
 
 def problems_csv(problems, item_of) -> bytes:
-	buffer = io.StringIO()
-	writer = csv.writer(buffer)
-	writer.writerow([_("Primary DI"), _("Item"), _("Field"), _("Problem")])
-	for problem in problems:
-		writer.writerow(
+	return csv_file(
+		[_("Primary DI"), _("Item"), _("Field"), _("Problem")],
+		(
 			[
 				problem.di,
 				item_of.get(problem.di),
 				_(LABELS.get(problem.field, problem.field)),
 				problem.message(_),
 			]
-		)
-	return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets Excel read the Chinese text
+			for problem in problems
+		),
+	)
 
 
 def attach(doc, file_name: str, content: bytes) -> str:

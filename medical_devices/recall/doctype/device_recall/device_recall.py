@@ -10,6 +10,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, flt, getdate
 
+from medical_devices import access, inputs
 from medical_devices.audit import controlled, trail
 from medical_devices.audit.origin import mark
 from medical_devices.controls import RECALL_MANAGERS, RECALL_SCOPE_FIELDS
@@ -158,14 +159,19 @@ def refresh_progress(recall: str):
 	doc.save()
 
 
+MAX_TEXT = 20000  # a close-out is a few paragraphs, not a document
+
+
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def update_progress(recall: str) -> float:
-	frappe.has_permission("Device Recall", "read", recall, throw=True)
+	recall = access.record("Device Recall", recall)
 	refresh_progress(recall)
 	return frappe.db.get_value("Device Recall", recall, "recovery_rate")
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def close_recall(
 	recall: str, effectiveness_check: str | None = None, summary_evaluation: str | None = None
 ) -> str:
@@ -176,8 +182,17 @@ def close_recall(
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
-	if not (effectiveness_check or "").strip():
-		frappe.throw(_("Describe the effectiveness check before closing the recall."))
+	recall = access.record("Device Recall", recall, "write")
+	effectiveness_check = inputs.text(
+		effectiveness_check, _("Effectiveness Check"), required=False, max_length=MAX_TEXT
+	)
+	summary_evaluation = inputs.text(
+		summary_evaluation, _("Summary Evaluation"), required=False, max_length=MAX_TEXT
+	)
+	if not effectiveness_check:
+		frappe.throw(
+			_("Describe the effectiveness check before closing the recall."), inputs.InvalidInputError
+		)
 	doc = frappe.get_doc("Device Recall", recall)
 	if doc.docstatus != 1 or doc.status == "Closed":
 		frappe.throw(_("Only an open, submitted recall can be closed."))
@@ -229,6 +244,7 @@ def customer_email(customer: str) -> str | None:
 
 
 @frappe.whitelist(methods=["POST"])
+@inputs.endpoint
 def send_notices(recall: str) -> dict:
 	"""E-mail the recall notice to every customer still holding affected stock and not yet notified; record when.
 
@@ -240,7 +256,7 @@ def send_notices(recall: str) -> dict:
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
-	doc = frappe.get_doc("Device Recall", recall)
+	doc = frappe.get_doc("Device Recall", access.record("Device Recall", recall, "write"))
 	if doc.docstatus != 1 or doc.is_mock or doc.status != "Open":
 		frappe.throw(_("Notices go out for an open, submitted recall that is not a mock recall."))
 	sent, without_email = [], []

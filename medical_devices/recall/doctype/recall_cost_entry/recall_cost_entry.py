@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from medical_devices import access
 from medical_devices.audit import controlled, trail
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
@@ -363,10 +364,10 @@ def block_direct_cancel(doc, method=None):
 @frappe.validate_and_sanitize_search_inputs
 def recalled_batch_query(doctype, txt, searchfield, start, page_len, filters):
 	"""Batch picker on a cost line: only the batches in the recall's scope."""
-	recall = (filters or {}).get("device_recall")
+	recall = (filters if isinstance(filters, dict) else {}).get("device_recall")
 	if not recall:
 		return []
-	frappe.has_permission("Device Recall", "read", recall, throw=True)
+	recall = access.record("Device Recall", recall)
 	batches = recalled_batches(frappe.get_doc("Device Recall", recall))
 	rows = [
 		(name, frappe.db.get_value("Batch", name, "batch_id"), item_code)

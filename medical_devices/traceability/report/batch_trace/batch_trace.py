@@ -3,7 +3,9 @@
 import frappe
 from frappe import _, _lt
 
+from medical_devices import access
 from medical_devices.traceability.engine import trace_backward, trace_forward
+from medical_devices.traceability.redaction import redact
 
 # Movement kinds from the trace engine, translated when shown.
 KIND_LABELS = {
@@ -27,7 +29,11 @@ def execute(filters=None):
 	if not filters.batch and not filters.serial_no:
 		return get_columns(), []
 	trace = trace_backward if filters.direction == "Backward" else trace_forward
-	nodes = trace(batch=filters.batch, serial_no=filters.serial_no)
+	if filters.batch:
+		access.record("Batch", filters.batch)
+	if filters.serial_no:
+		access.record("Serial No", filters.serial_no)
+	nodes = redact(trace(batch=filters.batch, serial_no=filters.serial_no))
 	data = []
 	for node in nodes:
 		data.append(
@@ -36,7 +42,9 @@ def execute(filters=None):
 				"indent": node["level"],
 				"parent_node": node["parent"],
 				"kind": str(KIND_LABELS.get(node["kind"], node["kind"] or "")),
-				"title": node["batch_id"] or node["serial_no"] or node["voucher_no"],
+				"title": _("Restricted")
+				if node.get("restricted")
+				else node["batch_id"] or node["serial_no"] or node["voucher_no"],
 			}
 		)
 	return get_columns(), data
