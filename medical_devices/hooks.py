@@ -77,7 +77,15 @@ doc_events = {
 		],
 		"after_rename": "medical_devices.audit.trail.after_rename",
 	},
-	"Version": {"validate": _PROTECT_VERSION, "on_trash": _PROTECT_VERSION},
+	"Version": {
+		# personal data: the version history keeps keyed hashes of patients' details, not their text
+		"before_insert": "medical_devices.personal_data.mask_version",
+		"validate": _PROTECT_VERSION,
+		"on_trash": _PROTECT_VERSION,
+	},
+	# Personal data: every read of a patient's record is in the Access Log (the form here, any other path in
+	# has_permission below).
+	"Patient Record": {"onload": "medical_devices.personal_data.log_read"},
 	"Property Setter": {"validate": "medical_devices.audit.protection.refuse_track_changes_off"},
 	# Device master data lives on ERPNext's Item.
 	"Item": {
@@ -131,7 +139,12 @@ doc_events = {
 	},
 }
 
-app_include_js = ["/assets/medical_devices/js/audit_reason.js", "/assets/medical_devices/js/gsp_records.js"]
+app_include_js = [
+	"/assets/medical_devices/js/audit_reason.js",
+	"/assets/medical_devices/js/gsp_records.js",
+	# the barcode scan names the document it fills (a receiving clerk's scan of a new lot creates its batch)
+	"/assets/medical_devices/js/scan_context.js",
+]
 boot_session = "medical_devices.audit.boot.add_audited_doctypes"
 doctype_list_js = {"Batch": "public/js/batch_list.js"}
 
@@ -202,7 +215,34 @@ jinja = {
 		"medical_devices.udi.labels.udi_label",
 		"medical_devices.recall.forms.recall_form_data",
 		"medical_devices.audit.signature.signatures_of",
+		"medical_devices.personal_data.readable_patient",
 	]
+}
+
+# Personal data (PIPL, GDPR): the fields that hold it, kept only in doctypes that the regulatory and quality roles
+# alone can read; the trail and the version history keep keyed hashes of them (medical_devices/personal_data.py).
+md_personal_fields = {
+	"Patient Record": [
+		"patient_name",
+		"patient_age",
+		"patient_sex",
+		"medical_record_no",
+		"intended_treatment",
+	],
+}
+has_permission = {
+	"Patient Record": "medical_devices.personal_data.has_permission",
+	# Least privilege: an audit entry or a signature is read by those who may read the record it is about.
+	"Audit Trail Entry": "medical_devices.access.may_read_referenced",
+	"Electronic Signature": "medical_devices.access.may_read_referenced",
+	"Signature Attempt": "medical_devices.access.may_read_referenced",
+}
+permission_query_conditions = {
+	"Audit Trail Entry": "medical_devices.access.trail_query",
+	"Electronic Signature": "medical_devices.access.signature_query",
+	"Signature Attempt": "medical_devices.access.signature_attempt_query",
+	"Patient Record": "medical_devices.personal_data.patient_list_query_conditions",
+	"Adverse Event Report": "medical_devices.personal_data.linked_patient_query_conditions",
 }
 
 # Audit: ERPNext doctypes whose records the trail covers (other apps may add theirs; this app's own doctypes and

@@ -18,7 +18,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, cstr, now_datetime
 
-from medical_devices import inputs
+from medical_devices import access, inputs
 from medical_devices.audit import chain, state, trail
 from medical_devices.audit.connection import separate_transaction
 from medical_devices.audit.origin import is_requested_change
@@ -251,7 +251,8 @@ def sign(doctype: str, name: str, action: str, meaning: str, password: str, otp:
 @inputs.endpoint
 def review(doctype: str, name: str, password: str, otp: str | None = None) -> int:
 	"""Two-person review: a QA Reviewer other than the preparer signs the draft as Reviewed."""
-	frappe.has_permission(doctype, "read", name, throw=True)
+	doctype = inputs.docname("DocType", doctype, _("Document Type"))
+	name = access.record(doctype, name)
 	doc = frappe.get_doc(doctype, name)
 	if doc.owner == frappe.session.user or trail.has_edited(doctype, name, frappe.session.user):
 		frappe.throw(

@@ -21,6 +21,7 @@ from frappe.model import data_fieldtypes
 from frappe.utils import cint, cstr, flt, get_datetime, getdate, to_timedelta
 
 from medical_devices.audit import chain
+from medical_devices.personal_data import mask, personal_fields
 
 BOOKKEEPING = frozenset(
 	("modified", "modified_by", "_liked_by", "_comments", "_assign", "_seen", "_user_tags", "lft", "rgt")
@@ -60,10 +61,16 @@ def definition(doctype: str) -> dict:
 	definition."""
 	meta = frappe.get_meta(doctype)
 	doctypes = [doctype, *sorted({table.options for table in table_fields(meta)})]
-	return {
+	value = {
 		"excluded": {name: rewritten_fields(name) for name in doctypes},
 		"once_submitted": bool(meta.is_submittable),
+		# a field added to the doctype (empty in every record) changes no record's hash
+		"empty_left_out": True,
 	}
+	personal = {name: sorted(personal_fields(name)) for name in doctypes if personal_fields(name)}
+	if personal:
+		value["personal"] = personal  # kept as keyed hashes (medical_devices.personal_data)
+	return value
 
 
 def definition_key(value: dict) -> str:
@@ -85,9 +92,18 @@ def current_definition_key(doctype: str) -> str:
 	return key
 
 
-def stored_definition(key: str) -> dict | None:
-	"""A definition as stored, provided it still hashes to its key (so it cannot be edited to hide a change)."""
-	raw = frappe.db.get_value(DEFINITION, key, "definition")
+def stored_definition(key: str, cached: bool = False) -> dict | None:
+	"""A definition as stored, provided it still hashes to its key (so it cannot be edited to hide a change).
+	`cached`: through Redis, for the write path (a definition never changes under its key, which is the hash of
+	its content); the verifier always reads the database."""
+	if cached:
+		raw = frappe.cache.get_value(f"md_audit_definition_value|{key}")
+		if raw is None:
+			raw = frappe.db.get_value(DEFINITION, key, "definition")
+			if raw:
+				frappe.cache.set_value(f"md_audit_definition_value|{key}", raw)
+	else:
+		raw = frappe.db.get_value(DEFINITION, key, "definition")
 	if not raw:
 		return None
 	value = json.loads(raw)
@@ -108,7 +124,18 @@ def state_hash_of(state: dict, key: str) -> str:
 
 
 def value_fields(meta) -> list[tuple[str, str]]:
-	"""(fieldname, fieldtype) of every stored value field of `meta`, in field order."""
+	"""(fieldname, fieldtype) of every stored value field of `meta`, in field order (worked out once per request
+	and meta)."""
+	cache = getattr(frappe.local, "md_value_fields", None)
+	if cache is None:
+		cache = frappe.local.md_value_fields = {}
+	key = (meta.name, id(meta))
+	if key not in cache:
+		cache[key] = _value_fields(meta)
+	return cache[key]
+
+
+def _value_fields(meta) -> list[tuple[str, str]]:
 	return [
 		(field.fieldname, field.fieldtype)
 		for field in meta.fields
@@ -123,16 +150,32 @@ def table_fields(meta) -> list:
 	return [field for field in meta.fields if field.fieldtype in TABLES]
 
 
-def content(row, fields, skipped) -> dict:
-	return {
+def content(row, fields, skipped, value: dict, doctype: str) -> dict:
+	"""The values of `row` under the definition `value`: without the fields it leaves out, without empty values
+	when it says so, personal values as their keyed hashes."""
+	result = {
 		fieldname: canonical_value(fieldtype, row.get(fieldname))
 		for fieldname, fieldtype in fields
 		if fieldname not in skipped
 	}
+	for fieldname in (value.get("personal") or {}).get(doctype) or ():
+		if fieldname in result:
+			record = row.get("parent") or row.get("name")
+			result[fieldname] = mask(doctype, cstr(record), fieldname, result[fieldname])
+	if value.get("empty_left_out"):
+		result = {fieldname: item for fieldname, item in result.items() if item not in EMPTY}
+	return result
 
 
-def row_state(row, fields, skipped) -> dict:
-	return {"name": row.get("name"), "idx": cint(row.get("idx")), **content(row, fields, skipped)}
+EMPTY = (None, 0)
+
+
+def row_state(row, fields, skipped, value: dict, doctype: str) -> dict:
+	return {
+		"name": row.get("name"),
+		"idx": cint(row.get("idx")),
+		**content(row, fields, skipped, value, doctype),
+	}
 
 
 def state_of(doc, docstatus: int | None = None, definition_value: dict | None = None) -> dict:
@@ -143,17 +186,24 @@ def state_of(doc, docstatus: int | None = None, definition_value: dict | None = 
 	state = {"docstatus": docstatus}
 	if not meta.issingle:  # a single's row in tabSingles has no owner or creation
 		state.update(owner=doc.owner, creation=canonical_value("Datetime", doc.creation))
-	state.update(content(doc, value_fields(meta), left_out(value, doc.doctype, docstatus)))
+	state.update(
+		content(doc, value_fields(meta), left_out(value, doc.doctype, docstatus), value, doc.doctype)
+	)
 	for table in table_fields(meta):
 		fields = value_fields(frappe.get_meta(table.options))
 		skipped = left_out(value, table.options, docstatus)
-		state[table.fieldname] = [row_state(row, fields, skipped) for row in doc.get(table.fieldname) or []]
+		state[table.fieldname] = [
+			row_state(row, fields, skipped, value, table.options) for row in doc.get(table.fieldname) or []
+		]
 	return state
 
 
-def states(doctype: str, names, definition_value: dict | None = None, db=None) -> dict[str, dict]:
+def states(
+	doctype: str, names, definition_value: dict | None = None, db=None, fingerprints: dict | None = None
+) -> dict[str, dict]:
 	"""name -> state of every document of `doctype` among `names` that exists, read from the database (under the
-	stored definition given, or today's; through the connection `db`, or the request's)."""
+	stored definition given, or today's; through the connection `db`, or the request's). With `fingerprints`, each
+	record's `fingerprint` is read in the same query and put there."""
 	db = db or frappe.db
 	meta = frappe.get_meta(doctype)
 	value = definition_value or definition(doctype)
@@ -164,20 +214,26 @@ def states(doctype: str, names, definition_value: dict | None = None, db=None) -
 	result: dict[str, dict] = {}
 	for start in range(0, len(names), CHUNK):
 		chunk = tuple(names[start : start + CHUNK])
-		columns = ", ".join(f"`{name}`" for name in ("name", "docstatus", "owner", "creation", *dict(fields)))
+		columns = ", ".join(
+			f"p.`{name}`" for name in ("name", "docstatus", "owner", "creation", *dict(fields))
+		)
+		if fingerprints is not None:
+			columns += f", {fingerprint_sql(meta)} as _md_fingerprint"
 		docstatus = {}
 		for row in db.sql(
-			f"select {columns} from `tab{doctype}` where name in %s",  # nosemgrep: names from meta
+			f"select {columns} from `tab{doctype}` p where p.name in %s",  # nosemgrep: names from meta
 			(chunk,),
 			as_dict=True,
 		):
 			name = cstr(row.name)
+			if fingerprints is not None:
+				fingerprints[name] = row.pop("_md_fingerprint")
 			docstatus[name] = cint(row.docstatus)
 			result[name] = {
 				"docstatus": docstatus[name],
 				"owner": row.owner,
 				"creation": canonical_value("Datetime", row.creation),
-				**content(row, fields, left_out(value, doctype, docstatus[name])),
+				**content(row, fields, left_out(value, doctype, docstatus[name]), value, doctype),
 			}
 		for table in table_fields(meta):
 			for parent, rows in child_rows(doctype, table, chunk, value, docstatus, db).items():
@@ -202,7 +258,7 @@ def child_rows(
 		as_dict=True,
 	):
 		skipped = left_out(value, table.options, docstatus.get(cstr(row.parent), 0))
-		rows.setdefault(cstr(row.parent), []).append(row_state(row, fields, skipped))
+		rows.setdefault(cstr(row.parent), []).append(row_state(row, fields, skipped, value, table.options))
 	return rows
 
 
@@ -210,12 +266,45 @@ def single_state(doctype: str, value: dict, db=None) -> dict:
 	db = db or frappe.db
 	meta = frappe.get_meta(doctype)
 	values = frappe._dict(db.sql("select field, value from `tabSingles` where doctype = %s", doctype))
-	state = {"docstatus": 0, **content(values, value_fields(meta), left_out(value, doctype, 0))}
+	state = {
+		"docstatus": 0,
+		**content(values, value_fields(meta), left_out(value, doctype, 0), value, doctype),
+	}
 	for table in table_fields(meta):
 		state[table.fieldname] = child_rows(doctype, table, (doctype,), value, {doctype: 0}, db).get(
 			doctype, []
 		)
 	return state
+
+
+def fingerprint(doctype: str, name: str, db=None) -> str | None:
+	"""A short digest the database computes of the record's stored values and rows (every field a state may hash),
+	in one query: an equal fingerprint later in the transaction means nothing changed what `states` read, so the
+	state need not be read again. None for a missing record or a single."""
+	meta = frappe.get_meta(doctype)
+	if meta.issingle:
+		return None
+	rows = (db or frappe.db).sql(
+		f"select {fingerprint_sql(meta)} from `tab{doctype}` p where p.name = %s",  # nosemgrep: names from meta
+		(name,),
+	)
+	return rows[0][0] if rows else None
+
+
+def fingerprint_sql(meta) -> str:
+	def digest(fields, alias):
+		columns = [f"ifnull({alias}.`{field}`, 0x00)" for field, _type in fields if field not in BOOKKEEPING]
+		return f"md5(concat_ws(0x1f, {', '.join(columns) or repr('')}))"
+
+	parts = ["p.docstatus", "p.owner", digest(value_fields(meta), "p")]
+	for table in table_fields(meta):
+		row = digest(value_fields(frappe.get_meta(table.options)), "c")
+		parts.append(
+			f"""ifnull((select group_concat(concat_ws(':', c.name, c.idx, {row}) order by c.idx separator ',')
+			from `tab{table.options}` c where c.parent = p.name and c.parenttype = {frappe.db.escape(meta.name)}
+			and c.parentfield = {frappe.db.escape(table.fieldname)}), '')"""
+		)
+	return f"concat_ws('|', {', '.join(parts)})"
 
 
 def document_state(doctype: str, name: str) -> dict | None:

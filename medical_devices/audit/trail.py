@@ -23,6 +23,7 @@ from medical_devices.audit.origin import (
 	outer_document,
 	reason_for,
 )
+from medical_devices.personal_data import mask_changes
 
 HEAD = "Audit Chain Head"
 ENTRY = "Audit Trail Entry"
@@ -240,7 +241,10 @@ def record(doc, action: str, changes: dict, name: str | None = None):
 	item = entry(doc.doctype, cstr(name or doc.name), action, changes, reason_for(doc) or "")
 	if not nested and action not in (RENAME, DELETE):
 		# what the document write left stored, compared at the commit with what is stored then
-		item[WRITTEN] = state.states(doc.doctype, [cstr(doc.name)]).get(cstr(doc.name))
+		name = cstr(doc.name)
+		fingerprints = {}
+		written = state.states(doc.doctype, [name], fingerprints=fingerprints).get(name)
+		item[WRITTEN] = (written, fingerprints.get(name))
 	stage([item])
 
 
@@ -270,7 +274,7 @@ def outside_changes(doctype: str, names: list[str], found_state=None) -> list[di
 			continue  # no state to compare (a deletion, or an entry of version 0.1: the verifier checks those)
 		key = recorded.split(":", 1)[0]
 		if key not in definitions:
-			definitions[key] = state.stored_definition(key)
+			definitions[key] = state.stored_definition(key, cached=True)
 		if definitions[key] is None:
 			continue  # an altered definition: the verifier reports it
 		found = found_state(name, definitions[key])
@@ -298,6 +302,14 @@ def stored_states(doctype: str, names: list[str], db=None):
 def last_recorded(doctype: str, names: list[str], db=None) -> dict[str, tuple[int, str, str]]:
 	"""name -> (sequence, action, state hash) of each record's newest entry."""
 	result = {}
+	if len(names) == 1:  # one record, as nearly every write: straight down the (ref_doctype, ref_name) index
+		for sequence, action, recorded in (db or frappe.db).sql(
+			f"""select name, action, state_hash from `tab{ENTRY}` where ref_doctype = %s and ref_name = %s
+			order by name desc limit 1""",
+			(doctype, names[0]),
+		):
+			result[names[0]] = (int(sequence), action, recorded)
+		return result
 	for start in range(0, len(names), state.CHUNK):
 		for name, sequence, action, recorded in (db or frappe.db).sql(
 			f"""select e.ref_name, e.name, e.action, e.state_hash from `tab{ENTRY}` e
@@ -331,7 +343,7 @@ def entry(doctype: str, name: str, action: str, changes: dict, reason: str) -> d
 		"ref_name": name,
 		"action": action,
 		"reason": reason,
-		"changes": chain.canonical(changes),
+		"changes": chain.canonical(mask_changes(doctype, name, changes)),
 	}
 
 
@@ -384,14 +396,16 @@ def flush():
 	if not token:
 		return
 	# the staged rows that survived (a rollback to a savepoint removed those of the writes it undid)
-	positions = frappe.db.sql_list(
-		f"select position from `tab{STAGE}` where token = %s order by position", token
+	positions = sorted(
+		position
+		for (position,) in frappe.db.sql(
+			f"delete from `tab{STAGE}` where token = %s returning position", token
+		)
 	)
 	if not positions:
 		return
-	frappe.db.sql(f"delete from `tab{STAGE}` where token = %s", token)
 	pending = [payloads[position] for position in positions]
-	hashes = state_hashes(pending)
+	hashes = state_hashes(pending, unchanged_since_written(pending))
 	pending = with_later_changes(pending, hashes)
 	sequence, previous = lock_head()
 	stamp = now()
@@ -448,9 +462,9 @@ def with_later_changes(pending: list[dict], hashes: dict) -> list[dict]:
 		written = item.pop(WRITTEN, None)
 		result.append(item)
 		key = (item["ref_doctype"], item["ref_name"])
-		if not written or last[key] != position or key not in hashes:
+		if not written or written[0] is None or last[key] != position or key not in hashes:
 			continue
-		written_hash = state.state_hash_of(written, hashes[key].split(":", 1)[0])
+		written_hash = state.state_hash_of(written[0], hashes[key].split(":", 1)[0])
 		if written_hash != hashes[key]:
 			item["state_hash"] = written_hash
 			later = entry(item["ref_doctype"], item["ref_name"], CHANGED_OUTSIDE, {}, "")
@@ -460,13 +474,29 @@ def with_later_changes(pending: list[dict], hashes: dict) -> list[dict]:
 	return result
 
 
-def state_hashes(pending: list[dict]) -> dict[tuple[str, str], str]:
-	"""The state after the transaction of every document it touched, read once per doctype."""
+def unchanged_since_written(pending: list[dict]) -> dict[tuple[str, str], str]:
+	"""(doctype, name) -> state hash of the records whose last entry here was a document write and whose stored
+	content is, by its fingerprint, still what that write left: their state needs no second read."""
+	last = {}
+	for item in pending:
+		last[(item["ref_doctype"], item["ref_name"])] = item
+	known = {}
+	for key, item in last.items():
+		written = item.get(WRITTEN)
+		if written and written[0] is not None and written[1] and state.fingerprint(*key) == written[1]:
+			known[key] = state.state_hash_of(written[0], state.current_definition_key(key[0]))
+	return known
+
+
+def state_hashes(pending: list[dict], known: dict | None = None) -> dict[tuple[str, str], str]:
+	"""The state after the transaction of every document it touched, read once per doctype (but for those
+	`known` already)."""
+	hashes = dict(known or {})
 	names: dict[str, set[str]] = {}
 	for item in pending:
-		if item["action"] != DELETE and "state_hash" not in item:
+		key = (item["ref_doctype"], item["ref_name"])
+		if item["action"] != DELETE and "state_hash" not in item and key not in hashes:
 			names.setdefault(item["ref_doctype"], set()).add(item["ref_name"])
-	hashes = {}
 	for doctype, doctype_names in names.items():
 		if not frappe.db.table_exists(doctype) and not frappe.get_meta(doctype).issingle:
 			continue
@@ -496,10 +526,11 @@ def ensure_head():
 
 
 def move_head(sequence: int, entry_hash: str):
-	for field, value in (("last_sequence", str(sequence)), ("last_hash", entry_hash)):
-		frappe.db.sql(
-			"update `tabSingles` set value = %s where doctype = %s and field = %s", (value, HEAD, field)
-		)
+	frappe.db.sql(
+		"""update `tabSingles` set value = if(field = 'last_sequence', %s, %s)
+		where doctype = %s and field in ('last_sequence', 'last_hash')""",
+		(str(sequence), entry_hash, HEAD),
+	)
 
 
 def set_values(

@@ -303,9 +303,17 @@ def acknowledge_outside_change(entry: str, finding: str | None = None) -> str:
 	finding = clean_reason(finding)
 	if not finding:
 		frappe.throw(_("Describe what was found and done about it."))
-	row = frappe.db.get_value(ENTRY, entry, ["ref_doctype", "ref_name", "action", "user"], as_dict=True)
+	if isinstance(entry, int) and not isinstance(entry, bool):
+		entry = str(entry)  # its sequence number, as JSON sends it
+	entry = inputs.text(entry, _("Audit Trail Entry"), max_length=20)
+	row = entry.isdigit() and frappe.db.get_value(
+		ENTRY, entry, ["ref_doctype", "ref_name", "action", "user"], as_dict=True
+	)
 	if not row or row.action != CHANGED_OUTSIDE:
 		frappe.throw(_("Audit Trail Entry {0} does not record a change found outside the app.").format(entry))
+	name = current_name(row.ref_doctype, row.ref_name, int(entry))
+	if frappe.db.exists(row.ref_doctype, name):
+		frappe.has_permission(row.ref_doctype, "read", name, throw=True)
 	if row.user == frappe.session.user:
 		frappe.throw(
 			_("The change was found in a write of yours: another person acknowledges it."),
@@ -314,7 +322,7 @@ def acknowledge_outside_change(entry: str, finding: str | None = None) -> str:
 		)
 	record_changes(
 		row.ref_doctype,
-		{current_name(row.ref_doctype, row.ref_name, int(entry)): {"acknowledges": int(entry)}},
+		{name: {"acknowledges": int(entry)}},
 		ACKNOWLEDGED,
 		finding,
 		{"function": f"{__name__}.acknowledge_outside_change"},

@@ -51,7 +51,7 @@ def record_temperature_readings(
 		rows = [reading_row(r) for r in parse_readings(csv_content)]
 		source = "CSV Import"
 	else:
-		rows = inputs.json_list(readings, _("Readings"), max_items=MAX_READINGS)
+		rows = inputs.json_list(readings, _("Temperature Readings"), max_items=MAX_READINGS)
 		source = "API"
 	if not rows:
 		frappe.throw(_("Add at least one reading."), inputs.InvalidInputError, title=_("No Readings"))

@@ -68,7 +68,7 @@ def create_finance_accounts(company: str) -> dict:
 	"""An expense account for device stock write-offs and one for quality costs, under Indirect Expenses, and
 	the settings rows that point to them. Rows already set are kept."""
 	frappe.only_for(("Accounts Manager", "System Manager"))
-	company = access.company(company, "Account", "create")
+	company = access.company(company, "Account", "create", required=True)
 	parent = group_account(company, "Expense", "Indirect Expenses")
 	settings = frappe.get_doc(SETTINGS_DOCTYPE)
 	configured = {row.purpose for row in settings.get("finance_accounts") if row.company == company}

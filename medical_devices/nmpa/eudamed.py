@@ -78,7 +78,9 @@ REQUIRED = ("primary_di", "basic_udi_di", "srn", "eu_risk_class", "emdn_code", "
 
 
 def check(record: DeviceRecord) -> list[Problem]:
-	problems = check_required(record, REQUIRED)
+	from medical_devices.nmpa.udid import check_file_characters
+
+	problems = check_required(record, REQUIRED) + check_file_characters(record)
 	problems += check_identifier(record, "primary_di", AGENCIES, REGULATOR)
 	if record.srn and not SRN.match(record.srn):
 		problems.append(

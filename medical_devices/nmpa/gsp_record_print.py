@@ -15,6 +15,7 @@ RECORDS = {
 	"GSP Sales Record": sales_record,
 	"GSP Outbound Review Record": outbound_review_record,
 }
+FILTERS = frozenset(("company", "from_date", "to_date", "item_code", "party"))
 LEFT_OUT = {"voucher_type"}  # the document number says it
 NOWRAP = {"voucher_no", "item_code", "batch_id", "stock_uom", "currency"}
 
@@ -89,6 +90,9 @@ def download_pdf(report_name: str | None = None, filters: str | dict | None = No
 
 	report_name = inputs.choice(report_name, _("Report"), tuple(RECORDS))
 	filters = frappe._dict(inputs.json_object(filters, _("Filters")))
+	unknown = sorted(set(filters) - FILTERS)
+	if unknown:
+		inputs.refuse(_("Filters"), _("not a filter of this record: {0}").format(", ".join(unknown)[:200]))
 	ref_doctype = frappe.db.get_value("Report", report_name, "ref_doctype")
 	filters.company = access.company(filters.get("company"), ref_doctype, "report")
 	for key, label in (("from_date", _("From Date")), ("to_date", _("To Date"))):

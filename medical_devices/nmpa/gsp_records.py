@@ -10,6 +10,7 @@ from frappe import _
 from frappe.utils import get_datetime, getdate, strip_html_tags
 from frappe.utils.data import convert_utc_to_system_timezone
 
+from medical_devices import access
 from medical_devices.audit.trail import SUBMIT
 
 MANUFACTURER_LICENCES = ("Manufacturing Licence", "Manufacturing Filing")
@@ -29,6 +30,8 @@ VOUCHERS = {
 def movements(voucher_type: str, filters: dict, returns: bool = True) -> list[frappe._dict]:
 	"""Device items moved by submitted vouchers of one type, one row per bundle entry, oldest first."""
 	item_table, party_field, direction = VOUCHERS[voucher_type]
+	# the record of a company and a document type the user may read (their User Permissions included)
+	filters = {**filters, "company": access.company(filters.get("company"), voucher_type)}
 	conditions = ["voucher.docstatus = 1", "voucher.company = %(company)s"]
 	if filters.get("from_date"):
 		conditions.append("voucher.posting_date >= %(from_date)s")

@@ -117,7 +117,9 @@ REQUIRED = (
 
 
 def check(record: DeviceRecord) -> list[Problem]:
-	problems = check_required(record, REQUIRED)
+	from medical_devices.nmpa.udid import check_file_characters
+
+	problems = check_required(record, REQUIRED) + check_file_characters(record)
 	problems += check_identifier(record, "primary_di", AGENCIES, REGULATOR)
 	if record.duns_number and not DUNS.match(record.duns_number):
 		problems.append(

@@ -229,6 +229,25 @@ def not_xml_problem(record, attribute, label, texts) -> Problem:
 	)
 
 
+def check_file_characters(record: DeviceRecord) -> list[Problem]:
+	"""For the Excel files (an .xlsx is XML inside): a character XML cannot carry in any attribute of the record,
+	one problem per attribute, so that the export is refused with the field named instead of failing."""
+	problems = []
+	for attribute in dataclasses.fields(record):
+		texts = [text for text in strings(getattr(record, attribute.name)) if NOT_XML.search(text)]
+		if texts:
+			problems.append(
+				problem(
+					record,
+					attribute.name,
+					_("{field} contains characters an export file cannot carry ({characters}): remove them."),
+					field=LABELS.get(attribute.name, attribute.name),
+					characters=not_xml_characters("".join(texts)),
+				)
+			)
+	return problems
+
+
 def not_xml_characters(text: str) -> str:
 	return ", ".join(dict.fromkeys(f"U+{ord(char):04X}" for char in NOT_XML.findall(text)))
 

@@ -128,7 +128,7 @@ def create_recall_accounts(company: str) -> dict:
 	"""One expense account per cost category under a "Recall Costs" group, a provision liability and a
 	provision expense account, and the settings rows that point to them. Existing rows are kept."""
 	frappe.only_for(("Accounts Manager", "System Manager"))
-	company = access.company(company, "Account", "create")
+	company = access.company(company, "Account", "create", required=True)
 
 	expense_parent = group_account(company, "Expense", "Indirect Expenses")
 	group = ensure_account(company, _("Recall Costs"), expense_parent, is_group=1)

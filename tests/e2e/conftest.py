@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.e2e.servers import free_port, wait_for_port
 from tests.frappe_site import log_dir, site_name, sites_path
 
 CHROMIUM_FLAGS = [
@@ -19,12 +20,6 @@ CHROMIUM_FLAGS = [
 	"--no-first-run",
 	"--window-size=1400,1000",
 ]
-
-
-def free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -48,18 +43,7 @@ def server_url():
 		stdout=log,
 		stderr=subprocess.STDOUT,
 	)
-	deadline = time.monotonic() + 60
-	while time.monotonic() < deadline:
-		if process.poll() is not None:
-			pytest.fail(f"web server exited; see {log.name}")
-		try:
-			socket.create_connection(("127.0.0.1", port), timeout=1).close()
-			break
-		except OSError:
-			time.sleep(0.5)
-	else:
-		process.kill()
-		pytest.fail("web server did not start within 60 s")
+	wait_for_port(port, process, what=f"the web server (log: {log.name})")
 	yield f"http://127.0.0.1:{port}"
 	process.terminate()
 	process.wait(timeout=20)

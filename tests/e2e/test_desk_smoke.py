@@ -152,3 +152,51 @@ def test_scanning_a_udi_into_a_purchase_receipt_fills_the_row(
 	]
 	browser.save_screenshot(str(log_dir() / "scan-purchase-receipt.png"))
 	assert js_errors(browser) == []
+
+
+CLERK = "md-e2e-receiving-clerk@example.com"
+CLERK_PASSWORD = "Md-e2e-clerk-2026!"
+
+
+def test_a_receiving_clerk_scans_a_new_lot_into_a_purchase_receipt(
+	browser, server_url, frappe_site, screenshot_on_failure
+):
+	"""A Stock User may not create batches in ERPNext, but receives them: the scan on the receipt creates the new
+	lot's batch for them, in quarantine."""
+	import frappe
+	from frappe.utils import add_days, getdate, today
+	from frappe.utils.password import update_password
+
+	from tests.e2e.scan_records import make_scan_records
+	from tests.gsp_records import ensure_user
+
+	item_code, di, _case_di = make_scan_records()
+	ensure_user(CLERK, "Stock User")
+	update_password(CLERK, CLERK_PASSWORD)
+	frappe.db.commit()  # nosemgrep: the web server process must see the user
+	assert not frappe.has_permission("Batch", "create", user=CLERK)
+	lot = f"CLERK-{frappe.generate_hash(length=5).upper()}"
+	expiry = getdate(add_days(today(), 400))
+	login(browser, server_url, CLERK, CLERK_PASSWORD)
+	browser.get(f"{server_url}/app/purchase-receipt/new")
+	collect_uncaught_errors(browser)
+	scan_field = wait(browser).until(
+		EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-fieldname='scan_barcode'] input"))
+	)
+	browser.execute_script("return new Promise(r => setTimeout(r, 1500))")  # the form's scanner attached
+	scan_field.send_keys(f"(01){di}(17){expiry:%y%m%d}(10){lot}")
+	scan_field.send_keys("\n")
+	wait(browser).until(
+		lambda d: d.execute_script("return cur_frm.doc.items.filter(r => r.batch_no).length") >= 1
+	)
+	frappe.db.rollback()
+	batch = frappe.db.get_value(
+		"Batch", {"batch_id": lot}, ["name", "item", "expiry_date", "md_batch_status"], as_dict=True
+	)
+	assert batch and batch.item == item_code and getdate(batch.expiry_date) == expiry
+	assert batch.md_batch_status == "Quarantine"
+	assert (
+		browser.execute_script("return cur_frm.doc.items.filter(r => r.batch_no)[0].batch_no") == batch.name
+	)
+	# ERPNext's own receipt form reads Accounts Settings, which a Stock User may not: those 403s are not ours
+	assert [error for error in js_errors(browser) if "Accounts" not in error] == []

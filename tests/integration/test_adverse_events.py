@@ -85,12 +85,15 @@ def test_the_report_prints_as_the_chinese_form():
 
 	batch = new_batch(DEVICE, "AE-PDF")
 	aware = add_to_date(now_datetime(), hours=-5)
+	patient = frappe.get_doc(
+		{"doctype": "Patient Record", "company": first_company(), "patient_name": "张三"}
+	).insert()
 	doc = report(
 		aware,
 		"Death",
 		death_at=aware,
 		batch=batch.name,
-		patient_name="张三",
+		patient=patient.name,
 		place_of_use="Medical Institution",
 		relatedness="Possibly Related",
 		notified_manufacturer=1,

@@ -271,7 +271,17 @@ def demo_records():
 	company = (
 		frappe.db.get_value("Company", {"company_name": ("like", "%康达%")}) or first_company_stores()[0]
 	)
-	adverse_event_report(DEVICE, frappe.utils.add_to_date(frappe.utils.now_datetime(), hours=-3)).insert()
+	patient = frappe.get_doc(
+		{
+			"doctype": "Patient Record",
+			"company": first_company_stores()[0],
+			"patient_name": "王五",
+			"patient_age": "54",
+		}
+	).insert()
+	adverse_event_report(
+		DEVICE, frappe.utils.add_to_date(frappe.utils.now_datetime(), hours=-3), patient=patient.name
+	).insert()
 	frappe.get_doc({"doctype": "Ledger Reconciliation", "company": company, "as_of_date": today()}).insert()
 	frappe.get_doc({"doctype": "Cash Forecast", "company": company, "start_date": today()}).insert()
 	frappe.get_doc(
@@ -523,7 +533,10 @@ def test_records_of_a_doctype_audited_later_get_their_baseline():
 def quality_manager():
 	from tests.gsp_records import ensure_user
 
-	return ensure_user("md-verifier-qm@example.com", "Quality Manager")
+	# a manager who may read the records whose changes they acknowledge
+	return ensure_user(
+		"md-verifier-qm@example.com", "Quality Manager", "Sales User", "Stock User", "Item Manager"
+	)
 
 
 def test_a_change_made_outside_the_app_stays_found_after_later_saves_until_acknowledged():
@@ -726,3 +739,72 @@ def test_the_apps_direct_writes_do_not_hide_a_change_made_outside_the_app():
 	committed()
 	assert [p for p in problems() if batch.name in p and "found changed outside" in p]
 	acknowledged(("Batch", batch.name))
+
+
+# --- the doctypes change: fields added, the hash definition of an older version -----------------------------
+
+
+def test_a_field_added_to_an_audited_doctype_changes_no_records_hash():
+	"""A consultant's custom field (empty, or a check box that is off, in every record) is not a change of each."""
+	batch = new_batch("FIELD").name
+	frappe.db.commit()  # nosemgrep: chained at the commit
+	added = []
+	try:
+		for fieldname, fieldtype in (("md_test_note", "Data"), ("md_test_flag", "Check")):
+			added.append(
+				frappe.get_doc(
+					{
+						"doctype": "Custom Field",
+						"dt": "Batch",
+						"fieldname": fieldname,
+						"label": fieldname,
+						"fieldtype": fieldtype,
+						"insert_after": "description",
+					}
+				).insert()
+			)
+		frappe.clear_cache(doctype="Batch")
+		assert verify_audit(documents=[("Batch", batch)]).ok
+		frappe.db.set_value("Batch", batch, "md_test_note", "written around the app")
+		frappe.db.commit()  # nosemgrep: as a server script would
+		assert not verify_audit(documents=[("Batch", batch)]).ok
+	finally:
+		frappe.db.set_value("Batch", batch, "md_test_note", None)
+		for field in added:
+			field.delete()
+		frappe.clear_cache(doctype="Batch")
+		frappe.db.commit()  # nosemgrep
+
+
+def test_the_upgrade_rehashes_what_still_matches_and_keeps_reporting_what_was_changed(monkeypatch):
+	"""Entries of the version before (a definition that kept empty values) get a Baseline under today's, unless
+	the record was changed around the app meanwhile."""
+	from medical_devices.audit import state
+	from medical_devices.audit.trail import entries_of
+	from medical_devices.patches.v0_3 import audit_empty_values
+
+	today_definition = state.definition
+
+	def older_definition(doctype):
+		value = today_definition(doctype)
+		value.pop("empty_left_out", None)
+		return value
+
+	monkeypatch.setattr(state, "definition", older_definition)
+	kept, changed = new_batch("OLD-KEPT").name, new_batch("OLD-CHANGED").name
+	frappe.db.commit()  # nosemgrep: chained at the commit
+	monkeypatch.setattr(state, "definition", today_definition)
+	old_key = entries_of("Batch", kept)[-1].state_hash.split(":")[0]
+	assert old_key != state.current_definition_key("Batch")
+	frappe.db.sql("update tabBatch set description = 'changed around the app' where name = %s", changed)
+	frappe.db.commit()  # nosemgrep: as someone with database access would
+
+	audit_empty_values.execute()
+
+	assert entries_of("Batch", kept)[-1].action == "Baseline"
+	assert entries_of("Batch", kept)[-1].state_hash.startswith(state.current_definition_key("Batch"))
+	assert entries_of("Batch", changed)[-1].state_hash.startswith(old_key)
+	assert verify_audit(documents=[("Batch", kept)]).ok
+	assert not verify_audit(documents=[("Batch", changed)]).ok
+	frappe.db.sql("update tabBatch set description = null where name = %s", changed)
+	frappe.db.commit()  # nosemgrep

@@ -10,6 +10,13 @@ alternating, a 50-row Delivery Note inserted and submitted and its audit entries
 with the audit hooks in place and with them replaced by no-ops in this process (the app has no switch to turn
 auditing off). Rolled back at the end. Exits 1 when the median with auditing is 1.15x the median without or more.
 
+writers: --writers processes (8), each saving its own audited document (--record stock-entry: a 5-row draft
+Material Receipt of a device, one row's quantity and the remarks changed; --record batch: a device batch's
+description, the lightest regulated record there is), with a reason, over and over for --seconds, all at once, as many web workers on several hosts would; rounds alternate the audit hooks on
+and off in every writer. Prints saves per second of each and their ratio; exits 1 when the audited throughput is
+below 0.9x of the unaudited.
+    ../env/bin/python /path/to/checkout/tests/perf/bench_audit.py writers --site md-test.localhost [--writers 8]
+
 verify: makes --documents batches (inserted directly, a plain item's, each with its stored content), then appends
 generated entries (realistic size: a Batch update with a reason and two changed fields), ten per batch in turn, each
 carrying the batch's true keyed state hash, until the chain holds --entries; committed. Then it times
@@ -85,6 +92,143 @@ def bench_delivery(frappe, rounds: int) -> int:
 	)
 	print(f"ratio      {ratio:.3f}x (target under 1.15x); {entries} entries in the chain during the run")
 	return 0 if ratio < 1.15 else 1
+
+
+WRITER_ITEM = "PERF-AUDIT-WRITERS"
+
+
+def writer_batches(frappe, count: int) -> list[str]:
+	"""One released batch of a registered device item per writer (committed: the writers are other processes)."""
+	from tests.gsp_records import ensure_item, register_item, release
+
+	ensure_item(WRITER_ITEM, valuation_rate=10)
+	register_item(WRITER_ITEM)
+	names = []
+	for index in range(count):
+		batch_id = f"PERF-W{index:02d}"
+		name = frappe.db.get_value("Batch", {"batch_id": batch_id})
+		if not name:
+			name = (
+				frappe.get_doc({"doctype": "Batch", "item": WRITER_ITEM, "batch_id": batch_id}).insert().name
+			)
+			release(name)
+		names.append(name)
+	frappe.db.commit()  # nosemgrep: benchmark data for the writer processes
+	return names
+
+
+def writer_entries(frappe, batches: list[str]) -> list[str]:
+	"""One draft Material Receipt of five rows of the writer's batch per writer: a typical regulated document."""
+	from tests.gsp_records import first_company_stores
+
+	company, stores = first_company_stores()
+	names = []
+	for batch in batches:
+		rows = [
+			{
+				"item_code": WRITER_ITEM,
+				"qty": 1 + row,
+				"basic_rate": 10,
+				"t_warehouse": stores,
+				"batch_no": batch,
+				"use_serial_batch_fields": 1,
+			}
+			for row in range(5)
+		]
+		entry = frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Receipt",
+				"purpose": "Material Receipt",
+				"company": company,
+				"items": rows,
+			}
+		).insert()
+		names.append(entry.name)
+	frappe.db.commit()  # nosemgrep: benchmark data for the writer processes
+	return names
+
+
+def writer(site: str, doctype: str, name: str, audit_on: bool, seconds: float, start_at: float, results):
+	"""One process: save its document with a reason until the time is up; its count of committed saves."""
+	import frappe
+
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	set_audit(audit_on, {})
+	saves = 0
+	while time.time() < start_at:
+		time.sleep(0.01)
+	end = start_at + seconds
+	while time.time() < end:
+		doc = frappe.get_doc(doctype, name)
+		if doctype == "Batch":
+			doc.description = f"writer round {saves}"
+		else:
+			doc.remarks = f"writer round {saves}"
+			doc.items[saves % len(doc.items)].qty += 1
+		doc.md_reason = "Concurrency benchmark"
+		doc.save()
+		frappe.db.commit()  # nosemgrep: one transaction per save, as a web request
+		saves += 1
+	frappe.destroy()
+	results.put(saves)
+
+
+def bench_writers(frappe, site: str, writers: int, seconds: float, rounds: int, record: str) -> int:
+	import multiprocessing
+
+	batches = writer_batches(frappe, writers)
+	doctype = "Batch" if record == "batch" else "Stock Entry"
+	names = batches if record == "batch" else writer_entries(frappe, batches)
+	entries_before = frappe.db.count("Audit Trail Entry")
+	frappe.destroy()  # the writers open their own connections
+	context = multiprocessing.get_context("spawn")
+	rates = {True: [], False: []}
+	for round_no in range(-1, rounds * 2):  # round -1 warms the site's caches up and is not counted
+		on = round_no % 2 == 0 if round_no % 4 < 2 else round_no % 2 == 1
+		results = context.Queue()
+		start_at = time.time() + 8  # every process connected and warmed before the clock starts
+		processes = [
+			context.Process(target=writer, args=(site, doctype, name, on, seconds, start_at, results))
+			for name in names
+		]
+		for process in processes:
+			process.start()
+		counts = [results.get(timeout=seconds + 120) for _process in processes]
+		for process in processes:
+			process.join()
+		if round_no >= 0:
+			rates[on].append(sum(counts) / seconds)
+		print(
+			f"round {round_no + 1}: audit {'on ' if on else 'off'} {sum(counts) / seconds:7.1f} saves/s {counts}"
+		)
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	from medical_devices.audit.trail import BASELINE, record_changes
+	from medical_devices.audit.verify import verify_audit
+
+	# the rounds with the hooks off wrote around the trail on purpose: their documents get a Baseline entry, so that
+	# the site stays verifiable
+	record_changes(
+		doctype, {name: {"benchmark": True} for name in names}, BASELINE, None, {"function": __name__}
+	)
+	frappe.db.commit()  # nosemgrep: chained at the commit
+	report = verify_audit(check_documents=False)
+	written = frappe.db.count("Audit Trail Entry") - entries_before
+	on, off = statistics.median(rates[True]), statistics.median(rates[False])
+	ratio = on / off
+	mean_ratio = statistics.mean(rates[True]) / statistics.mean(rates[False])
+	what = "device batch" if record == "batch" else "5-row draft Stock Entry"
+	print(
+		f"{writers} writers, each its own {what}, {seconds:.0f} s per round, {rounds} rounds each, alternating"
+	)
+	print(f"audit on   median {on:7.1f} saves/s")
+	print(f"audit off  median {off:7.1f} saves/s")
+	print(f"ratio      {ratio:.3f}x of the medians, {mean_ratio:.3f}x of the means (target 0.9x or more)")
+	print(f"{written} entries chained, chain ok: {report.ok}")
+	return 0 if min(ratio, mean_ratio) >= 0.9 and report.ok else 1
 
 
 PLAIN_ITEM = "PERF-AUDIT-PLAIN"
@@ -230,11 +374,14 @@ def main():
 	parser = argparse.ArgumentParser(
 		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
 	)
-	parser.add_argument("what", choices=("delivery", "verify"))
+	parser.add_argument("what", choices=("delivery", "verify", "writers"))
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--rounds", type=int, default=7)
 	parser.add_argument("--entries", type=int, default=1_000_000)
 	parser.add_argument("--documents", type=int, default=100_000)
+	parser.add_argument("--writers", type=int, default=8)
+	parser.add_argument("--seconds", type=float, default=20)
+	parser.add_argument("--record", choices=("batch", "stock-entry"), default="stock-entry")
 	args = parser.parse_args()
 
 	import frappe
@@ -243,11 +390,14 @@ def main():
 	frappe.connect()
 	frappe.set_user("Administrator")
 	try:
-		code = (
-			bench_delivery(frappe, args.rounds)
-			if args.what == "delivery"
-			else bench_verify(frappe, args.entries, args.documents)
-		)
+		if args.what == "writers":
+			code = bench_writers(
+				frappe, args.site, args.writers, args.seconds, min(args.rounds, 5), args.record
+			)
+		elif args.what == "delivery":
+			code = bench_delivery(frappe, args.rounds)
+		else:
+			code = bench_verify(frappe, args.entries, args.documents)
 	finally:
 		frappe.destroy()
 	sys.exit(code)

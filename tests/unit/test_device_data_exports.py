@@ -343,3 +343,11 @@ def test_tabs_line_breaks_and_characters_beyond_the_bmp_are_valid_xml():
 	device = ElementTree.fromstring(udid.to_xml([record], CREATED)).find("devices/device")
 	assert device.findtext("cpms") == "第一行\n\t第二行\n𠮷 😀"  # an XML parser reads CR LF as LF
 	assert device.findtext("spmc") == '=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize("regulator", [gudid, eudamed])
+def test_a_character_an_excel_file_cannot_carry_is_a_problem_for_gudid_and_eudamed(regulator):
+	record = stent(trade_name="Stent\x0bPlus")
+	problems = regulator.check(record)
+	assert any(p.field == "trade_name" and "U+000B" in p.message() for p in problems), problems
+	assert not [p for p in regulator.check(stent()) if "cannot carry" in p.message()]

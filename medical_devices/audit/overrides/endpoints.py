@@ -5,7 +5,7 @@ reason, and is in the trail. (hooks.override_whitelisted_methods)"""
 import frappe
 from frappe import _
 
-from medical_devices import inputs
+from medical_devices import access, inputs
 from medical_devices.audit import trail
 from medical_devices.audit.origin import reason_for
 from medical_devices.audit.reason import ReasonRequiredError, is_regulated
@@ -16,8 +16,8 @@ from medical_devices.audit.reason import ReasonRequiredError, is_regulated
 def update_delivery_note_status(docname, status):
 	from erpnext.stock.doctype.delivery_note.delivery_note import update_delivery_note_status as update
 
-	frappe.has_permission("Delivery Note", "write", docname, throw=True)
-	return update(docname, status)
+	docname = access.record("Delivery Note", docname, "write")
+	return update(docname, inputs.text(status, _("Status")))
 
 
 @frappe.whitelist()
@@ -27,8 +27,8 @@ def update_purchase_receipt_status(docname, status):
 		update_purchase_receipt_status as update,
 	)
 
-	frappe.has_permission("Purchase Receipt", "write", docname, throw=True)
-	return update(docname, status)
+	docname = access.record("Purchase Receipt", docname, "write")
+	return update(docname, inputs.text(status, _("Status")))
 
 
 @frappe.whitelist()
@@ -36,8 +36,8 @@ def update_purchase_receipt_status(docname, status):
 def update_sales_order_status(status, name):
 	from erpnext.selling.doctype.sales_order.sales_order import update_status
 
-	frappe.has_permission("Sales Order", "write", name, throw=True)
-	return update_status(status, name)
+	name = access.record("Sales Order", name, "write")
+	return update_status(inputs.text(status, _("Status")), name)
 
 
 @frappe.whitelist()
@@ -45,8 +45,8 @@ def update_sales_order_status(status, name):
 def update_purchase_order_status(status, name):
 	from erpnext.buying.doctype.purchase_order.purchase_order import update_status
 
-	frappe.has_permission("Purchase Order", "write", name, throw=True)
-	return update_status(status, name)
+	name = access.record("Purchase Order", name, "write")
+	return update_status(inputs.text(status, _("Status")), name)
 
 
 @frappe.whitelist()
@@ -54,8 +54,8 @@ def update_purchase_order_status(status, name):
 def change_release_date(name, release_date=None):
 	from erpnext.accounts.doctype.purchase_invoice.purchase_invoice import change_release_date as change
 
-	frappe.has_permission("Purchase Invoice", "write", name, throw=True)
-	return change(name, release_date)
+	name = access.record("Purchase Invoice", name, "write")
+	return change(name, inputs.date(release_date, _("Release Date"), required=False))
 
 
 @frappe.whitelist()
@@ -63,8 +63,11 @@ def change_release_date(name, release_date=None):
 def block_invoice(name, release_date, hold_comment=None):
 	from erpnext.accounts.doctype.purchase_invoice.purchase_invoice import block_invoice as block
 
-	frappe.has_permission("Purchase Invoice", "write", name, throw=True)
-	return block(name, release_date, hold_comment)
+	name = access.record("Purchase Invoice", name, "write")
+	release_date = inputs.date(release_date, _("Release Date"), required=False)
+	return block(
+		name, release_date, inputs.text(hold_comment, _("Hold Comment"), required=False, max_length=2000)
+	)
 
 
 @frappe.whitelist()
@@ -72,8 +75,7 @@ def block_invoice(name, release_date, hold_comment=None):
 def unblock_invoice(name):
 	from erpnext.accounts.doctype.purchase_invoice.purchase_invoice import unblock_invoice as unblock
 
-	frappe.has_permission("Purchase Invoice", "write", name, throw=True)
-	return unblock(name)
+	return unblock(access.record("Purchase Invoice", name, "write"))
 
 
 @frappe.whitelist()
@@ -85,11 +87,12 @@ def update_serial_or_batch(bundle_id, serial_no=None, batch_no=None):
 		update_serial_or_batch as update,
 	)
 
+	bundle_id = inputs.docname("Serial and Batch Bundle", bundle_id, _("Serial and Batch Bundle"))
+	serial_no = inputs.text(serial_no, _("Serial No"), required=False)
+	batch_no = inputs.text(batch_no, _("Batch"), required=False)
 	bundle = frappe.db.get_value(
 		"Serial and Batch Bundle", bundle_id, ["docstatus", "voucher_type", "voucher_no"], as_dict=True
 	)
-	if not bundle:
-		frappe.throw(_("Serial and Batch Bundle {0} not found").format(bundle_id), frappe.DoesNotExistError)
 	if bundle.docstatus != 0:
 		frappe.throw(
 			_("Serial and Batch Bundle {0} is submitted: its entries change with its document only.").format(
@@ -114,7 +117,9 @@ def set_customer_info(fieldname, customer, value=""):
 	"""The point of sale's customer edit (ERPNext writes the customer with SQL, whoever asks)."""
 	from erpnext.selling.page.point_of_sale.point_of_sale import set_customer_info as set_info
 
-	frappe.has_permission("Customer", "write", customer, throw=True)
+	customer = access.record("Customer", customer, "write")
+	fieldname = inputs.choice(fieldname, _("Field"), CUSTOMER_INFO_FIELDS)
+	value = inputs.text(value, _("Value"), required=False) or ""
 	doc = frappe.get_doc("Customer", customer)
 	regulated = is_regulated(doc)
 	reason = reason_for(doc)

@@ -1,7 +1,7 @@
 import frappe
 from frappe import _
 
-from medical_devices import inputs
+from medical_devices import access, inputs
 from medical_devices.audit import controlled
 from medical_devices.audit.origin import clean_reason, mark
 from medical_devices.controls import DEVICE_CLASSIFIERS
@@ -73,13 +73,15 @@ def change_device_classification(item: str, is_medical_device, reason: str) -> i
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
-	frappe.has_permission("Item", "write", item, throw=True)
+	item = access.record("Item", item, "write")
+	if inputs.missing(is_medical_device):
+		inputs.refuse(_("Is Medical Device"), _("missing"))
+	value = inputs.flag(is_medical_device, _("Is Medical Device"))
 	reason = clean_reason(reason)
 	if not reason:
 		frappe.throw(
 			_("Give the reason for changing whether {0} is a medical device.").format(frappe.bold(item))
 		)
-	value = 1 if frappe.utils.sbool(is_medical_device) else 0
 	doc = frappe.get_doc("Item", item)
 	controlled.allow(doc, CHANGE_CLASSIFICATION, md_is_medical_device=value)
 	doc.md_reason = reason

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
 
+from medical_devices import access
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import status_label
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
@@ -14,6 +15,10 @@ from medical_devices.medical_devices.doctype.medical_device_settings.medical_dev
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
+	if filters.company:
+		access.company(filters.company, "Batch")
+	elif access.allowed_companies() is not None:  # only the companies the user's User Permissions allow
+		filters.companies = sorted(access.allowed_companies())
 	on_date = getdate(filters.as_on_date)
 	windows = alert_windows()
 	data = get_data(filters, on_date, windows)
@@ -87,6 +92,8 @@ def get_data(filters, on_date, windows) -> list[dict]:
 		.groupby(entry.batch_no, entry.warehouse)
 		.having(Sum(entry.qty) > 0)
 	)
+	if filters.get("companies"):
+		query = query.where(warehouse.company.isin(filters.companies))
 	for field, column in (
 		("company", warehouse.company),
 		("warehouse", entry.warehouse),

@@ -3,6 +3,8 @@
 import frappe
 from frappe import _
 
+from medical_devices import access
+
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
@@ -15,7 +17,9 @@ def execute(filters=None):
 		conditions["company"] = filters.company
 	if filters.from_date and filters.to_date:
 		conditions["period_start"] = ("between", (filters.from_date, f"{filters.to_date} 23:59:59"))
-	data = frappe.get_all(
+	if filters.company:
+		access.company(filters.company, "Temperature Log")
+	data = frappe.get_list(  # the user's own permissions, their User Permissions on companies included
 		"Temperature Log",
 		filters=conditions,
 		fields=[

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, today
 
+from medical_devices import access
 from medical_devices.md_finance.batch_costs import batch_costs
 
 COST_COLUMNS = ("acquisition_cost", "quality_costs", "write_offs", "recall_costs", "total_cost")
@@ -13,6 +14,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.company:
 		frappe.throw(_("Choose a company."))
+	filters.company = access.company(filters.company)
 	to_date = getdate(filters.to_date or today())
 	data = get_data(filters, to_date)
 	return get_columns(), data, None, None, get_summary(data, filters.company)

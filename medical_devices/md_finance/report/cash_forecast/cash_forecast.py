@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, today
 
+from medical_devices import access
 from medical_devices.md_finance.cash_flows import week_start
 from medical_devices.md_finance.cash_forecast import KINDS, build_forecast, forecast_with_actuals
 
@@ -13,6 +14,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.company:
 		frappe.throw(_("Choose a company."))
+	filters.company = access.company(filters.company)
 	forecast, message = chosen_forecast(filters)
 	rows = forecast_with_actuals(
 		forecast["weeks"], filters.company, forecast["start_date"], forecast["opening_balance"], today()

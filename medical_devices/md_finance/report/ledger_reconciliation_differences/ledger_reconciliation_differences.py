@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import today
 
+from medical_devices import access
 from medical_devices.md_finance.reconciliation import differences, is_difference, reconcile
 
 
@@ -12,6 +13,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.company:
 		frappe.throw(_("Select a company."))
+	filters.company = access.company(filters.company)
 	as_of = filters.as_of_date or today()
 	columns = [
 		{"fieldname": "check", "label": _("Check"), "fieldtype": "Data", "width": 110},

@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from medical_devices import access
 from medical_devices.md_finance.batch_costs import SALES_VOUCHERS, allocated_recall_costs, ledger_costs
 
 GROUPINGS = {"Item Group": "item_group", "Device Class": "device_class", "Item": "item_code"}
@@ -18,6 +19,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not (filters.company and filters.from_date and filters.to_date):
 		frappe.throw(_("Choose a company and a period."))
+	filters.company = access.company(filters.company)
 	if getdate(filters.from_date) > getdate(filters.to_date):
 		frappe.throw(_("From Date must be before To Date."))
 	group_by = filters.group_by or "Item Group"

@@ -14,12 +14,36 @@ DUE_FIELDS = {"report": "report_due", "group notice": "group_notice_due", "group
 
 class AdverseEventReport(Document):
 	def validate(self):
+		self.validate_patient()
 		self.validate_device()
 		self.set_deadlines()
 		self.overdue = int(self.is_overdue())
 		controlled.allow_current(
 			self, f"{__name__}.AdverseEventReport.validate", *DUE_FIELDS.values(), "overdue"
 		)
+
+	def validate_patient(self):
+		"""The patient is one of the report's company, linked by someone who may read their record: a report is
+		otherwise a window onto another company's patients (a list of reports can show the linked record's
+		fields)."""
+		if not self.patient:
+			return
+		company = frappe.db.get_value("Patient Record", self.patient, "company")
+		if company != self.company:
+			frappe.throw(
+				_("Patient Record {0} belongs to another company.").format(self.patient),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
+		before = self.get_doc_before_save()
+		if (not before or before.patient != self.patient) and not frappe.has_permission(
+			"Patient Record", "read", self.patient
+		):
+			frappe.throw(
+				_("You may not read Patient Record {0}.").format(self.patient),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
 
 	def validate_device(self):
 		if not frappe.get_cached_value("Item", self.item_code, "md_is_medical_device"):

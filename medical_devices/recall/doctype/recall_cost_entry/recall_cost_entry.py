@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
-from medical_devices import access
+from medical_devices import access, inputs
 from medical_devices.audit import controlled, trail
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
@@ -361,10 +361,13 @@ def block_direct_cancel(doc, method=None):
 
 
 @frappe.whitelist()
-@frappe.validate_and_sanitize_search_inputs
+@inputs.endpoint
 def recalled_batch_query(doctype, txt, searchfield, start, page_len, filters):
 	"""Batch picker on a cost line: only the batches in the recall's scope."""
-	recall = (filters if isinstance(filters, dict) else {}).get("device_recall")
+	txt = inputs.text(txt, _("Search"), required=False, max_length=140)
+	start = int(inputs.number(start, _("Start"), required=False) or 0)
+	page_len = int(inputs.number(page_len, _("Page Length"), required=False) or 20)
+	recall = (inputs.json_object(filters, _("Filters"), required=False) or {}).get("device_recall")
 	if not recall:
 		return []
 	recall = access.record("Device Recall", recall)
@@ -375,4 +378,4 @@ def recalled_batch_query(doctype, txt, searchfield, start, page_len, filters):
 	]
 	txt = (txt or "").casefold()
 	rows = [row for row in rows if txt in (row[0] + " " + (row[1] or "") + " " + row[2]).casefold()]
-	return rows[int(start) : int(start) + int(page_len)]
+	return rows[max(start, 0) : max(start, 0) + max(min(page_len, 500), 0)]

@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from medical_devices import access
 from medical_devices.recall import costs
 from medical_devices.recall.ledger import cost_lines, open_provision
 
@@ -18,6 +19,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.company:
 		frappe.throw(_("Choose a company."))
+	filters.company = access.company(filters.company)
 	group_by = filters.group_by or "Batch"
 	if group_by not in LEVELS:
 		frappe.throw(_("Group By must be one of {0}.").format(", ".join(_(level) for level in LEVELS)))

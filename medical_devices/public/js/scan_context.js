@@ -1,0 +1,22 @@
+// ERPNext's barcode scan tells the server the warehouse and company only; the document being filled decides
+// whether a receiving clerk's scan of a new lot may create its batch (medical_devices.udi.scanning).
+(() => {
+	const Scanner = window.erpnext && erpnext.utils && erpnext.utils.BarcodeScanner;
+	if (!Scanner || Scanner.prototype.md_sends_doctype) return;
+	Scanner.prototype.md_sends_doctype = true;
+	Scanner.prototype.scan_api_call = function (input, callback) {
+		frappe
+			.call({
+				method: this.scan_api,
+				args: {
+					search_value: input,
+					ctx: {
+						set_warehouse: this.frm.doc.set_warehouse,
+						company: this.frm.doc.company,
+						doctype: this.frm.doctype,
+					},
+				},
+			})
+			.then((r) => callback(r));
+	};
+})();
