@@ -15,6 +15,7 @@ from frappe import _
 from frappe.utils import add_days, flt, getdate, today
 
 from medical_devices import access, inputs
+from medical_devices.md_finance.figures import recall_costs
 from medical_devices.md_finance.ratios import cash_conversion_cycle, days_outstanding
 
 
@@ -82,9 +83,7 @@ def company_kpis(company: str, from_date=None, to_date=None) -> dict:
 		"dso": dso,
 		"dpo": dpo,
 		"cash_conversion_cycle": cash_conversion_cycle(dio, dso, dpo),
-		"recall_cost_ytd": flt(
-			movement(company, year_start, to_date, EXPENSE, extra="and gle.md_device_recall is not null"), 2
-		),
+		"recall_cost_ytd": recall_costs(company, year_start, to_date),
 		"value_at_risk": flt(value_at_risk(company, to_date), 2),
 		"quality_cost_ytd": flt(quality_cost(company, year_start, to_date), 2),
 		"write_offs_ytd": flt(write_offs(company, year_start, to_date), 2),

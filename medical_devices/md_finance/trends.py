@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import flt, getdate, today
 
 from medical_devices import access, inputs
+from medical_devices.md_finance.figures import recall_costs
 from medical_devices.md_finance.ratios import last_months, working_capital_series
 
 CATEGORY = """case
@@ -48,18 +49,19 @@ def working_capital_days(company: str, to_date=None) -> list[dict]:
 
 
 def cost_series(company: str, to_date=None) -> list[dict]:
-	"""Per month: quality costs, write-offs and recall costs (expense postings, as the KPIs count them)."""
+	"""Per month: quality costs, write-offs (expense postings) and recall costs (md_finance.figures), as the KPIs
+	count them."""
 	from medical_devices.md_finance.batch_costs import BATCH_COST_POSTING
 	from medical_devices.md_finance.ledger import write_off_accounts
 
 	months = last_months(getdate(to_date or today()))
 	totals = {}
-	for month, quality, write_off, recall in frappe.db.sql(
+	recalls = recall_costs(company, months[0][0], months[-1][1], by_month=True)
+	for month, quality, write_off in frappe.db.sql(
 		f"""select date_format(gle.posting_date, '%%Y-%%m-01') as month,
 			sum(case when {BATCH_COST_POSTING} and gle.account not in %(write_offs)s
 				then gle.debit - gle.credit else 0 end),
-			sum(case when gle.account in %(write_offs)s then gle.debit - gle.credit else 0 end),
-			sum(case when ifnull(gle.md_device_recall, '') != '' then gle.debit - gle.credit else 0 end)
+			sum(case when gle.account in %(write_offs)s then gle.debit - gle.credit else 0 end)
 		from `tabGL Entry` gle join `tabAccount` account on account.name = gle.account
 		where gle.company = %(company)s and gle.is_cancelled = 0 and account.root_type = 'Expense'
 		and gle.posting_date between %(first_day)s and %(last_day)s
@@ -71,12 +73,12 @@ def cost_series(company: str, to_date=None) -> list[dict]:
 			"write_offs": write_off_accounts(company) or [""],
 		},
 	):
-		totals[getdate(month)] = (flt(quality, 2), flt(write_off, 2), flt(recall, 2))
+		totals[getdate(month)] = (flt(quality, 2), flt(write_off, 2))
 	return [
 		dict(
 			zip(
 				("month", "quality", "write_off", "recall"),
-				(first, *totals.get(first, (0.0, 0.0, 0.0))),
+				(first, *totals.get(first, (0.0, 0.0)), recalls.get(first, 0.0)),
 				strict=True,
 			)
 		)

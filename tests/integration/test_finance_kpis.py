@@ -69,12 +69,15 @@ def test_kpis_match_an_independent_computation_from_the_ledger():
 	assert result["cash_conversion_cycle"] == round(result["dio"] + result["dso"] - result["dpo"], 1)
 
 	year_start = to_date.replace(month=1, day=1)
+	# a recall's cost is its submitted Actual Cost entries (md_finance.figures), not every row tagged with it
 	recall = sum(
-		r.debit - r.credit
-		for r in rows
-		if r.md_device_recall
-		and accounts[r.account].root_type == "Expense"
-		and getdate(r.posting_date) >= year_start
+		entry.total_amount
+		for entry in frappe.get_all(
+			"Recall Cost Entry",
+			{"company": COMPANY, "docstatus": 1, "entry_type": "Actual Cost"},
+			["total_amount", "posting_date"],
+		)
+		if year_start <= getdate(entry.posting_date) <= to_date
 	)
 	assert result["recall_cost_ytd"] == flt(recall, 2) and recall > 0  # the demo's open recall has costs
 

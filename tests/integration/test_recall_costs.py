@@ -224,6 +224,12 @@ def test_recall_costs_post_to_the_ledger_by_recall_and_cancel_reverses_them():
 	}
 
 
+def execute_summary(filters):
+	from medical_devices.recall.report.recall_cost_summary.recall_cost_summary import execute
+
+	return execute(filters)
+
+
 def cost_summary(recall_name, group_by="Batch"):
 	from medical_devices.recall.report.recall_cost_summary.recall_cost_summary import execute
 
@@ -364,6 +370,38 @@ def test_the_whole_recall_story_from_receipt_to_the_regulator_forms():
 	close_recall(doc.name, "全部客户书面确认", "召回有效且已完成")
 	doc = frappe.get_doc("Device Recall", doc.name)
 	assert (doc.status, doc.total_returned, doc.recovery_rate, doc.total_cost) == ("Closed", 4, 44.44, 500)
+
+	# one figure: the workspace card, its chart, the recall and the report agree, after a return naming the recall
+	# (its cost of sales credited back, 36, carries the recall and is no cost), a provision, its release and a cancel
+	from medical_devices.md_finance import kpis, trends
+	from medical_devices.md_finance.figures import recall_costs
+
+	assert recall_costs(recall=doc.name) == 500
+	company_total = sum(
+		frappe.get_all("Device Recall", {"company": ctx().company, "docstatus": 1}, pluck="total_cost")
+	)
+	this_year = today()[:4] + "-01-01"
+	summary_total = round(
+		sum(
+			row["amount"]
+			for row in execute_summary(
+				{"company": ctx().company, "from_date": this_year, "to_date": today()}
+			)[1]
+		),
+		2,
+	)
+	kpis.forget_kpis(ctx().company)
+	card = kpis.company_kpis(ctx().company)["recall_cost_ytd"]
+	assert card == summary_total == flt(company_total, 2) and card >= 500
+	assert trends.cost_series(ctx().company)[-1]["recall"] == recall_costs(
+		ctx().company, today()[:8] + "01", today()
+	)
+	tagged_expense = frappe.db.sql(
+		"""select sum(gle.debit - gle.credit) from `tabGL Entry` gle join tabAccount a on a.name = gle.account
+		where gle.company = %s and gle.is_cancelled = 0 and a.root_type = 'Expense' and gle.voucher_no = %s""",
+		(ctx().company, back.name),
+	)[0][0]
+	assert flt(tagged_expense) == -36  # what the card used to take off the recall's cost
 
 	made_on = frappe.utils.formatdate(frappe.db.get_value("Batch", story.lot_a, "manufacturing_date"))
 	expires = frappe.utils.formatdate(frappe.db.get_value("Batch", story.lot_a, "expiry_date"))

@@ -327,15 +327,9 @@ def recalled_batches(recall) -> dict[str, str]:
 
 def update_recall_cost(recall: str):
 	"""The recall's actual cost so far (submitted Actual Cost entries), shown on the recall and its forms."""
-	entry = frappe.qb.DocType("Recall Cost Entry")
-	total = (
-		frappe.qb.from_(entry)
-		.select(frappe.query_builder.functions.Sum(entry.total_amount))
-		.where(entry.device_recall == recall)
-		.where(entry.docstatus == 1)
-		.where(entry.entry_type == costs.ACTUAL_COST)
-		.run()
-	)[0][0]
+	from medical_devices.md_finance.figures import recall_costs
+
+	total = recall_costs(recall=recall)
 	trail.set_values(
 		"Device Recall",
 		recall,
