@@ -1,4 +1,4 @@
-"""Reporting deadlines for suspected medical-device adverse events (SAMR/NHC Order 1, 2018; regulatory.md §4).
+"""Reporting deadlines for suspected medical-device adverse events (SAMR/NHC Order 1, 2018).
 
 Pure Python. Deadlines run in calendar days (weekends and holidays count: the rule says "days", not working days)
 from the moment the reporter discovered or learned of the event: the report is due by the end of the awareness
@@ -18,7 +18,7 @@ DAYS_BY_SEVERITY = {DEATH: 7, SERIOUS_INJURY: 20}
 # Art. 27: serious events abroad of a product also marketed in China, within 30 days.
 OVERSEAS_DAYS = 30
 # Group events: phone or fax to the provincial MPA and health department within 12 hours, and each case as an
-# individual report within 24 hours (article number UNCONFIRMED in regulatory.md).
+# individual report within 24 hours (article number unconfirmed).
 GROUP_NOTICE_HOURS = 12
 GROUP_CASE_HOURS = 24
 

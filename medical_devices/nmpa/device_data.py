@@ -14,7 +14,7 @@ from medical_devices.udi.parser.model import _
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-# C + 6-digit category + 3-digit generic name + 5-digit feature + 5-digit manufacturer (regulatory.md §1.3)
+# C + 6-digit category + 3-digit generic name + 5-digit feature + 5-digit manufacturer
 NHSA_CODE = re.compile(r"^C\d{19}$")
 MR_SAFETY = ("MR Safe", "MR Conditional", "MR Unsafe", "Not Evaluated", "No MR Labelling")
 

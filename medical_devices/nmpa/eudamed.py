@@ -1,6 +1,6 @@
 """EU EUDAMED UDI/device registration: checks and the MDR Annex VI Part B core data elements of a device record.
 
-Column names are the Annex VI Part B elements (regulatory.md §6), for bulk preparation of the UDI/Device module;
+Column names are the Annex VI Part B elements, for bulk preparation of the UDI/Device module;
 the XML of EUDAMED's machine-to-machine interface is out of scope. Pure Python.
 """
 

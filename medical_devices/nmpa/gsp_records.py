@@ -1,4 +1,4 @@
-"""The GSP records a distributor must keep (Decree 54 Arts 32 and 38; regulatory.md §2.3), read from ERPNext's own
+"""The GSP records a distributor must keep (Decree 54 Arts 32 and 38), read from ERPNext's own
 receipts and deliveries: 进货查验记录 (purchase record), 销售记录 (sales record) and 出库复核记录 (outbound review).
 
 One row per batch or serial number moved (Serial and Batch Bundle entries, or the legacy batch/serial fields),

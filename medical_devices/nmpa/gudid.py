@@ -1,6 +1,6 @@
 """FDA's Global UDI Database (GUDID): checks and the data-element sheets of a device record.
 
-Column names are the GUDID data elements (21 CFR 830.310; GUDID Data Elements Reference Table, regulatory.md §6), for
+Column names are the GUDID data elements (21 CFR 830.310; GUDID Data Elements Reference Table), for
 bulk preparation or a GUDID submission tool; the HL7 SPL message itself is the submitter's. Pure Python.
 """
 

@@ -1,4 +1,4 @@
-"""How long a regulated record must be kept (Decree 54 Arts 32 and 38; AE Order 1; regulatory.md §2.4).
+"""How long a regulated record must be kept (Decree 54 Arts 32 and 38; AE Order 1).
 
 Purchase, sales and adverse-event records are kept until two years after the device's expiry, and at least five
 years; records of implantable devices are kept permanently. Pure Python.

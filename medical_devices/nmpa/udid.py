@@ -1,6 +1,6 @@
 """China's UDI database (医疗器械唯一标识数据库, UDID): checks and the XML and Excel shapes of a device record.
 
-Tags and Chinese names follow the UDID share files (regulatory.md §1.3): `<udid><header/><devices><device>` with
+Tags and Chinese names follow the UDID share files: `<udid><header/><devices><device>` with
 nested `packingList/packing`, `storageList/storage`, `clinicalList/clinical` and `contactList/contact`. Values are
 written as the Chinese portal shows them (是/否, 器械/体外诊断试剂, 箱). Pure Python.
 """

@@ -1,6 +1,6 @@
 """Recall cost categories and the allocation of recall costs to the recalled batches (pure Python).
 
-Recall costs have no regulatory form (regulatory.md §3): the categories are the app's own, chosen so that
+Recall costs have no regulatory form: the categories are the app's own, chosen so that
 finance can answer "what did this recall cost, for what, and for which product and batch".
 """
 

@@ -1,4 +1,4 @@
-"""The figures the four NMPA recall forms print (CFDA Order 29, regulatory.md §3), gathered once per rendering:
+"""The figures the four NMPA recall forms print (CFDA Order 29), gathered once per rendering:
 products with their registration certificates and UDI-DIs, batches with produced, shipped, returned and held
 quantities, consignees notified, recovery, and the recall's costs by category."""
 

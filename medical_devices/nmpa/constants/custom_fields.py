@@ -1,6 +1,6 @@
 from frappe.desk.page.setup_wizard.install_fixtures import _  # marks labels for translation, stores English
 
-# The device master data the UDI databases ask for (NMPA UDID, FDA GUDID, EU EUDAMED; regulatory.md §1.3, §6),
+# The device master data the UDI databases ask for (NMPA UDID, FDA GUDID, EU EUDAMED),
 # kept once on the Item so that one record serves three regulators. Package levels, carriers and PI flags live on
 # the UDI Device Identifier; the registrant on the Registration Certificate.
 DEVICE_TYPES = ("Medical Device", "In Vitro Diagnostic Reagent")
