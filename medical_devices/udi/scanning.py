@@ -10,11 +10,11 @@ import frappe
 from frappe import _
 from frappe.utils import formatdate, getdate
 
-from erpnext.stock.utils import _update_item_info
 from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
 
 from medical_devices import access, inputs
 from medical_devices.audit.origin import mark
+from medical_devices.erpnext_api import with_item_details
 from medical_devices.udi.parser import DEFAULT_GS_STANDINS, UDI, UDIError, parse_udi
 
 # Text that can only be meant as a UDI: a broken one gets our precise message, not "item not found".
@@ -72,7 +72,7 @@ def scan_result_for(udi: UDI, ctx: dict) -> dict:
 		result.batch_no = find_or_create_batch(identifier.item, udi, ctx)
 	if udi.serial and item.has_serial_no:
 		result.serial_no = check_serial(identifier.item, udi.serial)
-	return _update_item_info(result, ctx)
+	return with_item_details(result, ctx)
 
 
 def device_identifier(udi: UDI) -> frappe._dict:
