@@ -103,8 +103,9 @@ def referenced_query(doctype: str, user: str | None = None) -> str:
 		return ""
 	readable = sorted(
 		name
-		for name in frappe.get_all("DocType", {"istable": 0}, pluck="name")
-		if name in referenced_doctypes() and frappe.has_permission(name, "read", user=user)
+		for name in referenced_doctypes()
+		if frappe.db.exists("DocType", {"name": name, "istable": 0})
+		and frappe.has_permission(name, "read", user=user)
 	)
 	if not readable:
 		return "1 = 0"
