@@ -129,7 +129,7 @@ def referenced_query(doctype: str, user: str | None = None) -> str:
 
 
 def referenced_doctypes() -> set[str]:
-	from medical_devices.audit.trail import audited_doctypes
+	from medical_devices.audit.scope import audited_doctypes
 
 	return set(audited_doctypes())
 

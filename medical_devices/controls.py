@@ -200,3 +200,24 @@ APPEND_ONLY = (
 	"Signature Attempt",
 	"Batch Status Change",
 )
+
+
+_BY_DOCTYPE: dict[str, dict[str, Control]] = {}
+for _control in CONTROLS:
+	for _field in _control.fields:
+		_BY_DOCTYPE.setdefault(_control.doctype, {})[_field] = _control
+
+
+def controls_of(doctype: str) -> dict[str, Control]:
+	"""Field -> its control, for the controlled fields of `doctype`."""
+	return _BY_DOCTYPE.get(doctype, {})
+
+
+def check_function(doctype: str, fields, function: str):
+	"""A programming error, not a user's: an app function writing a controlled field it is not declared for."""
+	for field in fields:
+		control = controls_of(doctype).get(field)
+		if control and function not in control.functions:
+			raise RuntimeError(
+				f"{function} is not declared for {doctype}.{field} in medical_devices.controls"
+			)

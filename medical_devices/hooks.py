@@ -28,13 +28,12 @@ before_uninstall = "medical_devices.install.before_uninstall"
 before_tests = "medical_devices.testing.before_tests"
 
 _GUARD = "medical_devices.gsp.stock_guard.validate_stock_document"
+_FEFO = "medical_devices.gsp.fefo.pick_device_batches"
 _QUALIFICATION = "medical_devices.gsp.qualification.validate_document_qualification"
 _REVIEW_AGAIN = "medical_devices.gsp.qualification.review_again_when_identity_changes"
-_COST_POSTING = "medical_devices.recall.doctype.recall_cost_entry.recall_cost_entry.block_direct_cancel"
 _RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.refresh_linked_recall"
-_SOURCE_POSTING = (
-	"medical_devices.md_finance.doctype.quality_cost_entry.quality_cost_entry.block_direct_cancel"
-)
+# Postings: a Journal Entry or Stock Entry made by one of the app's source documents is reversed through it.
+_POSTED_BY_SOURCE = "medical_devices.medical_devices.ledger.refuse_cancel_alone"
 
 # Every rule binds only items marked as medical devices and the documents that move them.
 _CONTROLS = "medical_devices.audit.controlled.check"
@@ -72,6 +71,8 @@ doc_events = {
 		"onload": "medical_devices.audit.boot.mark_regulated",
 		"on_trash": [
 			_APPEND_ONLY,
+			# NMPA retention: a record under retention names until when it is kept
+			"medical_devices.nmpa.retention.refuse_deleting_retained",
 			"medical_devices.audit.reason.refuse_regulated_delete",
 			"medical_devices.audit.trail.on_trash",
 		],
@@ -100,22 +101,22 @@ doc_events = {
 		"on_submit": "medical_devices.gsp.batch_status.apply_quality_inspection",
 	},
 	# GSP: no unreleased, expired or too-short-dated device batch leaves stock, by any path.
+	# GSP: a device row saved without a batch gets the first-expiring batches that may leave (FEFO), then the guard
+	# checks what every row takes.
 	"Delivery Note": {
-		"validate": [_GUARD, _QUALIFICATION],
+		"validate": [_FEFO, _GUARD, _QUALIFICATION],
 		"on_submit": _RECALL_PROGRESS,
 		"on_cancel": _RECALL_PROGRESS,
 	},
-	"Sales Invoice": {"validate": [_GUARD, _QUALIFICATION]},
+	"Sales Invoice": {"validate": [_FEFO, _GUARD, _QUALIFICATION]},
 	"POS Invoice": {"validate": _GUARD},
 	"Stock Entry": {
 		"validate": _GUARD,
 		"on_submit": _RECALL_PROGRESS,
 		"on_cancel": _RECALL_PROGRESS,
-		"before_cancel": [_COST_POSTING, _SOURCE_POSTING],
+		"before_cancel": _POSTED_BY_SOURCE,
 	},
-	# A Journal Entry or Stock Entry posted by a Recall Cost Entry, a Quality Cost Entry or a Device Write Off is
-	# reversed through that document.
-	"Journal Entry": {"before_cancel": [_COST_POSTING, _SOURCE_POSTING]},
+	"Journal Entry": {"before_cancel": _POSTED_BY_SOURCE},
 	"Pick List": {"validate": _GUARD},
 	# GSP: counted stock of a batch that is not Released is corrected by quality staff only.
 	"Stock Reconciliation": {"validate": "medical_devices.gsp.stock_guard.validate_stock_reconciliation"},
@@ -209,6 +210,14 @@ override_whitelisted_methods = {
 	),
 }
 
+# Postings (medical_devices/medical_devices/ledger.py): each source document of the app that posts to the ledger,
+# and the link field its Journal Entry and Stock Entry carry back to it. A new one posts through that module.
+md_posting_sources = {
+	"Recall Cost Entry": "md_recall_cost_entry",
+	"Quality Cost Entry": "md_quality_cost_entry",
+	"Device Write Off": "md_device_write_off",
+}
+
 # Print formats call this to draw GS1-128 UDI symbols.
 jinja = {
 	"methods": [
@@ -243,6 +252,34 @@ permission_query_conditions = {
 	"Signature Attempt": "medical_devices.access.signature_attempt_query",
 	"Patient Record": "medical_devices.personal_data.patient_list_query_conditions",
 	"Adverse Event Report": "medical_devices.personal_data.linked_patient_query_conditions",
+}
+
+# Regulated records (medical_devices/audit/scope.py): this app's own, and the core records each domain's rules make
+# regulated. They need a reason to change and are never deleted. Other apps may add theirs.
+_MOVES_DEVICES = "medical_devices.devices.moves_devices"
+md_regulated_records = {
+	"Item": "medical_devices.devices.is_device_item",
+	"Batch": "medical_devices.devices.of_device",
+	"Serial No": "medical_devices.devices.of_device",
+	"Quality Inspection": "medical_devices.devices.of_device",
+	"Purchase Order": _MOVES_DEVICES,
+	"Purchase Receipt": _MOVES_DEVICES,
+	"Purchase Invoice": _MOVES_DEVICES,
+	"Sales Order": _MOVES_DEVICES,
+	"Delivery Note": _MOVES_DEVICES,
+	"Sales Invoice": _MOVES_DEVICES,
+	"POS Invoice": _MOVES_DEVICES,
+	"Stock Entry": _MOVES_DEVICES,
+	"Stock Reconciliation": _MOVES_DEVICES,
+	"Pick List": _MOVES_DEVICES,
+	# GSP: a supplier or customer once reviewed for first business, or with a licence on file
+	"Supplier": "medical_devices.gsp.qualification.is_reviewed_party",
+	"Customer": "medical_devices.gsp.qualification.is_reviewed_party",
+	# Postings: the journals of the app's source documents, and any journal booked to a recall
+	"Journal Entry": [
+		"medical_devices.medical_devices.ledger.is_posting",
+		"medical_devices.recall.ledger.carries_recall",
+	],
 }
 
 # Audit: ERPNext doctypes whose records the trail covers (other apps may add theirs; this app's own doctypes and

@@ -247,7 +247,7 @@ def check_value(row, df):
 
 def check_app_document_values(doc, method=None):
 	"""The same for every doctype of this app (hooks: before_validate, before_update_after_submit)."""
-	from medical_devices.audit.trail import app_modules
+	from medical_devices.audit.scope import app_modules
 
 	if doc.meta.module in app_modules():
 		check_document_values(doc)

@@ -2,8 +2,7 @@
 
 import frappe
 
-from medical_devices.audit.reason import is_regulated
-from medical_devices.audit.trail import audited_doctypes, is_audited
+from medical_devices.audit.scope import audited_doctypes, is_audited, is_regulated
 
 
 def add_audited_doctypes(bootinfo):

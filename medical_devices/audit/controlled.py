@@ -13,32 +13,14 @@ import frappe
 from frappe import _
 
 from medical_devices.audit import state
-from medical_devices.audit.origin import outer_document
-from medical_devices.controls import APPEND_ONLY, CONTROLS
-
-_BY_DOCTYPE: dict[str, dict[str, object]] = {}
-for _control in CONTROLS:
-	for _field in _control.fields:
-		_BY_DOCTYPE.setdefault(_control.doctype, {})[_field] = _control
-_APPEND_ONLY = frozenset(APPEND_ONLY)
+from medical_devices.audit.origin import is_requested_change, outer_document
+from medical_devices.audit.scope import is_audited, is_regulated, was_or_is_regulated
+from medical_devices.audit.signature import needs_review
+from medical_devices.controls import APPEND_ONLY, check_function, controls_of
 
 
 class ControlledFieldError(frappe.PermissionError):
 	pass
-
-
-def controls_of(doctype: str) -> dict:
-	return _BY_DOCTYPE.get(doctype, {})
-
-
-def check_function(doctype: str, fields, function: str):
-	"""A programming error, not a user's: an app function writing a controlled field it is not declared for."""
-	for field in fields:
-		control = controls_of(doctype).get(field)
-		if control and function not in control.functions:
-			raise RuntimeError(
-				f"{function} is not declared for {doctype}.{field} in medical_devices.controls"
-			)
 
 
 def allow(doc, function: str, **values):
@@ -96,7 +78,7 @@ def normalise_insert(doc, method=None):
 def check(doc, method=None):
 	"""before_validate, before_update_after_submit, before_cancel (early, for a clear refusal) and on_change (the
 	invariant): no controlled field differs from the stored or initial value unless allowed with that value."""
-	if doc.doctype in _APPEND_ONLY:
+	if doc.doctype in APPEND_ONLY:
 		refuse_append_only(doc)
 	if doc.meta.istable:
 		refuse_controlled_row(doc)
@@ -125,10 +107,6 @@ def refuse_changes_with_submit(doc):
 	"""A submit of a regulated record submits it as it was saved. Frappe saves whatever body a submit request
 	carries (savedocs with action Submit, frappe.client.submit), which would change a draft without its reason, and
 	after a four-eyes check looked at what was saved: such a submit is refused; save the changes first."""
-	from medical_devices.audit.origin import is_requested_change
-	from medical_devices.audit.reason import was_or_is_regulated
-	from medical_devices.audit.signature import needs_review
-	from medical_devices.audit.trail import is_audited
 
 	if doc.is_new() or not is_audited(doc.doctype) or needs_review(doc.doctype):
 		return  # a new record has nothing saved yet; a reviewed doctype has its own, stricter rule
@@ -187,8 +165,6 @@ def edited_fields(before, doc) -> list[str]:
 def refuse_changes_with_cancel(doc):
 	"""A cancel of a regulated record changes its status only. Frappe writes whatever body a cancel request sends
 	(savedocs with action Cancel) without validating it, so a request that carries other changes is refused."""
-	from medical_devices.audit.reason import is_regulated
-	from medical_devices.audit.trail import is_audited
 
 	before = doc.get_doc_before_save()
 	if not before or not is_audited(doc.doctype) or not is_regulated(before):
@@ -235,7 +211,7 @@ def refuse_append_only(doc, method=None, *args, **kwargs):
 		return
 	if doc.meta.istable and method in ("on_trash", "before_rename"):
 		refuse_controlled_row(doc)
-	if doc.doctype not in _APPEND_ONLY:
+	if doc.doctype not in APPEND_ONLY:
 		return
 	frappe.throw(
 		_("{0} records are written by the system only and can never be changed or deleted.").format(

@@ -4,13 +4,8 @@ Frappe's own Version history of them protected from edits and deletion."""
 import frappe
 from frappe import _
 
-from medical_devices.audit.trail import (
-	ENTRY,
-	audited_doctypes,
-	clear_audited_doctypes_cache,
-	ensure_head,
-	is_audited,
-)
+from medical_devices.audit.scope import audited_doctypes, clear_audited_doctypes_cache, is_audited
+from medical_devices.audit.trail import ENTRY, ensure_head
 
 
 def force_track_changes():

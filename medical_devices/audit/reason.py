@@ -14,54 +14,13 @@ from frappe import _
 
 from medical_devices import inputs
 from medical_devices.audit.origin import clean_reason, is_requested_change, pending_key, reason_for
-from medical_devices.audit.trail import app_modules, is_audited
+from medical_devices.audit.scope import is_audited, is_regulated, was_or_is_regulated
 
 REASON_TTL_SECONDS = 600
-ITEM_TABLE_DOCTYPES = {
-	"Purchase Receipt": "items",
-	"Purchase Invoice": "items",
-	"Delivery Note": "items",
-	"Sales Invoice": "items",
-	"Stock Entry": "items",
-	"Purchase Order": "items",
-	"Sales Order": "items",
-	"Stock Reconciliation": "items",
-}
 
 
 class ReasonRequiredError(frappe.ValidationError):
 	pass
-
-
-def is_regulated(doc) -> bool:
-	if frappe.get_meta(doc.doctype).module in app_modules():
-		return True
-	if doc.doctype == "Item":
-		return bool(doc.get("md_is_medical_device"))
-	if doc.doctype in ("Batch", "Serial No"):
-		return is_device(doc.get("item") or doc.get("item_code"))
-	if doc.doctype == "Quality Inspection":
-		return is_device(doc.get("item_code"))
-	if doc.doctype in ITEM_TABLE_DOCTYPES:
-		return any(is_device(row.item_code) for row in doc.get(ITEM_TABLE_DOCTYPES[doc.doctype]) or [])
-	if doc.doctype in ("Supplier", "Customer"):
-		return bool(doc.get("md_first_business_status") not in (None, "", "Pending")) or bool(
-			frappe.db.exists("Qualification Certificate", {"party_type": doc.doctype, "party": doc.name})
-		)
-	if doc.doctype == "Journal Entry":
-		return bool(doc.get("md_recall_cost_entry")) or any(
-			row.get("md_device_recall") for row in doc.get("accounts") or []
-		)
-	return False
-
-
-def is_device(item_code) -> bool:
-	return bool(item_code) and bool(frappe.get_cached_value("Item", item_code, "md_is_medical_device"))
-
-
-def was_or_is_regulated(doc) -> bool:
-	before = None if doc.is_new() else doc.get_doc_before_save()
-	return is_regulated(doc) or bool(before and is_regulated(before))
 
 
 @frappe.whitelist(methods=["POST"])
@@ -142,8 +101,8 @@ def changes_content(doc) -> bool:
 
 
 def refuse_regulated_delete(doc, method=None):
-	"""on_trash: regulated records are kept for their retention period (NMPA), whoever asks; a row of one is
-	removed by changing the record, never deleted on its own."""
+	"""on_trash: regulated records are never deleted, whoever asks (the retention rule bound before this one names
+	how long a record is kept); a row of one is removed by changing the record, never deleted on its own."""
 	if frappe.flags.in_uninstall or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
 	if doc.meta.istable:
@@ -158,9 +117,13 @@ def refuse_regulated_delete(doc, method=None):
 			)
 		return
 	if is_audited(doc.doctype) and is_regulated(doc):
-		from medical_devices.nmpa.retention import deletion_refusal
-
-		frappe.throw(deletion_refusal(doc), frappe.PermissionError, title=_("Not Permitted"))
+		frappe.throw(
+			_(
+				"{0} {1} is a regulated record and cannot be deleted; cancel it or mark it disabled instead."
+			).format(_(doc.doctype), doc.name),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
 
 
 def refuse_regulated_merge(doc, method=None, old=None, new=None, merge=False):

@@ -23,25 +23,13 @@ from medical_devices.audit.origin import (
 	outer_document,
 	reason_for,
 )
+from medical_devices.audit.scope import NEVER_AUDITED, audited_doctypes, is_audited
+from medical_devices.controls import check_function
 from medical_devices.personal_data import mask_changes
 
 HEAD = "Audit Chain Head"
 ENTRY = "Audit Trail Entry"
 STAGE = "Audit Trail Stage"
-# Not audited themselves: the trail and its machinery, and what Frappe writes for every request anyway.
-NEVER_AUDITED = {
-	ENTRY,
-	HEAD,
-	STAGE,
-	state.DEFINITION,
-	"Signature Attempt",
-	"Version",
-	"Access Log",
-	"Activity Log",
-	"Error Log",
-	"Comment",
-	"Communication",
-}
 INSERT, UPDATE, SUBMIT, CANCEL, UPDATE_AFTER_SUBMIT, AMEND, RENAME, DELETE, BASELINE = (
 	"Insert",
 	"Update",
@@ -58,51 +46,6 @@ CHANGED_OUTSIDE, ACKNOWLEDGED = "Changed Outside", "Acknowledged"
 # payload keys that are not part of an entry: the state a document write wrote; an entry about the one before it
 WRITTEN, AFTER_PREVIOUS = "_written_state", "_after_previous"
 BASELINE_CHUNK = 5000
-
-
-# --- which doctypes ----------------------------------------------------------------------------------------------
-
-
-def audited_doctypes() -> frozenset[str]:
-	"""Hook `md_audited_doctypes` of every app, this app's own doctypes, and the extra ones in the settings."""
-	cached = getattr(frappe.local, "md_audited_doctypes", None)
-	if cached is None:
-		cached = frappe.cache.get_value("md_audited_doctypes", generator=_load_audited_doctypes)
-		cached = frappe.local.md_audited_doctypes = frozenset(cached)
-	return cached
-
-
-def _load_audited_doctypes() -> list[str]:
-	names = set(frappe.get_hooks("md_audited_doctypes"))
-	names |= set(
-		frappe.get_all(
-			"DocType",
-			filters={"module": ("in", app_modules()), "istable": 0},
-			pluck="name",
-		)
-	)
-	if frappe.db.table_exists("MD Audited DocType"):
-		names |= set(
-			frappe.get_all(
-				"MD Audited DocType",
-				filters={"parenttype": "Medical Device Settings"},
-				pluck="audited_doctype",
-			)
-		)
-	return sorted(names - NEVER_AUDITED)
-
-
-def app_modules() -> list[str]:
-	return frappe.get_module_list("medical_devices")
-
-
-def clear_audited_doctypes_cache():
-	frappe.cache.delete_value("md_audited_doctypes")
-	frappe.local.md_audited_doctypes = None
-
-
-def is_audited(doctype: str) -> bool:
-	return doctype in audited_doctypes()
 
 
 # --- doc_events --------------------------------------------------------------------------------------------------
@@ -544,10 +487,8 @@ def set_values(
 	"""The app's direct write of `values` into the documents `names` (no document API), as `function`, with one
 	entry each holding old and new values. Controlled fields need `function` to be theirs (medical_devices.controls).
 	Returns the names that changed."""
-	from medical_devices.audit import controlled
-
 	names = [names] if isinstance(names, str) else list(names)
-	controlled.check_function(doctype, values, function)
+	check_function(doctype, values, function)
 	meta = frappe.get_meta(doctype)
 	types = {field: (meta.get_field(field) or frappe._dict(fieldtype="Data")).fieldtype for field in values}
 	new = {field: state.canonical_value(types[field], value) for field, value in values.items()}

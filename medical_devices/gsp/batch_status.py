@@ -13,6 +13,7 @@ from medical_devices import access, inputs
 from medical_devices.audit import controlled, trail
 from medical_devices.audit.origin import clean_reason
 from medical_devices.controls import QA_ROLES
+from medical_devices.devices import is_device
 from medical_devices.gsp import rules
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	get_settings,
@@ -35,10 +36,6 @@ HISTORY_FIELDS = (
 	"reference_doctype",
 	"reference_name",
 )
-
-
-def is_device_item(item_code: str) -> bool:
-	return bool(item_code and frappe.get_cached_value("Item", item_code, "md_is_medical_device"))
 
 
 def has_qa_role(user: str | None = None) -> bool:
@@ -266,7 +263,7 @@ def change_batch_status(batch: str, status: str, reason: str | None = None) -> s
 def set_initial_status(doc, method=None):
 	"""Batch.before_insert: a new device batch starts in Quarantine (or Released when that setting is off),
 	whatever the client sent (the control resets it first); other batches carry no status."""
-	if not is_device_item(doc.item):
+	if not is_device(doc.item):
 		return
 	controlled.allow(
 		doc,
@@ -302,7 +299,7 @@ def record_initial_status(doc, method=None):
 
 def apply_quality_inspection(doc, method=None):
 	"""Quality Inspection.on_submit: Accepted releases a quarantined device batch, Rejected blocks it."""
-	if not doc.get("batch_no") or not is_device_item(doc.item_code):
+	if not doc.get("batch_no") or not is_device(doc.item_code):
 		return
 	if not get_settings().release_on_quality_inspection:
 		return

@@ -11,14 +11,16 @@ import frappe
 from frappe.utils import flt, getdate
 
 from medical_devices.gsp import rules
-from medical_devices.gsp.stock_guard import device_items
+from medical_devices.gsp.stock_guard import shelf_life_days
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+	controls_enabled,
 	get_settings,
 )
 
 
-def pick_device_batches(doc):
-	if doc.get("is_return") or doc.docstatus != 0:
+def pick_device_batches(doc, method=None):
+	"""validate of Delivery Note and Sales Invoice, before the GSP guard checks what the rows now take."""
+	if not controls_enabled() or doc.get("is_return") or doc.docstatus != 0:
 		return
 	if doc.doctype == "Sales Invoice" and not doc.get("update_stock"):
 		return
@@ -37,7 +39,7 @@ def pick_device_batches(doc):
 	]
 	if not rows:
 		return
-	items = device_items({row.item_code for row in rows})
+	items = shelf_life_days({row.item_code for row in rows})
 	rows = [row for row in rows if row.item_code in items and batch_only_item(row.item_code)]
 	if not rows:
 		return

@@ -15,6 +15,7 @@ from medical_devices import access, inputs
 from medical_devices.audit import controlled
 from medical_devices.audit.origin import clean_reason, mark
 from medical_devices.controls import FIRST_BUSINESS_REVIEWERS
+from medical_devices.devices import device_items, is_device
 from medical_devices.gsp import rules
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	controls_enabled,
@@ -56,7 +57,7 @@ def validate_document_qualification(doc, method=None):
 	if not party:
 		return
 	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
-	items = device_item_details({row.item_code for row in rows})
+	items = device_items({row.item_code for row in rows}, DEVICE_DETAILS)
 	if not items:
 		return
 	on_date = transaction_date(doc)
@@ -84,21 +85,7 @@ def represented_company(party_type: str, party: str) -> str | None:
 	return company if internal and company and frappe.db.exists("Company", company) else None
 
 
-def device_item_details(item_codes: set[str]) -> dict[str, frappe._dict]:
-	return {
-		row.name: row
-		for row in frappe.get_all(
-			"Item",
-			filters={"name": ("in", list(item_codes)), "md_is_medical_device": 1},
-			fields=[
-				"name",
-				"item_name",
-				"md_device_class",
-				"md_classification_code",
-				"md_first_business_status",
-			],
-		)
-	}
+DEVICE_DETAILS = ("item_name", "md_device_class", "md_classification_code", "md_first_business_status")
 
 
 # --- first business -------------------------------------------------------------------------------------
@@ -198,7 +185,7 @@ def first_business_prerequisites(doctype: str, name: str) -> list[str]:
 	"""What the file must hold before approval: the party's identity licence, the item's registration."""
 	today = getdate()
 	if doctype == "Item":
-		if not frappe.db.get_value("Item", name, "md_is_medical_device"):
+		if not is_device(name):
 			return [_("Item {0} is not a medical device.").format(frappe.bold(name))]
 		if not valid_registration(name, today):
 			return [
@@ -369,3 +356,11 @@ def registration_problems(rows, items, on_date) -> list[str]:
 				)
 			)
 	return problems
+
+
+def is_reviewed_party(doc) -> bool:
+	"""md_regulated_records of Supplier and Customer: a party whose first business was reviewed, or that holds a
+	licence on file, is a GSP record."""
+	return doc.get("md_first_business_status") not in (None, "", "Pending") or bool(
+		frappe.db.exists("Qualification Certificate", {"party_type": doc.doctype, "party": doc.name})
+	)

@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, formatdate, get_link_to_form, getdate
 
+from medical_devices.devices import ITEM_TABLES, device_items, is_device
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import has_qa_role, status_label
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
@@ -21,13 +22,6 @@ from medical_devices.medical_devices.doctype.medical_device_settings.medical_dev
 
 SALES_DOCTYPES = ("Delivery Note", "Sales Invoice", "POS Invoice")
 GUARDED_DOCTYPES = (*SALES_DOCTYPES, "Stock Entry", "Pick List")
-ROW_TABLES = {
-	"Delivery Note": ("items", "packed_items"),
-	"Sales Invoice": ("items", "packed_items"),
-	"POS Invoice": ("items", "packed_items"),
-	"Stock Entry": ("items",),
-	"Pick List": ("locations",),
-}
 
 
 class BatchNotAllowedError(frappe.ValidationError):
@@ -67,10 +61,6 @@ def validate_stock_document(doc, method=None):
 	"""validate of Delivery Note, Sales Invoice, POS Invoice, Stock Entry and Pick List."""
 	if not controls_enabled():
 		return
-	if doc.doctype in ("Delivery Note", "Sales Invoice"):
-		from medical_devices.gsp.fefo import pick_device_batches
-
-		pick_device_batches(doc)
 	context = context_from_document(doc)
 	if context:
 		check_outward_lines(context, list(lines_from_document(doc)))
@@ -97,7 +87,7 @@ def validate_stock_reconciliation(doc, method=None):
 			batch_rows.setdefault(entry.batch_no, bundles[entry.parent])
 	if not batch_rows:
 		return
-	items = device_items({row.item_code for row in batch_rows.values()})
+	items = shelf_life_days({row.item_code for row in batch_rows.values()})
 	for batch in frappe.get_all(
 		"Batch",
 		filters={"name": ("in", list(batch_rows))},
@@ -123,7 +113,7 @@ def validate_bundle(doc, method=None):
 		return
 	if not doc.has_batch_no:
 		return
-	if not frappe.get_cached_value("Item", doc.item_code, "md_is_medical_device") and not frappe.db.exists(
+	if not is_device(doc.item_code) and not frappe.db.exists(
 		"Batch",
 		{
 			"name": ("in", [entry.batch_no for entry in doc.entries if entry.batch_no] or [""]),
@@ -219,7 +209,7 @@ def context_from_bundle(bundle) -> OutwardContext | None:
 def lines_from_document(doc):
 	bundles: dict[str, tuple[int, str, str | None]] = {}
 	legacy_serials: dict[str, tuple[int, str, str | None]] = {}
-	for table in ROW_TABLES[doc.doctype]:
+	for table in ITEM_TABLES[doc.doctype]:
 		for row in doc.get(table) or []:
 			if not row.get("item_code"):
 				continue
@@ -263,7 +253,7 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 	if not lines:
 		return
 	if items is None:
-		items = device_items({line.item_code for line in lines})
+		items = shelf_life_days({line.item_code for line in lines})
 	batches = {
 		batch.name: batch
 		for batch in frappe.get_all(
@@ -375,15 +365,11 @@ def recorded_statuses(batch_names: list[str]) -> dict[str, str]:
 	)
 
 
-def device_items(item_codes: set[str]) -> dict[str, int]:
+def shelf_life_days(item_codes: set[str]) -> dict[str, int]:
 	"""Device items among `item_codes`, with their own minimum shelf life in days."""
 	return {
-		row.name: cint(row.md_min_remaining_shelf_life_days)
-		for row in frappe.get_all(
-			"Item",
-			filters={"name": ("in", list(item_codes)), "md_is_medical_device": 1},
-			fields=["name", "md_min_remaining_shelf_life_days"],
-		)
+		name: cint(row.md_min_remaining_shelf_life_days)
+		for name, row in device_items(item_codes, ["md_min_remaining_shelf_life_days"]).items()
 	}
 
 

@@ -1,6 +1,6 @@
 """What a batch cost, read from the ledgers: its purchase or production cost (the stock ledger's value of what came
 in, landed costs included, since a Landed Cost Voucher revalues those entries), its quality costs and write-offs
-(General Ledger expense postings carrying the batch as accounting dimension), and its share of recall costs
+(as md_finance/figures.py counts them), and its share of recall costs
 (each Recall Cost Entry spread over the recalled batches by recalled quantity, as Recall Cost Summary does).
 Every figure is one grouped query, whatever the number of batches."""
 
@@ -9,18 +9,12 @@ from collections import defaultdict
 import frappe
 from frappe.utils import flt
 
-from medical_devices.md_finance.ledger import BATCH_FIELD, write_off_accounts
+from medical_devices.md_finance.figures import batch_ledger_costs
 
 # Vouchers that bring a batch into the company: their stock value is what the batch cost to buy or make.
 RECEIPT_VOUCHERS = ("Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt")
 PRODUCTION_PURPOSES = ("Material Receipt", "Manufacture", "Repack")
 SALES_VOUCHERS = ("Delivery Note", "Sales Invoice", "POS Invoice")
-
-# A GL row (alias gle, joined to its account) that is a cost of its batch: an expense carrying the batch, neither a
-# recall cost (those are spread by recalled quantity) nor cost of sales. On a write-off account it is a write-off,
-# else a quality cost. Batch Cost, the KPIs, the charts and the reconciliation all count with this one definition.
-BATCH_COST_POSTING = f"""ifnull(gle.{BATCH_FIELD}, '') != '' and ifnull(gle.md_device_recall, '') = ''
-	and account.root_type = 'Expense' and ifnull(account.account_type, '') != 'Cost of Goods Sold'"""
 
 
 def acquisition_costs(company: str, to_date, batches: list[str] | None = None) -> dict[str, dict]:
@@ -64,36 +58,6 @@ def acquisition_costs(company: str, to_date, batches: list[str] | None = None) -
 	return dict(totals)
 
 
-def ledger_costs(company: str, from_date, to_date, batches: list[str] | None = None) -> dict[str, dict]:
-	"""Batch -> {quality, write_off}: expense postings carrying the batch, outside recalls and cost of sales."""
-	write_offs = write_off_accounts(company) or [""]
-	conditions = ""
-	if from_date:
-		conditions += " and gle.posting_date >= %(from_date)s"
-	if batches:
-		conditions += f" and gle.{BATCH_FIELD} in %(batches)s"
-	rows = frappe.db.sql(
-		f"""select gle.{BATCH_FIELD},
-			sum(case when gle.account in %(write_offs)s then gle.debit - gle.credit else 0 end),
-			sum(case when gle.account in %(write_offs)s then 0 else gle.debit - gle.credit end)
-		from `tabGL Entry` gle
-		join `tabAccount` account on account.name = gle.account
-		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(to_date)s
-		and {BATCH_COST_POSTING} {conditions}
-		group by gle.{BATCH_FIELD}""",
-		{
-			"company": company,
-			"from_date": from_date,
-			"to_date": to_date,
-			"write_offs": write_offs,
-			"batches": batches or [""],
-		},
-	)
-	return {
-		batch: {"write_off": flt(write_off), "quality": flt(quality)} for batch, write_off, quality in rows
-	}
-
-
 def allocated_recall_costs(company: str, from_date, to_date) -> list[dict]:
 	"""Rows {item_code, batch, amount}: actual recall costs posted in the period, spread by recalled quantity."""
 	from medical_devices.recall.report.recall_cost_summary.recall_cost_summary import cost_rows
@@ -111,7 +75,7 @@ def recall_costs_by_batch(company: str, from_date, to_date) -> dict[str, float]:
 def batch_costs(company: str, to_date, batches: list[str] | None = None) -> dict[str, dict]:
 	"""Batch -> every cost of the batch up to `to_date`, with its totals."""
 	acquired = acquisition_costs(company, to_date, batches)
-	posted = ledger_costs(company, None, to_date, batches)
+	posted = batch_ledger_costs(company, None, to_date, batches)
 	recalls = recall_costs_by_batch(company, None, to_date)
 	names = set(acquired) | set(posted) | {batch for batch in recalls if batch}
 	if batches:

@@ -1,15 +1,27 @@
-"""What each device-finance figure counts, defined once for the cards, the charts, the reports and the recall.
+"""What each device-finance figure counts, defined once for the cards, the charts, the reports, the reconciliation
+and the recall.
 
-A recall's cost is what its submitted *Actual Cost* Recall Cost Entries add up to (their costs and the value of
-the replacements they issued), on their posting dates. A customer return naming the recall moves stock back at
-its cost of sales: it carries the recall for tracing, and is no cost of the recall; a provision is an estimate
-booked ahead, released as the actual costs come.
+- A **recall's cost** is what its submitted *Actual Cost* Recall Cost Entries add up to (their costs and the value
+  of the replacements they issued), on their posting dates. A customer return naming the recall moves stock back
+  at its cost of sales: it carries the recall for tracing, and is no cost of the recall; a provision is an
+  estimate booked ahead, released as the actual costs come.
+- A **batch's quality cost** and its **write-off** are General Ledger expense postings carrying the batch as
+  accounting dimension, neither a recall cost (those are spread over the recalled batches by recalled quantity)
+  nor cost of sales: on one of the company's write-off accounts (Medical Device Settings) a write-off, on any other
+  account a quality cost. Quality Cost Entries and Device Write Offs post them; a cost booked to a batch by hand
+  counts as well (and the reconciliation shows it against no source document).
+- A company's quality cost and write-offs in a period are the sums of its batches' ones.
 """
 
 import frappe
-from frappe.utils import flt
+from frappe.utils import flt, getdate
 
+from medical_devices.md_finance.ledger import BATCH_FIELD, write_off_accounts
 from medical_devices.recall.costs import ACTUAL_COST
+
+# A GL row (alias gle, joined to its account as `account`) that is a cost of its batch.
+BATCH_COST_POSTING = f"""ifnull(gle.{BATCH_FIELD}, '') != '' and ifnull(gle.md_device_recall, '') = ''
+	and account.root_type = 'Expense' and ifnull(account.account_type, '') != 'Cost of Goods Sold'"""
 
 
 def recall_costs(company=None, from_date=None, to_date=None, recall=None, by_month: bool = False):
@@ -32,3 +44,62 @@ def recall_costs(company=None, from_date=None, to_date=None, recall=None, by_mon
 		frappe.utils.getdate(first): flt(amount, 2)
 		for first, amount in query.select(month, total).groupby(month).run()
 	}
+
+
+def batch_ledger_costs(company: str, from_date, to_date, batches: list[str] | None = None) -> dict[str, dict]:
+	"""Batch -> {quality, write_off} posted in the period (from the start when `from_date` is None)."""
+	return {
+		batch: {"quality": flt(quality), "write_off": flt(write_off)}
+		for batch, quality, write_off in _batch_cost_rows(company, from_date, to_date, "batch", batches)
+	}
+
+
+def quality_costs(company: str, from_date, to_date, by_month: bool = False):
+	"""The company's quality cost in the period: a total, or {first day of month: total}."""
+	return _company_figure(company, from_date, to_date, by_month, "quality")
+
+
+def write_offs(company: str, from_date, to_date, by_month: bool = False):
+	"""The company's device write-offs in the period: a total, or {first day of month: total}."""
+	return _company_figure(company, from_date, to_date, by_month, "write_off")
+
+
+def _company_figure(company, from_date, to_date, by_month, figure):
+	if not by_month:
+		rows = _batch_cost_rows(company, from_date, to_date, None)
+		return flt(sum(flt(row[1 if figure == "quality" else 2]) for row in rows), 2)
+	return {
+		getdate(month): flt(quality if figure == "quality" else write_off, 2)
+		for month, quality, write_off in _batch_cost_rows(company, from_date, to_date, "month")
+	}
+
+
+def _batch_cost_rows(company, from_date, to_date, group: str | None, batches: list[str] | None = None):
+	"""(key, quality, write_off) rows of BATCH_COST_POSTING, grouped by batch, by month or not at all."""
+	key = {
+		"batch": f"gle.{BATCH_FIELD}",
+		"month": "date_format(gle.posting_date, '%%Y-%%m-01')",
+		None: "''",
+	}[group]
+	conditions = ""
+	if from_date:
+		conditions += " and gle.posting_date >= %(from_date)s"
+	if batches:
+		conditions += f" and gle.{BATCH_FIELD} in %(batches)s"
+	return frappe.db.sql(
+		f"""select {key},
+			sum(case when gle.account in %(write_offs)s then 0 else gle.debit - gle.credit end),
+			sum(case when gle.account in %(write_offs)s then gle.debit - gle.credit else 0 end)
+		from `tabGL Entry` gle
+		join `tabAccount` account on account.name = gle.account
+		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(to_date)s
+		and {BATCH_COST_POSTING} {conditions}
+		{"group by " + key if group else ""}""",
+		{
+			"company": company,
+			"from_date": from_date,
+			"to_date": to_date,
+			"write_offs": write_off_accounts(company) or [""],
+			"batches": batches or [""],
+		},
+	)

@@ -15,7 +15,7 @@ from frappe import _
 from frappe.utils import add_days, flt, getdate, today
 
 from medical_devices import access, inputs
-from medical_devices.md_finance.figures import recall_costs
+from medical_devices.md_finance.figures import quality_costs, recall_costs, write_offs
 from medical_devices.md_finance.ratios import cash_conversion_cycle, days_outstanding
 
 
@@ -85,27 +85,9 @@ def company_kpis(company: str, from_date=None, to_date=None) -> dict:
 		"cash_conversion_cycle": cash_conversion_cycle(dio, dso, dpo),
 		"recall_cost_ytd": recall_costs(company, year_start, to_date),
 		"value_at_risk": flt(value_at_risk(company, to_date), 2),
-		"quality_cost_ytd": flt(quality_cost(company, year_start, to_date), 2),
-		"write_offs_ytd": flt(write_offs(company, year_start, to_date), 2),
+		"quality_cost_ytd": quality_costs(company, year_start, to_date),
+		"write_offs_ytd": write_offs(company, year_start, to_date),
 	}
-
-
-def quality_cost(company: str, from_date, to_date) -> float:
-	"""Expense postings carrying a device batch, outside recalls, write-offs and cost of sales."""
-	from medical_devices.md_finance.batch_costs import ledger_costs
-
-	return sum(values["quality"] for values in ledger_costs(company, from_date, to_date).values())
-
-
-def write_offs(company: str, from_date, to_date) -> float:
-	"""Everything posted to the company's write-off accounts (Medical Device Settings)."""
-	from medical_devices.md_finance.ledger import write_off_accounts
-
-	accounts = write_off_accounts(company)
-	if not accounts:
-		return 0.0
-	names = ", ".join(frappe.db.escape(account) for account in accounts)
-	return movement(company, from_date, to_date, f"account.name in ({names})")
 
 
 def value_at_risk(company: str, on_date) -> float:

@@ -6,11 +6,11 @@ from frappe import _
 
 from medical_devices import access, inputs
 from medical_devices.audit.origin import mark
-from medical_devices.recall.ledger import ensure_account, ensure_dimension, group_account, remove_dimension
+from medical_devices.medical_devices import ledger
 
 BATCH_DIMENSION_DOCTYPE = "Batch"
 BATCH_FIELD = "md_batch"
-SETTINGS_DOCTYPE = "Medical Device Settings"
+ACCOUNTS_TABLE = "finance_accounts"
 
 WRITE_OFF = "Stock Write-Off"
 QUALITY_COSTS = "Quality Costs"
@@ -23,11 +23,11 @@ def account_name(purpose: str) -> str:
 
 
 def ensure_batch_dimension():
-	ensure_dimension(BATCH_DIMENSION_DOCTYPE, BATCH_FIELD)
+	ledger.ensure_dimension(BATCH_DIMENSION_DOCTYPE, BATCH_FIELD)
 
 
 def remove_batch_dimension():
-	remove_dimension(BATCH_DIMENSION_DOCTYPE)
+	ledger.remove_dimension(BATCH_DIMENSION_DOCTYPE)
 
 
 class MissingFinanceAccountError(frappe.ValidationError):
@@ -35,10 +35,7 @@ class MissingFinanceAccountError(frappe.ValidationError):
 
 
 def configured_account(company: str, purpose: str) -> str | None:
-	for row in frappe.get_cached_doc(SETTINGS_DOCTYPE).get("finance_accounts") or []:
-		if row.company == company and row.purpose == purpose:
-			return row.account
-	return None
+	return ledger.settings_account(ACCOUNTS_TABLE, company, purpose)
 
 
 def finance_account(company: str, purpose: str) -> str:
@@ -55,11 +52,7 @@ def finance_account(company: str, purpose: str) -> str:
 
 
 def write_off_accounts(company: str) -> list[str]:
-	return [
-		row.account
-		for row in frappe.get_cached_doc(SETTINGS_DOCTYPE).get("finance_accounts") or []
-		if row.company == company and row.purpose == WRITE_OFF
-	]
+	return ledger.settings_accounts(ACCOUNTS_TABLE, company, WRITE_OFF)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -69,15 +62,15 @@ def create_finance_accounts(company: str) -> dict:
 	the settings rows that point to them. Rows already set are kept."""
 	frappe.only_for(("Accounts Manager", "System Manager"))
 	company = access.company(company, "Account", "create", required=True)
-	parent = group_account(company, "Expense", "Indirect Expenses")
-	settings = frappe.get_doc(SETTINGS_DOCTYPE)
-	configured = {row.purpose for row in settings.get("finance_accounts") if row.company == company}
+	parent = ledger.group_account(company, "Expense", "Indirect Expenses")
+	settings = frappe.get_doc(ledger.SETTINGS_DOCTYPE)
+	configured = {row.purpose for row in settings.get(ACCOUNTS_TABLE) if row.company == company}
 	created = {}
 	for purpose in PURPOSES:
 		if purpose in configured:
 			continue
-		account = ensure_account(company, account_name(purpose), parent)
-		settings.append("finance_accounts", {"company": company, "purpose": purpose, "account": account})
+		account = ledger.ensure_account(company, account_name(purpose), parent)
+		settings.append(ACCOUNTS_TABLE, {"company": company, "purpose": purpose, "account": account})
 		created[purpose] = account
 	if created:
 		mark(settings, f"{__name__}.create_finance_accounts")

@@ -15,6 +15,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from medical_devices.md_finance.figures import BATCH_COST_POSTING, batch_ledger_costs
+from medical_devices.md_finance.ledger import BATCH_FIELD
+
 TOLERANCE = 0.005  # half a cent: anything the ledgers round differently is not a difference
 STOCK, RECEIVABLE, PAYABLE, RECALL, QUALITY = (
 	"Stock",
@@ -186,14 +189,12 @@ def quality_sources(company: str, as_of, batch: str | None = None) -> list[tuple
 
 
 def quality_lines(company: str, as_of) -> list[dict]:
-	from medical_devices.md_finance.batch_costs import ledger_costs
-
 	source: dict[str, float] = {}
 	for batch, _doctype, _name, _date, value in quality_sources(company, as_of):
 		source[batch] = source.get(batch, 0) + flt(value)
 	gl = {
 		batch: values["quality"] + values["write_off"]
-		for batch, values in ledger_costs(company, None, as_of).items()
+		for batch, values in batch_ledger_costs(company, None, as_of).items()
 	}
 	return [
 		line(QUALITY, source.get(batch, 0), gl.get(batch, 0), batch=batch)
@@ -203,9 +204,6 @@ def quality_lines(company: str, as_of) -> list[dict]:
 
 def quality_voucher_differences(company, as_of, batch):
 	"""Per source document (or, for a cost posted to the batch by hand, per voucher)."""
-	from medical_devices.md_finance.batch_costs import BATCH_COST_POSTING
-	from medical_devices.md_finance.ledger import BATCH_FIELD
-
 	subledger, dates = {}, {}
 	for _batch, doctype, name, posting_date, value in quality_sources(company, as_of, batch):
 		subledger[(doctype, name)] = subledger.get((doctype, name), 0) + flt(value)

@@ -7,7 +7,7 @@ from frappe import _
 from frappe.utils import flt, getdate, today
 
 from medical_devices import access, inputs
-from medical_devices.md_finance.figures import recall_costs
+from medical_devices.md_finance.figures import quality_costs, recall_costs, write_offs
 from medical_devices.md_finance.ratios import last_months, working_capital_series
 
 CATEGORY = """case
@@ -49,39 +49,19 @@ def working_capital_days(company: str, to_date=None) -> list[dict]:
 
 
 def cost_series(company: str, to_date=None) -> list[dict]:
-	"""Per month: quality costs, write-offs (expense postings) and recall costs (md_finance.figures), as the KPIs
-	count them."""
-	from medical_devices.md_finance.batch_costs import BATCH_COST_POSTING
-	from medical_devices.md_finance.ledger import write_off_accounts
-
+	"""Per month: quality costs, write-offs and recall costs, as md_finance.figures defines them."""
 	months = last_months(getdate(to_date or today()))
-	totals = {}
-	recalls = recall_costs(company, months[0][0], months[-1][1], by_month=True)
-	for month, quality, write_off in frappe.db.sql(
-		f"""select date_format(gle.posting_date, '%%Y-%%m-01') as month,
-			sum(case when {BATCH_COST_POSTING} and gle.account not in %(write_offs)s
-				then gle.debit - gle.credit else 0 end),
-			sum(case when gle.account in %(write_offs)s then gle.debit - gle.credit else 0 end)
-		from `tabGL Entry` gle join `tabAccount` account on account.name = gle.account
-		where gle.company = %(company)s and gle.is_cancelled = 0 and account.root_type = 'Expense'
-		and gle.posting_date between %(first_day)s and %(last_day)s
-		group by month""",
-		{
-			"company": company,
-			"first_day": months[0][0],
-			"last_day": months[-1][1],
-			"write_offs": write_off_accounts(company) or [""],
-		},
-	):
-		totals[getdate(month)] = (flt(quality, 2), flt(write_off, 2))
+	first_day, last_day = months[0][0], months[-1][1]
+	quality = quality_costs(company, first_day, last_day, by_month=True)
+	write_off = write_offs(company, first_day, last_day, by_month=True)
+	recalls = recall_costs(company, first_day, last_day, by_month=True)
 	return [
-		dict(
-			zip(
-				("month", "quality", "write_off", "recall"),
-				(first, *totals.get(first, (0.0, 0.0)), recalls.get(first, 0.0)),
-				strict=True,
-			)
-		)
+		{
+			"month": first,
+			"quality": quality.get(first, 0.0),
+			"write_off": write_off.get(first, 0.0),
+			"recall": recalls.get(first, 0.0),
+		}
 		for first, _last in months
 	]
 

@@ -5,15 +5,10 @@ import frappe
 from frappe import _
 from frappe.utils import format_date, getdate, today
 
+from medical_devices.audit.scope import is_audited, is_regulated
+from medical_devices.devices import ITEM_TABLES, device_items, item_rows
 from medical_devices.nmpa.retention_rules import is_retained, retain_until
 
-ITEM_TABLES = {
-	"Purchase Receipt": "items",
-	"Purchase Invoice": "items",
-	"Delivery Note": "items",
-	"Sales Invoice": "items",
-	"Stock Entry": "items",
-}
 DATE_FIELDS = ("posting_date", "report_date", "start_date", "transaction_date", "period_start", "creation")
 
 
@@ -21,7 +16,7 @@ def device_items_and_batches(doc) -> tuple[set[str], set[str]]:
 	"""The device items a record concerns and the batches (document names) it names."""
 	if doc.doctype in ITEM_TABLES:
 		items, batches = set(), set()
-		for row in doc.get(ITEM_TABLES[doc.doctype]) or []:
+		for row in item_rows(doc):
 			items.add(row.item_code)
 			if row.get("batch_no"):
 				batches.add(row.batch_no)
@@ -33,7 +28,7 @@ def device_items_and_batches(doc) -> tuple[set[str], set[str]]:
 						pluck="batch_no",
 					)
 				)
-		devices = {item for item in items if frappe.get_cached_value("Item", item, "md_is_medical_device")}
+		devices = set(device_items(items))
 		if devices and not doc.is_new():  # bundles made on submit, unlinked from the rows again on cancel
 			batches.update(
 				frappe.db.sql_list(
@@ -74,19 +69,29 @@ def retention_of(doc):
 	return True, retain_until(record_date, [getdate(d) for d in expiries if d], implant)
 
 
-def deletion_refusal(doc) -> str:
+def refuse_deleting_retained(doc, method=None):
+	"""on_trash of every doctype: a regulated record still under retention is refused, naming until when it is
+	kept (the audit's own refusal of deleting any regulated record follows this one)."""
+	if frappe.flags.in_uninstall or frappe.flags.in_install or frappe.flags.in_migrate:
+		return
+	if doc.meta.istable or not is_audited(doc.doctype) or not is_regulated(doc):
+		return
 	applies, until = retention_of(doc)
 	if applies and until is None:
-		return _(
+		message = _(
 			"{0} {1} concerns an implantable device and must be kept permanently; it cannot be deleted."
-		).format(_(doc.doctype), doc.name)
-	if applies and is_retained(until, getdate(today())):
-		return _(
+		)
+	elif applies and is_retained(until, getdate(today())):
+		message = _(
 			"{0} {1} must be kept until {2} (two years after the device's expiry, at least five years) and cannot be deleted; cancel it instead."
-		).format(_(doc.doctype), doc.name, format_date(until))
-	return _(
-		"{0} {1} is a regulated record and cannot be deleted; cancel it or mark it disabled instead."
-	).format(_(doc.doctype), doc.name)
+		)
+	else:
+		return
+	frappe.throw(
+		message.format(_(doc.doctype), doc.name, until and format_date(until)),
+		frappe.PermissionError,
+		title=_("Not Permitted"),
+	)
 
 
 def refuse_deleting_retained_transactions(doc, method=None):

@@ -397,7 +397,7 @@ def stored_value_field(doctype):
 
 
 def test_a_direct_sql_change_of_a_record_of_every_app_doctype_is_found():
-	from medical_devices.audit.trail import app_modules, audited_doctypes
+	from medical_devices.audit.scope import app_modules, audited_doctypes
 
 	demo_records()
 	app_doctypes = [
@@ -499,7 +499,8 @@ def test_an_anchor_catches_a_chain_rewritten_whole_head_included(tmp_path):
 
 
 def test_records_of_a_doctype_audited_later_get_their_baseline():
-	from medical_devices.audit.trail import baseline, clear_audited_doctypes_cache, unrecorded
+	from medical_devices.audit.scope import clear_audited_doctypes_cache
+	from medical_devices.audit.trail import baseline, unrecorded
 
 	company, stores = first_company_stores()
 	existing = frappe.get_doc(

@@ -346,7 +346,7 @@ def test_cancelling_a_quality_cost_entry_reverses_its_journal_and_its_journal_al
 	journal = frappe.get_doc("Journal Entry", entry.journal_entry)
 	assert journal.md_quality_cost_entry == entry.name
 	assert {row.get(BATCH_FIELD) for row in journal.accounts} == {lot}
-	with pytest.raises(frappe.ValidationError, match="cancel that instead"):
+	with pytest.raises(frappe.ValidationError, match="cancel that entry instead"):
 		journal.cancel()
 	entry.reload()
 	entry.md_reason = "Inspection booked to the wrong batch"
@@ -560,3 +560,73 @@ def test_quality_cost_card_and_monthly_charts_agree_with_the_ledger():
 	)
 	chart = trends.working_capital_chart(ctx().company)
 	assert len(chart["labels"]) == 12 and len(chart["datasets"]) == 4
+
+
+def test_one_definition_of_quality_cost_and_write_off_card_chart_reports_and_documents_agree():
+	"""md_finance/figures.py: the card, the chart, Batch Cost, Product Line Margin and the reconciliation count
+	the same quality costs and write-offs as the source documents, after receipts, a sale, a recall (whose costs
+	and customer return are no quality cost), and cancels of a cost entry and of a write-off."""
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+	from medical_devices.md_finance import figures
+
+	story = build_costed_story()
+	cancelled_cost = quality_cost(story.one, "Rework", 55)
+	cancelled_cost.md_reason = "Booked to the wrong batch"
+	cancelled_cost.cancel()
+	cancelled_write_off = write_off([(story.two, 5)])
+	cancelled_write_off.md_reason = "Cartons were not damaged after all"
+	cancelled_write_off.cancel()
+	back = make_sales_return(story.invoice.name)
+	back.md_device_recall = story.recall.name
+	for row in back.items:
+		row.qty = -5
+		row.md_device_recall = story.recall.name
+	back.insert().submit()
+
+	company, year_start = ctx().company, getdate(today()).replace(month=1, day=1)
+	documents = {
+		"quality": sum(
+			frappe.get_all(
+				"Quality Cost Entry",
+				filters={"company": company, "docstatus": 1, "posting_date": [">=", year_start]},
+				pluck="amount",
+			)
+		),
+		"write_off": sum(
+			frappe.get_all(
+				"Device Write Off",
+				filters={"company": company, "docstatus": 1, "posting_date": [">=", year_start]},
+				pluck="total_amount",
+			)
+		),
+	}
+	assert documents["quality"] >= 130 and documents["write_off"] >= 110
+
+	kpis.forget_kpis(company)
+	card = kpis.company_kpis(company)
+	assert card["quality_cost_ytd"] == flt(documents["quality"], 2)
+	assert card["write_offs_ytd"] == flt(documents["write_off"], 2)
+	assert kpis.write_offs_ytd_card({"company": company})["value"] == card["write_offs_ytd"]
+
+	series = trends.cost_series(company)
+	assert flt(sum(row["quality"] for row in series if row["month"] >= year_start), 2) == card["quality_cost_ytd"]
+	assert flt(sum(row["write_off"] for row in series if row["month"] >= year_start), 2) == card["write_offs_ytd"]
+
+	_columns, lines, *_rest = product_line_margin.execute(
+		{"company": company, "from_date": year_start, "to_date": today(), "group_by": "Item"}
+	)
+	assert flt(sum(row["quality_costs"] for row in lines), 2) == card["quality_cost_ytd"]
+	assert flt(sum(row["write_offs"] for row in lines), 2) == card["write_offs_ytd"]
+
+	_columns, rows, *_rest = batch_cost.execute({"company": company, "to_date": today()})
+	assert flt(sum(row["quality_costs"] for row in rows), 2) == figures.quality_costs(company, None, today())
+	assert flt(sum(row["write_offs"] for row in rows), 2) == figures.write_offs(company, None, today())
+	by_batch = {row["batch"]: row for row in rows}
+	assert (by_batch[story.one]["quality_costs"], by_batch[story.two]["write_offs"]) == (100, 110)
+
+	assert not [
+		row
+		for row in reconciliation.reconcile(company, today())
+		if reconciliation.is_difference(row) and row["check"] == reconciliation.QUALITY
+	]

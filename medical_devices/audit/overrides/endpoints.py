@@ -8,7 +8,8 @@ from frappe import _
 from medical_devices import access, inputs
 from medical_devices.audit import trail
 from medical_devices.audit.origin import reason_for
-from medical_devices.audit.reason import ReasonRequiredError, is_regulated
+from medical_devices.audit.reason import ReasonRequiredError
+from medical_devices.audit.scope import is_audited, is_regulated
 
 
 @frappe.whitelist()
@@ -139,7 +140,7 @@ def set_customer_info(fieldname, customer, value=""):
 		for field in CUSTOMER_INFO_FIELDS
 		if before[field] != after[field]
 	]
-	if changed and trail.is_audited("Customer"):
+	if changed and is_audited("Customer"):
 		trail.record_changes(
 			"Customer",
 			{customer: {"changed": changed}},

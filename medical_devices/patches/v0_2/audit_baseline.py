@@ -11,7 +11,8 @@ import frappe
 
 from medical_devices.audit import chain
 from medical_devices.audit.legacy import exists, legacy_state
-from medical_devices.audit.trail import BASELINE, DELETE, ENTRY, audited_doctypes, baseline, record_changes
+from medical_devices.audit.scope import audited_doctypes
+from medical_devices.audit.trail import BASELINE, DELETE, ENTRY, baseline, record_changes
 
 BY = {"function": "medical_devices.patches.v0_2.audit_baseline.execute"}
 

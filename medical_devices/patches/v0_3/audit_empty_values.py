@@ -11,7 +11,8 @@ upgrade stays visible to md-verify-audit.
 import frappe
 
 from medical_devices.audit import state
-from medical_devices.audit.trail import BASELINE, DELETE, audited_doctypes, record_changes
+from medical_devices.audit.scope import audited_doctypes
+from medical_devices.audit.trail import BASELINE, DELETE, record_changes
 from medical_devices.audit.verify import hash_key, latest_entries
 
 BY = {"function": "medical_devices.patches.v0_3.audit_empty_values.execute"}

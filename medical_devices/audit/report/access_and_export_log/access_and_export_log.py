@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
-from medical_devices.audit.trail import app_modules, audited_doctypes
+from medical_devices.audit.scope import app_modules, audited_doctypes
 
 EVENTS = ("Login", "Failed Login", "Logout", "Export", "Print", "Download")
 

@@ -10,6 +10,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, get_datetime
 
 from medical_devices import inputs
+from medical_devices.devices import device_items
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock import batch_balances
@@ -82,14 +83,11 @@ class TemperatureLog(Document):
 
 def device_ranges(item_codes) -> dict[str, tuple[float | None, float | None]]:
 	ranges = {}
-	for item in frappe.get_all(
-		"Item",
-		filters={"name": ("in", list(item_codes)), "md_is_medical_device": 1},
-		fields=["name", "md_requires_cold_chain", "md_storage_temperature_min", "md_storage_temperature_max"],
-	):
+	fields = ["md_requires_cold_chain", "md_storage_temperature_min", "md_storage_temperature_max"]
+	for name, item in device_items(item_codes, fields).items():
 		low, high = item.md_storage_temperature_min, item.md_storage_temperature_max
 		if item.md_requires_cold_chain or low or high:
-			ranges[item.name] = (low, high)
+			ranges[name] = (low, high)
 	return ranges
 
 

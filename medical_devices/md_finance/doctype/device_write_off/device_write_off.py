@@ -11,11 +11,12 @@ from frappe.utils import flt, getdate, today
 
 from medical_devices import access, inputs
 from medical_devices.audit import controlled
-from medical_devices.audit.origin import mark
 from medical_devices.controls import WRITE_OFF_APPROVERS
+from medical_devices.devices import is_device
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
 from medical_devices.md_finance.ledger import BATCH_FIELD, WRITE_OFF, finance_account
+from medical_devices.medical_devices import ledger
 
 APPROVE = f"{__name__}.DeviceWriteOff.before_submit"
 POST = f"{__name__}.DeviceWriteOff.on_submit"
@@ -32,12 +33,7 @@ class DeviceWriteOff(Document):
 		if not self.items:
 			frappe.throw(_("Add the stock to write off."))
 		self.write_off_account = finance_account(self.company, WRITE_OFF)
-		if not self.cost_center:
-			self.cost_center = frappe.get_cached_value("Company", self.company, "cost_center")
-		if frappe.db.get_value("Cost Center", self.cost_center, "company") != self.company:
-			frappe.throw(
-				_("Cost Center {0} does not belong to company {1}.").format(self.cost_center, self.company)
-			)
+		ledger.set_cost_center(self)
 		self.validate_items()
 		self.set_values()
 
@@ -46,10 +42,9 @@ class DeviceWriteOff(Document):
 		for row in self.items:
 			if flt(row.qty) <= 0:
 				frappe.throw(_("Row {0}: enter a quantity greater than zero.").format(row.idx))
-			item = frappe.get_cached_value(
-				"Item", row.item_code, ["md_is_medical_device", "has_batch_no"], as_dict=True
-			)
-			if not item.md_is_medical_device or not item.has_batch_no:
+			if not is_device(row.item_code) or not frappe.get_cached_value(
+				"Item", row.item_code, "has_batch_no"
+			):
 				frappe.throw(
 					_(
 						"Row {0}: {1} is not a medical device kept in batches; write it off with a Material Issue."
@@ -109,10 +104,8 @@ class DeviceWriteOff(Document):
 		controlled.allow(self, APPROVE, approved_by=approver)
 
 	def on_submit(self):
-		posted = frappe.db.get_value("Stock Entry", {"md_device_write_off": self.name, "docstatus": 1})
-		if posted:
-			frappe.throw(_("Device Write Off {0} is already posted by {1}.").format(self.name, posted))
-		entry = self.make_stock_entry()
+		ledger.refuse_second_posting(self)
+		entry = self.post_material_issue()
 		for row, detail in zip(self.items, entry.items, strict=True):
 			row.valuation_rate = detail.valuation_rate
 			row.amount = flt(detail.amount, 2)
@@ -121,55 +114,28 @@ class DeviceWriteOff(Document):
 		self.set_values()
 		self.db_update()
 
-	def make_stock_entry(self):
-		entry = frappe.new_doc("Stock Entry")
-		entry.update(
+	def post_material_issue(self):
+		rows = [
 			{
-				"stock_entry_type": "Material Issue",
-				"purpose": "Material Issue",
-				"company": self.company,
-				"posting_date": self.posting_date,
-				"set_posting_time": 1,
-				"md_is_disposal": 1,
-				"md_device_write_off": self.name,
-				"remarks": _("Write-off ({0}) approved by {1}: {2}").format(
-					_(self.reason), self.approved_by, self.reason_details
-				),
+				"item_code": row.item_code,
+				"warehouse": row.warehouse,
+				"qty": row.qty,
+				"batch_no": row.batch_no,
+				"expense_account": self.write_off_account,
+				BATCH_FIELD: row.batch_no,
 			}
+			for row in self.items
+		]
+		remark = _("Write-off ({0}) approved by {1}: {2}").format(
+			_(self.reason), self.approved_by, self.reason_details
 		)
-		for row in self.items:
-			entry.append(
-				"items",
-				{
-					"item_code": row.item_code,
-					"s_warehouse": row.warehouse,
-					"qty": row.qty,
-					"batch_no": row.batch_no,
-					"use_serial_batch_fields": 1 if row.batch_no else 0,
-					"expense_account": self.write_off_account,
-					"cost_center": self.cost_center,
-					BATCH_FIELD: row.batch_no,
-				},
-			)
-		entry.flags.ignore_permissions = True  # the approver's submit is the permission to post it
-		mark(entry, POST)
-		entry.insert()
-		entry.submit()
-		return entry
+		return ledger.post_material_issue(self, rows, remark, {"md_is_disposal": 1})
 
 	def before_cancel(self):
-		self.ignore_linked_doctypes = (
-			"GL Entry",
-			"Stock Ledger Entry",
-			"Stock Entry",
-			"Serial and Batch Bundle",
-		)
+		ledger.before_cancel(self)
 
 	def on_cancel(self):
-		if self.stock_entry and frappe.db.get_value("Stock Entry", self.stock_entry, "docstatus") == 1:
-			entry = frappe.get_doc("Stock Entry", self.stock_entry)
-			entry.flags.md_cancelled_by_source = True
-			entry.cancel()
+		ledger.cancel_postings(self)
 
 
 def stock_on_hand(company: str, item_codes: list[str]) -> dict[tuple, tuple[float, float]]:

@@ -8,7 +8,8 @@ from frappe import _
 from frappe.utils import flt, getdate
 
 from medical_devices import access
-from medical_devices.md_finance.batch_costs import SALES_VOUCHERS, allocated_recall_costs, ledger_costs
+from medical_devices.md_finance.batch_costs import SALES_VOUCHERS, allocated_recall_costs
+from medical_devices.md_finance.figures import batch_ledger_costs
 
 GROUPINGS = {"Item Group": "item_group", "Device Class": "device_class", "Item": "item_code"}
 AMOUNTS = ("revenue", "cost_of_goods_sold", "quality_costs", "write_offs", "recall_costs")
@@ -49,7 +50,7 @@ def item_amounts(company: str, from_date, to_date) -> dict[str, dict]:
 		params,
 	):
 		amounts[item_code]["cost_of_goods_sold"] += flt(cogs)
-	posted = ledger_costs(company, from_date, to_date)
+	posted = batch_ledger_costs(company, from_date, to_date)
 	item_of = dict(
 		frappe.get_all(
 			"Batch", filters={"name": ["in", list(posted) or [""]]}, fields=["name", "item"], as_list=True

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
 from medical_devices.audit import controlled, trail
+from medical_devices.devices import is_device
 from medical_devices.nmpa.adverse_event_rules import is_overdue, reporting_deadlines
 
 DUE_FIELDS = {"report": "report_due", "group notice": "group_notice_due", "group cases": "group_cases_due"}
@@ -46,7 +47,7 @@ class AdverseEventReport(Document):
 			)
 
 	def validate_device(self):
-		if not frappe.get_cached_value("Item", self.item_code, "md_is_medical_device"):
+		if not is_device(self.item_code):
 			frappe.throw(_("{0} is not a medical device.").format(frappe.bold(self.item_code)))
 		if self.batch:
 			batch = frappe.db.get_value(

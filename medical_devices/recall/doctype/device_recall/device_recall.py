@@ -14,6 +14,7 @@ from medical_devices import access, inputs
 from medical_devices.audit import controlled, trail
 from medical_devices.audit.origin import mark
 from medical_devices.controls import RECALL_MANAGERS, RECALL_SCOPE_FIELDS
+from medical_devices.devices import is_device
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock import batch_balances
@@ -40,7 +41,7 @@ class DeviceRecall(Document):
 					)
 				)
 			seen.add(row.batch)
-			if not frappe.get_cached_value("Item", row.item_code, "md_is_medical_device"):
+			if not is_device(row.item_code):
 				frappe.throw(
 					_("Row {0}: batch {1} is not of a medical device.").format(
 						row.idx, frappe.bold(row.batch_id or row.batch)

@@ -12,6 +12,7 @@ from medical_devices import access, inputs
 from medical_devices.audit import controlled, trail
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
+from medical_devices.medical_devices import ledger
 from medical_devices.recall import costs
 from medical_devices.recall.ledger import DIMENSION_FIELD, open_provision, recall_account
 
@@ -27,7 +28,7 @@ class RecallCostEntry(Document):
 				row.valuation_rate = row.amount = 0
 		recall = self.validate_recall()
 		self.company = recall.company
-		self.set_cost_center()
+		ledger.set_cost_center(self)
 		if self.entry_type == costs.ACTUAL_COST:
 			self.provision_amount = 0
 			self.validate_cost_lines(recall)
@@ -48,16 +49,6 @@ class RecallCostEntry(Document):
 			)
 		return recall
 
-	def set_cost_center(self):
-		if not self.cost_center:
-			self.cost_center = frappe.get_cached_value("Company", self.company, "cost_center")
-		if not self.cost_center:
-			frappe.throw(_("Set a Cost Center: company {0} has no default one.").format(self.company))
-		if frappe.db.get_value("Cost Center", self.cost_center, "company") != self.company:
-			frappe.throw(
-				_("Cost Center {0} does not belong to company {1}.").format(self.cost_center, self.company)
-			)
-
 	def validate_cost_lines(self, recall):
 		if not self.costs and not self.replacement_items:
 			frappe.throw(_("Add at least one cost line or replacement item."))
@@ -74,39 +65,7 @@ class RecallCostEntry(Document):
 						)
 					)
 				row.item_code = recalled[row.batch]
-			self.validate_credit(row)
-
-	def validate_credit(self, row):
-		if row.party_type and row.party_type not in PARTY_TYPES:
-			frappe.throw(
-				_("Costs row {0}: party type must be one of {1}.").format(
-					row.idx, ", ".join(_(party_type) for party_type in PARTY_TYPES)
-				)
-			)
-		if bool(row.party_type) != bool(row.party):
-			frappe.throw(
-				_("Costs row {0}: give both the party type and the party, or neither.").format(row.idx)
-			)
-		if not row.credit_account:
-			fieldname = "default_payable_account" if row.party_type == "Supplier" else "default_cash_account"
-			row.credit_account = frappe.get_cached_value("Company", self.company, fieldname)
-		if not row.credit_account:
-			frappe.throw(_("Costs row {0}: choose the account to credit.").format(row.idx))
-		account = frappe.get_cached_value(
-			"Account", row.credit_account, ["company", "is_group", "account_type"], as_dict=True
-		)
-		if not account or account.company != self.company or account.is_group:
-			frappe.throw(
-				_("Costs row {0}: {1} is not a ledger account of company {2}.").format(
-					row.idx, frappe.bold(row.credit_account), self.company
-				)
-			)
-		if account.account_type in ("Payable", "Receivable") and not row.party:
-			frappe.throw(
-				_("Costs row {0}: crediting {1} needs the party it is owed to.").format(
-					row.idx, frappe.bold(row.credit_account)
-				)
-			)
+			ledger.check_credit(row, self.company, PARTY_TYPES, _("Costs row {0}").format(row.idx))
 
 	def validate_replacement_items(self):
 		for row in self.replacement_items:
@@ -162,7 +121,7 @@ class RecallCostEntry(Document):
 			self.total_amount = costs.round_money(self.provision_amount)
 
 	def on_submit(self):
-		self.refuse_second_posting()
+		ledger.refuse_second_posting(self)
 		if self.replacement_items:
 			self.issue_replacement_stock()
 		self.set_totals()
@@ -172,7 +131,14 @@ class RecallCostEntry(Document):
 			)
 		lines = self.journal_lines()
 		if lines:
-			self.journal_entry = self.make_journal_entry(lines)
+			self.journal_entry = ledger.post_journal_entry(
+				self,
+				lines,
+				_("{0} for recall {1} (Recall Cost Entry {2})").format(
+					_(self.entry_type), self.device_recall, self.name
+				),
+				{DIMENSION_FIELD: self.device_recall},
+			)
 		controlled.allow_current(
 			self, f"{__name__}.RecallCostEntry.on_submit", "journal_entry", "stock_entry"
 		)
@@ -180,50 +146,26 @@ class RecallCostEntry(Document):
 		self.update_children()
 		update_recall_cost(self.device_recall)
 
-	def refuse_second_posting(self):
-		for doctype in ("Journal Entry", "Stock Entry"):
-			posted = frappe.db.get_value(doctype, {"md_recall_cost_entry": self.name, "docstatus": 1})
-			if posted:
-				frappe.throw(
-					_("Recall Cost Entry {0} is already posted by {1} {2}.").format(
-						self.name, _(doctype), posted
-					)
-				)
-
 	def issue_replacement_stock(self):
 		account = recall_account(self.company, costs.REPLACEMENT)
-		entry = frappe.new_doc("Stock Entry")
-		entry.update(
-			{
-				"stock_entry_type": "Material Issue",
-				"purpose": "Material Issue",
-				"company": self.company,
-				"posting_date": self.posting_date,
-				"set_posting_time": 1,
-				DIMENSION_FIELD: self.device_recall,
-				"md_recall_cost_entry": self.name,
-				"remarks": _("Replacement product for recall {0} (Recall Cost Entry {1})").format(
-					self.device_recall, self.name
-				),
-			}
-		)
-		for row in self.replacement_items:
-			entry.append(
-				"items",
+		entry = ledger.post_material_issue(
+			self,
+			[
 				{
 					"item_code": row.item_code,
-					"s_warehouse": row.warehouse,
+					"warehouse": row.warehouse,
 					"qty": row.qty,
 					"batch_no": row.batch,
-					"use_serial_batch_fields": 1 if row.batch else 0,
 					"expense_account": account,
-					"cost_center": self.cost_center,
 					DIMENSION_FIELD: self.device_recall,
-				},
-			)
-		entry.flags.ignore_permissions = True  # submitting this entry is the permission to post it
-		entry.insert()
-		entry.submit()
+				}
+				for row in self.replacement_items
+			],
+			_("Replacement product for recall {0} (Recall Cost Entry {1})").format(
+				self.device_recall, self.name
+			),
+			{DIMENSION_FIELD: self.device_recall},
+		)
 		for row, detail in zip(self.replacement_items, entry.items, strict=True):
 			row.valuation_rate = detail.valuation_rate
 			row.amount = costs.round_money(detail.amount)
@@ -259,60 +201,16 @@ class RecallCostEntry(Document):
 			rows.append({"account": credit, "credit": provision, "remark": remark})
 		return rows
 
-	def make_journal_entry(self, lines: list[dict]) -> str:
-		journal = frappe.new_doc("Journal Entry")
-		journal.update(
-			{
-				"voucher_type": "Journal Entry",
-				"company": self.company,
-				"posting_date": self.posting_date,
-				"md_recall_cost_entry": self.name,
-				"user_remark": _("{0} for recall {1} (Recall Cost Entry {2})").format(
-					_(self.entry_type), self.device_recall, self.name
-				),
-			}
-		)
-		for line in lines:
-			journal.append(
-				"accounts",
-				{
-					"account": line["account"],
-					"debit_in_account_currency": flt(line.get("debit")),
-					"credit_in_account_currency": flt(line.get("credit")),
-					"party_type": line.get("party_type"),
-					"party": line.get("party"),
-					"cost_center": self.cost_center,
-					"user_remark": line["remark"],
-					DIMENSION_FIELD: self.device_recall,
-				},
-			)
-		journal.flags.ignore_permissions = True
-		journal.insert()
-		journal.submit()
-		return journal.name
-
 	def update_children(self):
 		for row in self.replacement_items:
 			row.db_update()
 
-	def on_cancel(self):
-		for doctype, name in (("Journal Entry", self.journal_entry), ("Stock Entry", self.stock_entry)):
-			if name and frappe.db.get_value(doctype, name, "docstatus") == 1:
-				posting = frappe.get_doc(doctype, name)
-				posting.flags.md_cancelled_by_cost_entry = True
-				posting.cancel()
-		update_recall_cost(self.device_recall)
-
 	def before_cancel(self):
-		# our own postings link back to this entry; they are cancelled with it in on_cancel
-		self.ignore_linked_doctypes = (
-			"GL Entry",
-			"Stock Ledger Entry",
-			"Payment Ledger Entry",
-			"Journal Entry",
-			"Stock Entry",
-			"Serial and Batch Bundle",
-		)
+		ledger.before_cancel(self)
+
+	def on_cancel(self):
+		ledger.cancel_postings(self)
+		update_recall_cost(self.device_recall)
 
 
 def recalled_batches(recall) -> dict[str, str]:
@@ -338,20 +236,6 @@ def update_recall_cost(recall: str):
 		_("Actual cost of its Recall Cost Entries"),
 		update_modified=False,
 	)
-
-
-def block_direct_cancel(doc, method=None):
-	"""Journal Entry / Stock Entry before_cancel: a recall cost posting is reversed by cancelling its entry."""
-	entry = doc.get("md_recall_cost_entry")
-	if not entry or doc.flags.md_cancelled_by_cost_entry:
-		return
-	if frappe.db.get_value("Recall Cost Entry", entry, "docstatus") == 1:
-		frappe.throw(
-			_("{0} {1} posts Recall Cost Entry {2}: cancel that entry instead.").format(
-				_(doc.doctype), doc.name, entry
-			),
-			title=_("Not Permitted"),
-		)
 
 
 @frappe.whitelist()

@@ -6,6 +6,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, today
 
 from medical_devices.audit import controlled, trail
+from medical_devices.devices import is_device
 
 CERTIFICATE_TYPE_FOR_CLASS = {
 	"Class I": "Filing Certificate",
@@ -51,7 +52,7 @@ class RegistrationCertificate(Document):
 			if row.item in seen:
 				frappe.throw(_("Row {0}: item {1} is listed twice.").format(row.idx, frappe.bold(row.item)))
 			seen.add(row.item)
-			if not frappe.db.get_value("Item", row.item, "md_is_medical_device"):
+			if not is_device(row.item):
 				frappe.throw(
 					_("Row {0}: item {1} is not marked as a medical device.").format(
 						row.idx, frappe.bold(row.item)

@@ -2,6 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from medical_devices.devices import is_device
 from medical_devices.udi.parser import UDIError, check_di
 
 NHSA_CODE_LENGTH = 20
@@ -26,7 +27,7 @@ class UDIDeviceIdentifier(Document):
 			frappe.throw(error.translated(_), title=_("Invalid Device Identifier"))
 
 	def validate_item(self):
-		if not frappe.db.get_value("Item", self.item, "md_is_medical_device"):
+		if not is_device(self.item):
 			frappe.throw(
 				_("Item {0} is not marked as a medical device, so it cannot have a UDI-DI.").format(
 					frappe.bold(self.item)
