@@ -610,8 +610,14 @@ def test_one_definition_of_quality_cost_and_write_off_card_chart_reports_and_doc
 	assert kpis.write_offs_ytd_card({"company": company})["value"] == card["write_offs_ytd"]
 
 	series = trends.cost_series(company)
-	assert flt(sum(row["quality"] for row in series if row["month"] >= year_start), 2) == card["quality_cost_ytd"]
-	assert flt(sum(row["write_off"] for row in series if row["month"] >= year_start), 2) == card["write_offs_ytd"]
+	assert (
+		flt(sum(row["quality"] for row in series if row["month"] >= year_start), 2)
+		== card["quality_cost_ytd"]
+	)
+	assert (
+		flt(sum(row["write_off"] for row in series if row["month"] >= year_start), 2)
+		== card["write_offs_ytd"]
+	)
 
 	_columns, lines, *_rest = product_line_margin.execute(
 		{"company": company, "from_date": year_start, "to_date": today(), "group_by": "Item"}
