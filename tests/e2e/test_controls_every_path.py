@@ -927,3 +927,96 @@ def test_a_submit_carrying_changes_of_its_own_is_refused(server_url, admin, draf
 	frappe.db.rollback()
 	assert frappe.db.get_value("Stock Entry", draft_receipt, "docstatus") == 1
 	assert committed_rows("Stock Entry Detail", draft_receipt, ["qty"]) == rows_before
+
+
+# --- postings of source documents ----------------------------------------------------------------------------
+
+# (source key in `records`, source doctype, its field naming the posting, the posting's doctype)
+POSTINGS = [
+	("recall_cost", "Recall Cost Entry", "journal_entry", "Journal Entry"),
+	("quality_cost", "Quality Cost Entry", "journal_entry", "Journal Entry"),
+	("write_off", "Device Write Off", "stock_entry", "Stock Entry"),
+]
+CANCEL_PATHS = ("desk", "client_cancel", "resource", "v2_method", "run_doc_method", "bulk_cancel")
+REACH_THE_DOCUMENT = ("desk", "client_cancel", "resource")
+
+
+def cancel_attempt(path, client, server_url, doctype, name):
+	url, reason = f"{server_url}/api", "Cancelled on its own"
+	if path == "desk":
+		doc = {**fetched(client, server_url, doctype, name), "md_reason": reason}
+		return client.post(
+			f"{url}/method/frappe.desk.form.save.savedocs",
+			data={"doc": json.dumps(doc), "action": "Cancel"},
+			timeout=60,
+		)
+	if path == "client_cancel":
+		return client.post(
+			f"{url}/method/frappe.client.cancel",
+			json={"doctype": doctype, "name": name, "md_reason": reason},
+			timeout=60,
+		)
+	if path == "resource":
+		return client.put(
+			f"{url}/resource/{doctype}/{name}", json={"docstatus": 2, "md_reason": reason}, timeout=60
+		)
+	if path == "v2_method":
+		return client.post(f"{url}/v2/document/{doctype}/{name}/method/cancel", timeout=60)
+	if path == "run_doc_method":
+		return client.post(
+			f"{url}/method/run_doc_method",
+			data={"dt": doctype, "dn": name, "method": "cancel", "md_reason": reason},
+			timeout=60,
+		)
+	if path == "bulk_cancel":
+		response = client.post(
+			f"{url}/method/frappe.desk.doctype.bulk_update.bulk_update.submit_cancel_or_update_docs",
+			data={
+				"doctype": doctype,
+				"docnames": json.dumps([name]),
+				"action": "cancel",
+				"md_reason": reason,
+			},
+			timeout=60,
+		)
+		assert response.status_code == 200, response.text
+		return response.json()["message"]
+	raise ValueError(path)
+
+
+def posting_state(doctype, name):
+	import frappe
+
+	frappe.db.rollback()  # read what the web server committed
+	return (
+		frappe.db.get_value(doctype, name, "docstatus"),
+		frappe.db.count("GL Entry", {"voucher_type": doctype, "voucher_no": name, "is_cancelled": 0}),
+		frappe.db.count(
+			"Stock Ledger Entry", {"voucher_type": doctype, "voucher_no": name, "is_cancelled": 0}
+		),
+	)
+
+
+@pytest.mark.parametrize("path", CANCEL_PATHS)
+@pytest.mark.parametrize("key,source_doctype,field,doctype", POSTINGS, ids=[p[1] for p in POSTINGS])
+def test_a_posting_of_a_source_document_is_not_cancelled_on_its_own_on_any_path(
+	server_url, admin, records, path, key, source_doctype, field, doctype
+):
+	"""medical_devices/medical_devices/ledger.py: the Journal Entry or Stock Entry a submitted source document
+	posted is reversed by cancelling the source; each cancel path is refused and the ledger keeps its rows."""
+	import frappe
+
+	name = frappe.db.get_value(source_doctype, records[key], field)
+	before = posting_state(doctype, name)
+	assert before[0] == 1 and before[1] > 0
+	result = cancel_attempt(path, admin, server_url, doctype, name)
+	if path == "bulk_cancel":
+		assert name in result, result
+	else:
+		assert_refused(result, name)
+	if (
+		path in REACH_THE_DOCUMENT
+	):  # the others Frappe refuses itself (the controllers' cancel is not whitelisted)
+		assert "cancel that entry instead" in str(result if path == "bulk_cancel" else result.text)
+	assert posting_state(doctype, name) == before
+	assert frappe.db.get_value(source_doctype, records[key], "docstatus") == 1

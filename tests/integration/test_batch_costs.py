@@ -450,6 +450,83 @@ def test_a_stock_entry_signature_rule_binds_what_people_submit_not_the_entry_a_w
 		) == ["Approved"]
 
 
+def test_a_posting_inherits_the_signature_of_its_source_document_on_submit_and_on_cancel():
+	"""medical_devices/medical_devices/ledger.py: the journal a signed Quality Cost Entry posts, and its reversal,
+	are part of the signed change (their trail entries name the entry); a journal a person submits still needs
+	its own signature."""
+	from medical_devices.audit.signature import SignatureRequiredError, sign
+	from medical_devices.audit.trail import entries_of, flush
+
+	lot = batch("COST-SIGN-JE")
+	receive({lot: 10})
+	rules = (
+		{"document_type": "Journal Entry", "sign_submit": 1, "sign_cancel": 1},
+		{"document_type": "Quality Cost Entry", "sign_submit": 1, "sign_cancel": 1},
+	)
+	with settings_rules(*rules):
+		frappe.set_user(APPROVER)
+		entry = frappe.get_doc(
+			{
+				"doctype": "Quality Cost Entry",
+				"company": ctx().company,
+				"batch": lot,
+				"cost_type": "Inspection",
+				"amount": 40,
+				"description": "Inspection of the batch",
+				"posting_date": today(),
+			}
+		).insert()
+		with pytest.raises(SignatureRequiredError):
+			frappe.get_doc("Quality Cost Entry", entry.name).submit()
+		sign("Quality Cost Entry", entry.name, "Submit", "Approved", APPROVER_PASSWORD)
+		entry = frappe.get_doc("Quality Cost Entry", entry.name)
+		entry.submit()
+		journal = entry.journal_entry
+		assert frappe.db.get_value("Journal Entry", journal, "docstatus") == 1
+
+		sign("Quality Cost Entry", entry.name, "Cancel", "Cancelled", APPROVER_PASSWORD)
+		entry.reload()
+		entry.md_reason = "Booked to the wrong batch"
+		entry.cancel()
+		frappe.set_user("Administrator")
+		assert frappe.db.get_value("Journal Entry", journal, "docstatus") == 2
+
+		signed = frappe.get_all(
+			"Electronic Signature",
+			{"ref_doctype": "Quality Cost Entry", "ref_name": entry.name},
+			pluck="meaning",
+		)
+		assert sorted(signed) == ["Approved", "Cancelled"]
+		assert not frappe.db.exists(
+			"Electronic Signature", {"ref_doctype": "Journal Entry", "ref_name": journal}
+		)
+		flush()  # chain the staged entries, as the commit would
+		journal_entries = entries_of("Journal Entry", journal)
+		assert {row.action for row in journal_entries} >= {"Submit", "Cancel"}
+		for row in journal_entries:
+			assert row.changes["by"] == {"document": ["Quality Cost Entry", entry.name]}, row
+
+		manual = frappe.get_doc(
+			{
+				"doctype": "Journal Entry",
+				"company": ctx().company,
+				"posting_date": today(),
+				"accounts": [
+					{
+						"account": finance_account(ctx().company, QUALITY_COSTS),
+						"debit_in_account_currency": 5,
+					},
+					{
+						"account": frappe.get_cached_value("Company", ctx().company, "default_cash_account"),
+						"credit_in_account_currency": 5,
+					},
+				],
+			}
+		).insert()
+		with pytest.raises(SignatureRequiredError):
+			manual.submit()
+
+
 def settings_rules(*rules):
 	"""Signature rules in Medical Device Settings for a block (rolled back with the test)."""
 	import contextlib
