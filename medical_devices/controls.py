@@ -70,7 +70,7 @@ CONTROLS = (
 		BATCH_STATUS_FIELDS,
 		(
 			f"{_BATCH}.set_batch_status",
-			f"{_BATCH}.set_initial_status",
+			"medical_devices.gsp.overrides.batch.set_initial_status",
 			f"{_BATCH}.release_existing_batches",
 			f"{_BATCH}.quarantine_batches_of",
 			f"{_EXPIRY}.mark_expired",
@@ -97,7 +97,7 @@ CONTROLS = (
 			FIRST_BUSINESS_FIELDS,
 			(
 				f"{_QUALIFICATION}.record_first_business_decision",
-				f"{_QUALIFICATION}.review_again_when_identity_changes",
+				"medical_devices.gsp.overrides.party.review_again_when_identity_changes",
 			),
 			_lt("the First-Business Review button"),
 			FIRST_BUSINESS_REVIEWERS,

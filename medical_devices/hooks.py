@@ -27,116 +27,138 @@ before_uninstall = "medical_devices.install.before_uninstall"
 
 before_tests = "medical_devices.testing.before_tests"
 
-_GUARD = "medical_devices.gsp.stock_guard.validate_stock_document"
-_FEFO = "medical_devices.gsp.fefo.pick_device_batches"
-_QUALIFICATION = "medical_devices.gsp.qualification.validate_document_qualification"
-_REVIEW_AGAIN = "medical_devices.gsp.qualification.review_again_when_identity_changes"
-_RECALL_PROGRESS = "medical_devices.recall.doctype.device_recall.device_recall.refresh_linked_recall"
-# Postings: a Journal Entry or Stock Entry made by one of the app's source documents is reversed through it.
-_POSTED_BY_SOURCE = "medical_devices.medical_devices.ledger.refuse_cancel_alone"
-
-# Every rule binds only items marked as medical devices and the documents that move them.
-_CONTROLS = "medical_devices.audit.controlled.check"
-_APPEND_ONLY = "medical_devices.audit.controlled.refuse_append_only"
-_AUDIT_REASON = "medical_devices.audit.reason.require_reason"
-_SIGNATURE_CHECK = "medical_devices.audit.signature.require_signature"
-_PROTECT_VERSION = "medical_devices.audit.protection.protect_version"
-# Inputs: numbers, dates and times of the app's doctypes as sent, refused when junk instead of coerced.
-_CHECK_VALUES = "medical_devices.inputs.check_app_document_values"
-
+# doc_events: every rule that changes or refuses data, one binding each, in the order they run. Handlers of core
+# doctypes live in the domain's overrides/ package (one module per core doctype, or per rule spanning doctypes);
+# the audit's rules bind every doctype. Every rule binds only medical-device items and the documents and parties
+# that touch them (medical_devices/devices.py, md_regulated_records below).
 doc_events = {
-	# Audit, on every doctype. Controlled fields (medical_devices/controls.py) change only through their app
-	# functions; regulated records need a reason to change and are never deleted or merged; submits and cancels
-	# the signature rules name need an e-signature. Each is checked early (a clear refusal before any work) and
-	# again in on_change, which every write path passes after all flags and server scripts, inside the
-	# transaction; then the write is chained into the trail.
+	# Audit, on every doctype. Inputs of the app's doctypes are refused when junk, not coerced. Controlled fields
+	# (medical_devices/controls.py) change only through their app functions; regulated records need a reason to
+	# change and are never deleted or merged; the submits and cancels the signature rules name need an
+	# e-signature. Each is checked early (a clear refusal before any work) and again in on_change, which every
+	# write path passes after all flags and server scripts, inside the transaction; then the write is chained into
+	# the trail.
 	"*": {
 		"before_insert": "medical_devices.audit.controlled.normalise_insert",
 		"before_validate": [
-			_CHECK_VALUES,
-			_CONTROLS,
+			"medical_devices.inputs.check_app_document_values",
+			"medical_devices.audit.controlled.check",
 			"medical_devices.audit.signature.refuse_unreviewed_changes",
 		],
-		"validate": _AUDIT_REASON,
-		"before_submit": _SIGNATURE_CHECK,
-		"before_cancel": [_CONTROLS, _AUDIT_REASON, _SIGNATURE_CHECK],
-		"before_update_after_submit": [_CHECK_VALUES, _CONTROLS, _AUDIT_REASON],
-		"before_rename": [_APPEND_ONLY, "medical_devices.audit.reason.refuse_regulated_merge", _AUDIT_REASON],
+		"validate": "medical_devices.audit.reason.require_reason",
+		"before_submit": "medical_devices.audit.signature.require_signature",
+		"before_cancel": [
+			"medical_devices.audit.controlled.check",
+			"medical_devices.audit.reason.require_reason",
+			"medical_devices.audit.signature.require_signature",
+		],
+		"before_update_after_submit": [
+			"medical_devices.inputs.check_app_document_values",
+			"medical_devices.audit.controlled.check",
+			"medical_devices.audit.reason.require_reason",
+		],
+		"before_rename": [
+			"medical_devices.audit.controlled.refuse_append_only",
+			"medical_devices.audit.reason.refuse_regulated_merge",
+			"medical_devices.audit.reason.require_reason",
+		],
 		"on_change": [
-			_CONTROLS,
-			_AUDIT_REASON,
+			"medical_devices.audit.controlled.check",
+			"medical_devices.audit.reason.require_reason",
 			"medical_devices.audit.signature.write_signed_action",
 			"medical_devices.audit.trail.on_change",
 		],
 		"onload": "medical_devices.audit.boot.mark_regulated",
 		"on_trash": [
-			_APPEND_ONLY,
-			# NMPA retention: a record under retention names until when it is kept
-			"medical_devices.nmpa.retention.refuse_deleting_retained",
+			"medical_devices.audit.controlled.refuse_append_only",
+			# NMPA retention: a record under retention is refused naming until when it is kept
+			"medical_devices.nmpa.overrides.retention.refuse_deleting_retained",
 			"medical_devices.audit.reason.refuse_regulated_delete",
 			"medical_devices.audit.trail.on_trash",
 		],
 		"after_rename": "medical_devices.audit.trail.after_rename",
 	},
 	"Version": {
-		# personal data: the version history keeps keyed hashes of patients' details, not their text
+		# Personal data: the version history keeps keyed hashes of patients' details, not their text.
 		"before_insert": "medical_devices.personal_data.mask_version",
-		"validate": _PROTECT_VERSION,
-		"on_trash": _PROTECT_VERSION,
+		# Audit: Frappe's own version history of audited records is neither changed nor deleted.
+		"validate": "medical_devices.audit.protection.protect_version",
+		"on_trash": "medical_devices.audit.protection.protect_version",
 	},
 	# Personal data: every read of a patient's record is in the Access Log (the form here, any other path in
 	# has_permission below).
 	"Patient Record": {"onload": "medical_devices.personal_data.log_read"},
+	# Audit: Track Changes stays on for audited doctypes.
 	"Property Setter": {"validate": "medical_devices.audit.protection.refuse_track_changes_off"},
-	# Device master data lives on ERPNext's Item.
-	"Item": {
-		"validate": "medical_devices.medical_devices.overrides.item.validate",
-	},
+	# Device master data lives on ERPNext's Item: class, storage range, traceability by batch or serial.
+	"Item": {"validate": "medical_devices.medical_devices.overrides.item.validate"},
 	# GSP: a device batch starts in Quarantine, whatever the client sent, with its first history record.
 	"Batch": {
-		"before_insert": "medical_devices.gsp.batch_status.set_initial_status",
-		"after_insert": "medical_devices.gsp.batch_status.record_initial_status",
+		"before_insert": "medical_devices.gsp.overrides.batch.set_initial_status",
+		"after_insert": "medical_devices.gsp.overrides.batch.record_initial_status",
 	},
+	# GSP: a submitted inspection releases (Accepted) or blocks (Rejected) a quarantined device batch.
 	"Quality Inspection": {
-		"on_submit": "medical_devices.gsp.batch_status.apply_quality_inspection",
+		"on_submit": "medical_devices.gsp.overrides.quality_inspection.apply_quality_inspection"
 	},
-	# GSP: no unreleased, expired or too-short-dated device batch leaves stock, by any path.
-	# GSP: a device row saved without a batch gets the first-expiring batches that may leave (FEFO), then the guard
-	# checks what every row takes.
 	"Delivery Note": {
-		"validate": [_FEFO, _GUARD, _QUALIFICATION],
-		"on_submit": _RECALL_PROGRESS,
-		"on_cancel": _RECALL_PROGRESS,
+		"validate": [
+			# GSP: a device row saved without a batch gets the first-expiring batches that may leave (FEFO) ...
+			"medical_devices.gsp.overrides.fefo.pick_device_batches",
+			# ... then no unreleased, expired or too-short-dated device batch leaves stock, by any path ...
+			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
+			# ... and the customer, its licences and the items' registrations are approved for first business.
+			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+		],
+		# Recall: a return naming a recall updates its progress.
+		"on_submit": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+		"on_cancel": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
 	},
-	"Sales Invoice": {"validate": [_FEFO, _GUARD, _QUALIFICATION]},
-	"POS Invoice": {"validate": _GUARD},
+	"Sales Invoice": {
+		"validate": [
+			"medical_devices.gsp.overrides.fefo.pick_device_batches",
+			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
+			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+		]
+	},
+	"POS Invoice": {"validate": "medical_devices.gsp.overrides.outward_stock.validate_stock_document"},
+	"Pick List": {"validate": "medical_devices.gsp.overrides.outward_stock.validate_stock_document"},
 	"Stock Entry": {
-		"validate": _GUARD,
-		"on_submit": _RECALL_PROGRESS,
-		"on_cancel": _RECALL_PROGRESS,
-		"before_cancel": _POSTED_BY_SOURCE,
+		"validate": "medical_devices.gsp.overrides.outward_stock.validate_stock_document",
+		"on_submit": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+		"on_cancel": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+		# Postings: a Stock Entry one of the app's source documents posted is reversed through that document.
+		"before_cancel": "medical_devices.medical_devices.ledger.refuse_cancel_alone",
 	},
-	"Journal Entry": {"before_cancel": _POSTED_BY_SOURCE},
-	"Pick List": {"validate": _GUARD},
-	# GSP: counted stock of a batch that is not Released is corrected by quality staff only.
-	"Stock Reconciliation": {"validate": "medical_devices.gsp.stock_guard.validate_stock_reconciliation"},
+	"Journal Entry": {"before_cancel": "medical_devices.medical_devices.ledger.refuse_cancel_alone"},
+	# GSP: the batches a bundle finally takes out pass the same guard; counted stock of a batch that is not
+	# Released is corrected by quality staff only.
 	"Serial and Batch Bundle": {
-		"validate": "medical_devices.gsp.stock_guard.validate_bundle",
+		"validate": "medical_devices.gsp.overrides.outward_stock.validate_bundle",
 		# Audit: ERPNext creates serial numbers with SQL (bulk insert); the bundle that brings them in records them.
 		"on_submit": "medical_devices.audit.trail.record_created_serial_nos",
 	},
-	# Recall: returns and stock entries naming a recall update its progress (the on_submit/on_cancel above).
-	# GSP: first-business approval, party licences and registration certificates.
-	"Purchase Order": {"validate": _QUALIFICATION},
-	"Purchase Receipt": {"validate": _QUALIFICATION},
-	"Purchase Invoice": {"validate": _QUALIFICATION},
-	"Sales Order": {"validate": _QUALIFICATION},
-	# GSP: a reviewed party that becomes (or stops being) one of the group's own companies is reviewed again.
-	"Customer": {"validate": _REVIEW_AGAIN},
-	"Supplier": {"validate": _REVIEW_AGAIN},
+	"Stock Reconciliation": {
+		"validate": "medical_devices.gsp.overrides.stock_reconciliation.validate_stock_reconciliation"
+	},
+	# GSP: first-business approval, party licences and registration certificates on purchases and sales.
+	"Purchase Order": {
+		"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"
+	},
+	"Purchase Receipt": {
+		"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"
+	},
+	"Purchase Invoice": {
+		"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"
+	},
+	"Sales Order": {"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"},
+	# GSP: a reviewed party whose identity changes, or that becomes (or stops being) one of the group's own
+	# companies, is reviewed again.
+	"Customer": {"validate": "medical_devices.gsp.overrides.party.review_again_when_identity_changes"},
+	"Supplier": {"validate": "medical_devices.gsp.overrides.party.review_again_when_identity_changes"},
 	# NMPA retention: bulk deletion of a company's transactions would bypass every document's own refusal.
 	"Transaction Deletion Record": {
-		"before_submit": "medical_devices.nmpa.retention.refuse_deleting_retained_transactions"
+		"before_submit": "medical_devices.nmpa.overrides.retention.refuse_deleting_retained_transactions"
 	},
 }
 
@@ -146,7 +168,9 @@ app_include_js = [
 	# the barcode scan names the document it fills (a receiving clerk's scan of a new lot creates its batch)
 	"/assets/medical_devices/js/scan_context.js",
 ]
-boot_session = "medical_devices.audit.boot.add_audited_doctypes"
+# The desk reads the audited doctypes and signature rules, and the rules' roles, transitions, meanings and colours,
+# from the server (its scripts repeat none of them).
+boot_session = ["medical_devices.audit.boot.add_audited_doctypes", "medical_devices.boot.add_desk_rules"]
 doctype_list_js = {"Batch": "public/js/batch_list.js"}
 
 doctype_js = {
@@ -256,22 +280,21 @@ permission_query_conditions = {
 
 # Regulated records (medical_devices/audit/scope.py): this app's own, and the core records each domain's rules make
 # regulated. They need a reason to change and are never deleted. Other apps may add theirs.
-_MOVES_DEVICES = "medical_devices.devices.moves_devices"
 md_regulated_records = {
 	"Item": "medical_devices.devices.is_device_item",
 	"Batch": "medical_devices.devices.of_device",
 	"Serial No": "medical_devices.devices.of_device",
 	"Quality Inspection": "medical_devices.devices.of_device",
-	"Purchase Order": _MOVES_DEVICES,
-	"Purchase Receipt": _MOVES_DEVICES,
-	"Purchase Invoice": _MOVES_DEVICES,
-	"Sales Order": _MOVES_DEVICES,
-	"Delivery Note": _MOVES_DEVICES,
-	"Sales Invoice": _MOVES_DEVICES,
-	"POS Invoice": _MOVES_DEVICES,
-	"Stock Entry": _MOVES_DEVICES,
-	"Stock Reconciliation": _MOVES_DEVICES,
-	"Pick List": _MOVES_DEVICES,
+	"Purchase Order": "medical_devices.devices.moves_devices",
+	"Purchase Receipt": "medical_devices.devices.moves_devices",
+	"Purchase Invoice": "medical_devices.devices.moves_devices",
+	"Sales Order": "medical_devices.devices.moves_devices",
+	"Delivery Note": "medical_devices.devices.moves_devices",
+	"Sales Invoice": "medical_devices.devices.moves_devices",
+	"POS Invoice": "medical_devices.devices.moves_devices",
+	"Stock Entry": "medical_devices.devices.moves_devices",
+	"Stock Reconciliation": "medical_devices.devices.moves_devices",
+	"Pick List": "medical_devices.devices.moves_devices",
 	# GSP: a supplier or customer once reviewed for first business, or with a licence on file
 	"Supplier": "medical_devices.gsp.qualification.is_reviewed_party",
 	"Customer": "medical_devices.gsp.qualification.is_reviewed_party",

@@ -10,17 +10,12 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from medical_devices import access, inputs
-from medical_devices.audit import controlled, trail
+from medical_devices.audit import trail
 from medical_devices.audit.origin import clean_reason
 from medical_devices.controls import QA_ROLES
-from medical_devices.devices import is_device
 from medical_devices.gsp import rules
-from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
-	get_settings,
-)
 
 SET_STATUS = f"{__name__}.set_batch_status"
-SET_INITIAL_STATUS = f"{__name__}.set_initial_status"
 RELEASE_EXISTING = f"{__name__}.release_existing_batches"
 QUARANTINE_NEW_DEVICE = f"{__name__}.quarantine_batches_of"
 HISTORY = "Batch Status Change"
@@ -247,7 +242,7 @@ def quarantine_batches_of(item_code: str) -> int:
 def change_batch_status(batch: str, status: str, reason: str | None = None) -> str:
 	"""Desk buttons Release / Block / Quarantine on the Batch form."""
 	status = inputs.text(status, _("Status"))
-	if status not in (rules.RELEASED, rules.BLOCKED, rules.QUARANTINE):
+	if status not in rules.MANUAL_STATUSES:
 		frappe.throw(
 			_("Recalled and Expired are set by a recall and by the expiry job, not by hand."),
 			inputs.InvalidInputError,
@@ -258,70 +253,3 @@ def change_batch_status(batch: str, status: str, reason: str | None = None) -> s
 
 
 # --- doc_events ---------------------------------------------------------------------------------------------
-
-
-def set_initial_status(doc, method=None):
-	"""Batch.before_insert: a new device batch starts in Quarantine (or Released when that setting is off),
-	whatever the client sent (the control resets it first); other batches carry no status."""
-	if not is_device(doc.item):
-		return
-	controlled.allow(
-		doc,
-		SET_INITIAL_STATUS,
-		md_batch_status=rules.QUARANTINE if get_settings().quarantine_on_receipt else rules.RELEASED,
-		md_status_reason=_("New batch"),
-		md_status_changed_by=frappe.session.user,
-		md_status_changed_on=now_datetime(),
-	)
-
-
-def record_initial_status(doc, method=None):
-	"""Batch.after_insert: the first history entry, tied to the receipt that created the batch."""
-	if not doc.get("md_batch_status"):
-		return
-	append_history(
-		[
-			{
-				"batch": doc.name,
-				"batch_id": doc.batch_id,
-				"item": doc.item,
-				"from_status": None,
-				"to_status": doc.md_batch_status,
-				"reason": doc.md_status_reason or _("New batch"),
-				"changed_on": doc.md_status_changed_on or now_datetime(),
-				"reference_doctype": doc.get("reference_doctype"),
-				"reference_name": doc.get("reference_name"),
-			}
-		],
-		SET_INITIAL_STATUS,
-	)
-
-
-def apply_quality_inspection(doc, method=None):
-	"""Quality Inspection.on_submit: Accepted releases a quarantined device batch, Rejected blocks it."""
-	if not doc.get("batch_no") or not is_device(doc.item_code):
-		return
-	if not get_settings().release_on_quality_inspection:
-		return
-	batch = doc.batch_no
-	status = frappe.db.get_value("Batch", batch, "md_batch_status")
-	if status != rules.QUARANTINE:
-		return
-	if not has_qa_role():
-		frappe.msgprint(
-			_(
-				"Batch {0} stays in Quarantine: only a Quality Manager or QA Reviewer can release or block it."
-			).format(frappe.bold(batch_label(batch))),
-			alert=True,
-		)
-		return
-	if doc.status == "Accepted":
-		new_status, reason = rules.RELEASED, _("Quality Inspection {0} accepted").format(doc.name)
-	elif doc.status == "Rejected":
-		new_status, reason = rules.BLOCKED, _("Quality Inspection {0} rejected").format(doc.name)
-	else:
-		return
-	set_batch_status(batch, new_status, reason, "Quality Inspection", doc.name, check_role=False)
-	frappe.msgprint(
-		_("Batch {0} is now {1}.").format(frappe.bold(batch_label(batch)), _(new_status)), alert=True
-	)

@@ -15,12 +15,8 @@ from medical_devices import access, inputs
 from medical_devices.audit import controlled
 from medical_devices.audit.origin import clean_reason, mark
 from medical_devices.controls import FIRST_BUSINESS_REVIEWERS
-from medical_devices.devices import device_items, is_device
+from medical_devices.devices import is_device
 from medical_devices.gsp import rules
-from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
-	controls_enabled,
-	get_settings,
-)
 
 PARTY_OF = {
 	"Purchase Order": "Supplier",
@@ -43,39 +39,6 @@ def transaction_date(doc) -> datetime.date:
 
 
 # --- hook ----------------------------------------------------------------------------------------------------
-
-
-def validate_document_qualification(doc, method=None):
-	"""validate of Purchase Order/Receipt/Invoice, Sales Order, Delivery Note and Sales Invoice."""
-	if doc.get("is_return") or not controls_enabled():
-		return
-	settings = get_settings()
-	if not settings.check_licences and not settings.require_first_business_approval:
-		return
-	party_type = role = PARTY_OF[doc.doctype]
-	party = doc.get(party_type.lower())
-	if not party:
-		return
-	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
-	items = device_items({row.item_code for row in rows}, DEVICE_DETAILS)
-	if not items:
-		return
-	on_date = transaction_date(doc)
-	problems = []
-	if settings.require_first_business_approval:
-		problems += first_business_problems(party_type, party, rows, items)
-	represented = represented_company(party_type, party)
-	if represented:
-		# a move to or from one of the group's own companies: that company's own licences count (another legal
-		# entity still has to be licensed for the devices); the review confirmed that the party is that company
-		party_type, party = "Company", represented
-	if settings.check_licences:
-		problems += party_licence_problems(party_type, party, rows, items, on_date, role)
-		problems += registration_problems(rows, items, on_date)
-	if problems:
-		frappe.throw(
-			"<br>".join(dict.fromkeys(problems)), QualificationError, title=_("Qualification Missing")
-		)
 
 
 def represented_company(party_type: str, party: str) -> str | None:
@@ -142,25 +105,6 @@ IDENTITY_FIELDS = {
 	"Customer": ("is_internal_customer", "represents_company"),
 	"Supplier": ("is_internal_supplier", "represents_company"),
 }
-REVIEW_AGAIN = f"{__name__}.review_again_when_identity_changes"
-
-
-def review_again_when_identity_changes(doc, method=None):
-	"""validate of Customer and Supplier: a reviewed party that now says it is (or is no longer) one of the group's
-	own companies, or stands for another one, trades on other licences: its first-business review starts again."""
-	before = None if doc.is_new() else doc.get_doc_before_save()
-	if not before or before.get("md_first_business_status") in (None, "", "Pending"):
-		return
-	if all(before.get(field) == doc.get(field) for field in IDENTITY_FIELDS[doc.doctype]):
-		return
-	controlled.allow(
-		doc,
-		REVIEW_AGAIN,
-		md_first_business_status="Pending",
-		md_first_business_approved_by=None,
-		md_first_business_approved_on=None,
-		md_first_business_remarks=_("Review again: whether it is one of the group's own companies changed"),
-	)
 
 
 def record_first_business_decision(doctype: str, name: str, decision: str, remarks: str | None = None):

@@ -23,6 +23,20 @@ ALLOWED_TRANSITIONS = {
 	EXPIRED: set(),
 }
 
+# What quality staff set by hand (Release / Block / Quarantine); a recall and the expiry job set the others.
+MANUAL_STATUSES = (RELEASED, BLOCKED, QUARANTINE)
+# Indicator colours of each status, on the form and in the list alike: only a released batch may leave stock.
+STATUS_COLOURS = {RELEASED: "green", QUARANTINE: "orange", BLOCKED: "red", RECALLED: "red", EXPIRED: "red"}
+
+
+def manual_transitions() -> dict[str, list[str]]:
+	"""Status -> the statuses quality staff may set from it by hand, in button order."""
+	return {
+		status: [target for target in MANUAL_STATUSES if target in ALLOWED_TRANSITIONS[status]]
+		for status in BATCH_STATUSES
+	}
+
+
 # Why a batch may not leave stock (codes, translated by the caller).
 NOT_RELEASED = "not_released"
 EXPIRED_ON_POSTING = "expired"

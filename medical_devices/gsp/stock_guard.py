@@ -12,11 +12,10 @@ import frappe
 from frappe import _
 from frappe.utils import cint, formatdate, get_link_to_form, getdate
 
-from medical_devices.devices import ITEM_TABLES, device_items, is_device
+from medical_devices.devices import ITEM_TABLES, device_items
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import has_qa_role, status_label
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
-	controls_enabled,
 	get_settings,
 )
 
@@ -55,88 +54,6 @@ class OutwardContext:
 
 
 # --- hooks --------------------------------------------------------------------------------------------------
-
-
-def validate_stock_document(doc, method=None):
-	"""validate of Delivery Note, Sales Invoice, POS Invoice, Stock Entry and Pick List."""
-	if not controls_enabled():
-		return
-	context = context_from_document(doc)
-	if context:
-		check_outward_lines(context, list(lines_from_document(doc)))
-
-
-def validate_stock_reconciliation(doc, method=None):
-	"""validate of Stock Reconciliation: the counted stock of a device batch that is not Released (quarantined,
-	blocked, recalled, expired) is corrected by quality staff only: a count is a way stock leaves the books too."""
-	if not controls_enabled() or has_qa_role():
-		return
-	batch_rows = {}
-	bundles = {}
-	for row in doc.get("items") or []:
-		if row.get("batch_no"):
-			batch_rows.setdefault(row.batch_no, row)
-		elif row.get("serial_and_batch_bundle"):
-			bundles[row.serial_and_batch_bundle] = row
-	if bundles:
-		for entry in frappe.get_all(
-			"Serial and Batch Entry",
-			filters={"parent": ("in", list(bundles)), "batch_no": ("is", "set")},
-			fields=["parent", "batch_no"],
-		):
-			batch_rows.setdefault(entry.batch_no, bundles[entry.parent])
-	if not batch_rows:
-		return
-	items = shelf_life_days({row.item_code for row in batch_rows.values()})
-	for batch in frappe.get_all(
-		"Batch",
-		filters={"name": ("in", list(batch_rows))},
-		fields=["name", "batch_id", "item", "md_batch_status"],
-	):
-		if (batch.item in items or batch.md_batch_status) and batch.md_batch_status != rules.RELEASED:
-			frappe.throw(
-				_(
-					"Row #{0}: batch {1} is {2}; only a Quality Manager or QA Reviewer may reconcile the stock of a batch that is not Released."
-				).format(
-					batch_rows[batch.name].idx,
-					frappe.bold(batch.batch_id),
-					status_label(batch.md_batch_status),
-				),
-				frappe.PermissionError,
-				title=_("Not Permitted"),
-			)
-
-
-def validate_bundle(doc, method=None):
-	"""validate of Serial and Batch Bundle: the batches actually leaving, however they were chosen."""
-	if doc.type_of_transaction != "Outward" or doc.voucher_type not in GUARDED_DOCTYPES:
-		return
-	if not doc.has_batch_no:
-		return
-	if not is_device(doc.item_code) and not frappe.db.exists(
-		"Batch",
-		{
-			"name": ("in", [entry.batch_no for entry in doc.entries if entry.batch_no] or [""]),
-			"md_batch_status": ("is", "set"),
-		},
-	):
-		return
-	if not controls_enabled():
-		return
-	context = context_from_bundle(doc)
-	if not context:
-		return
-	target = None
-	if doc.voucher_type == "Stock Entry" and doc.voucher_detail_no:
-		target = frappe.db.get_value("Stock Entry Detail", doc.voucher_detail_no, "t_warehouse")
-	lines = [
-		OutwardLine(
-			None, doc.item_code, entry.batch_no, target, row_doctype(doc.voucher_type), doc.voucher_detail_no
-		)
-		for entry in doc.entries
-		if entry.batch_no
-	]
-	check_outward_lines(context, lines)
 
 
 def row_doctype(voucher_type: str) -> str:

@@ -657,7 +657,7 @@ def test_a_server_script_writing_sql_around_the_document_api_is_caught_afterward
 			}
 		)
 		with pytest.raises(BatchNotAllowedError, match="changed outside the app"):
-			from medical_devices.gsp.stock_guard import validate_stock_document
+			from medical_devices.gsp.overrides.outward_stock import validate_stock_document
 
 			validate_stock_document(note)
 	finally:

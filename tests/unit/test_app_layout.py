@@ -92,3 +92,81 @@ def test_every_overridden_endpoint_is_whitelisted_and_takes_the_originals_argume
 		assert list(inspect.signature(replacement).parameters) == list(
 			inspect.signature(replaced).parameters
 		), override
+
+
+def hook_paths(value):
+	if isinstance(value, str):
+		yield value
+	elif isinstance(value, dict):
+		for inner in value.values():
+			yield from hook_paths(inner)
+	elif isinstance(value, list | tuple):
+		for inner in value:
+			yield from hook_paths(inner)
+
+
+def test_hooks_is_the_whole_map_every_binding_names_its_handler_where_it_lives():
+	"""Each doc_events binding is a full dotted path (no aliases) to a function of this app that exists; the handlers
+	of core doctypes live in an overrides/ package, the audit's rules (on every doctype) in the audit module; and
+	every other dotted hook (regulated records, posting sources, schedulers, permissions) resolves too."""
+	import importlib
+
+	def function(path):
+		module, _, name = path.rpartition(".")
+		return getattr(importlib.import_module(module), name)
+
+	misplaced = []
+	for doctype, events in hooks.doc_events.items():
+		for path in hook_paths(events):
+			assert path.startswith("medical_devices."), path
+			assert callable(function(path)), path
+			if doctype == "*" or path.startswith(
+				("medical_devices.audit.", "medical_devices.personal_data.")
+			):
+				continue  # the audit and personal-data rules bind every doctype (and Version) themselves
+			if ".overrides." not in path and not path.startswith("medical_devices.medical_devices.ledger."):
+				misplaced.append((doctype, path))
+	assert misplaced == []
+	assert not [name for name in vars(hooks) if name.startswith("_") and not name.startswith("__")]
+	for name in ("md_regulated_records", "scheduler_events", "has_permission", "permission_query_conditions"):
+		for path in hook_paths(getattr(hooks, name)):
+			assert callable(function(path)), path
+	assert set(hooks.md_posting_sources) == {"Recall Cost Entry", "Quality Cost Entry", "Device Write Off"}
+
+
+def test_the_desk_reads_roles_transitions_meanings_and_colours_from_the_server():
+	"""One Python source (medical_devices/boot.py): no script of the app names a role, a signature meaning or a
+	status colour map of its own; the boot payload carries the server's values."""
+	from medical_devices.audit.signature import MEANINGS
+	from medical_devices.boot import desk_rules
+	from medical_devices.controls import QA_ROLES
+	from medical_devices.gsp import rules
+
+	scripts = {path: path.read_text(encoding="utf-8") for path in APP.rglob("*.js")}
+	roles = (
+		"Quality Manager",
+		"QA Reviewer",
+		"Regulatory Affairs Manager",
+		"Accounts Manager",
+		"Stock Manager",
+	)
+	assert not [(path.name, role) for path, text in scripts.items() for role in roles if f'"{role}"' in text]
+	assert not [path.name for path, text in scripts.items() if '"Verified"' in text or "Expired: " in text]
+
+	desk = desk_rules()
+	assert desk["signature"]["meanings"] == list(MEANINGS)
+	assert desk["batch_status"]["roles"] == list(QA_ROLES)
+	assert desk["batch_status"]["colours"]["Expired"] == desk["batch_status"]["colours"]["Blocked"] == "red"
+	assert desk["batch_status"]["manual_transitions"] == {
+		"Quarantine": ["Released", "Blocked"],
+		"Released": ["Blocked", "Quarantine"],
+		"Blocked": ["Released", "Quarantine"],
+		"Recalled": [],
+		"Expired": [],
+	}
+	assert all(
+		rules.can_transition(status, target)
+		for status, targets in desk["batch_status"]["manual_transitions"].items()
+		for target in targets
+	)
+	assert "medical_devices.boot.add_desk_rules" in hooks.boot_session

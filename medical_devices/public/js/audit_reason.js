@@ -88,7 +88,7 @@ medical_devices.audit.register = function (doctype) {
 // Electronic signatures (21 CFR Part 11): before a submit or cancel the rules ask for, the user signs with the
 // password (and authenticator code) and a meaning; the server refuses the action without that signature.
 medical_devices.audit.sign = function (frm, action) {
-	const meanings = ["Approved", "Released", "Verified", "Reviewed", "Authored", "Cancelled"];
+	const meanings = frappe.boot.md_rules.signature.meanings;
 	return new Promise((resolve) => {
 		let signed = false;
 		const dialog = new frappe.ui.Dialog({
@@ -192,7 +192,9 @@ medical_devices.audit.register_signatures = function (doctype, rule) {
 			});
 		},
 		refresh(frm) {
-			const reviewer = frappe.user.has_role("QA Reviewer") && frm.doc.owner !== frappe.session.user;
+			const reviewer =
+				frappe.user.has_role(frappe.boot.md_rules.signature.reviewer_role) &&
+				frm.doc.owner !== frappe.session.user;
 			if (rule.require_review && frm.doc.docstatus === 0 && !frm.is_new() && reviewer) {
 				frm.add_custom_button(__("Review and Sign"), () => medical_devices.audit.review(frm));
 			}

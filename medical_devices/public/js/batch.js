@@ -7,22 +7,17 @@ frappe.ui.form.on("Batch", {
 		);
 		if (!frm.doc.md_batch_status) return;
 		const status = frm.doc.md_batch_status;
-		const colour = { Released: "green", Quarantine: "orange", Blocked: "red", Recalled: "red", Expired: "gray" };
-		frm.page.set_indicator(__(status), colour[status] || "blue");
+		// colours, transitions and roles come from the server's rules (medical_devices/boot.py)
+		const rules = frappe.boot.md_rules.batch_status;
+		frm.page.set_indicator(__(status), rules.colours[status] || "blue");
 
-		const is_qa = frappe.user.has_role("Quality Manager") || frappe.user.has_role("QA Reviewer");
-		if (is_qa) {
-			const allowed = {
-				Quarantine: ["Released", "Blocked"],
-				Released: ["Quarantine", "Blocked"],
-				Blocked: ["Released", "Quarantine"],
-			};
+		if (rules.roles.some((role) => frappe.user.has_role(role))) {
 			const labels = {
 				Released: __("Release Batch"),
 				Blocked: __("Block Batch"),
 				Quarantine: __("Put in Quarantine"),
 			};
-			(allowed[status] || []).forEach((target) => {
+			(rules.manual_transitions[status] || []).forEach((target) => {
 				frm.add_custom_button(labels[target], () => change_status(frm, target), __("Batch Status"));
 			});
 		}

@@ -2,7 +2,9 @@
 (() => {
 	const settings = frappe.listview_settings["Batch"] || {};
 	const erpnext_indicator = settings.get_indicator;
-	const colours = { Quarantine: "orange", Blocked: "red", Recalled: "red", Expired: "red" };
+	// the form's colours (medical_devices/boot.py); a released batch keeps ERPNext's own indicator
+	const colours = { ...frappe.boot.md_rules.batch_status.colours };
+	delete colours.Released;
 	settings.add_fields = [...(settings.add_fields || []), "md_batch_status"];
 	settings.get_indicator = (doc) => {
 		if (!doc.disabled && colours[doc.md_batch_status]) {

@@ -4,9 +4,7 @@ frappe.provide("medical_devices");
 medical_devices.setup_first_business_review = function (frm) {
 	if (frm.is_new()) return;
 	if (frm.doctype === "Item" && !frm.doc.md_is_medical_device) return;
-	const reviewer = ["Quality Manager", "QA Reviewer", "Regulatory Affairs Manager"].some((role) =>
-		frappe.user.has_role(role)
-	);
+	const reviewer = frappe.boot.md_rules.first_business_reviewers.some((role) => frappe.user.has_role(role));
 	const status = frm.doc.md_first_business_status || "Pending";
 	if (status !== "Approved") {
 		frm.dashboard.set_headline_alert(

@@ -4,7 +4,7 @@ frappe.ui.form.on("Item", {
 	refresh(frm) {
 		frm.set_df_property("md_is_medical_device", "read_only", frm.is_new() ? 0 : 1);
 		if (frm.is_new()) return;
-		const allowed = ["Regulatory Affairs Manager", "Quality Manager"].some((role) => frappe.user.has_role(role));
+		const allowed = frappe.boot.md_rules.device_classifiers.some((role) => frappe.user.has_role(role));
 		if (!allowed) return;
 		frm.add_custom_button(__("Change Device Classification"), () => {
 			const dialog = new frappe.ui.Dialog({

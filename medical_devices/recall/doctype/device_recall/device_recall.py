@@ -215,12 +215,6 @@ def close_recall(
 	return doc.status
 
 
-def refresh_linked_recall(doc, method=None):
-	"""on_submit / on_cancel of a Delivery Note (return) or Stock Entry that names a recall."""
-	if doc.get("md_device_recall"):
-		refresh_progress(doc.md_device_recall)
-
-
 def customer_email(customer: str) -> str | None:
 	"""The customer's primary contact e-mail, else any contact's."""
 	email = frappe.db.get_value("Customer", customer, "email_id")

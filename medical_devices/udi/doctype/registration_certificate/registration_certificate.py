@@ -60,6 +60,10 @@ class RegistrationCertificate(Document):
 				)
 
 
+# Indicator colour of each status in the desk (medical_devices/boot.py)
+STATUS_COLOURS = {"Valid": "green", "Expiring Soon": "orange", "Expired": "red", "Not Yet Valid": "gray"}
+
+
 def certificate_status(
 	approval_date: datetime.date,
 	expiry_date: datetime.date | None,

@@ -1,11 +1,7 @@
 frappe.listview_settings["Registration Certificate"] = {
 	get_indicator(doc) {
-		const colors = {
-			Valid: "green",
-			"Expiring Soon": "orange",
-			Expired: "red",
-			"Not Yet Valid": "gray",
-		};
-		return [__(doc.status), colors[doc.status] || "gray", "status,=," + doc.status];
+		// the server's colours (medical_devices/boot.py)
+		const colours = frappe.boot.md_rules.registration_certificate.colours;
+		return [__(doc.status), colours[doc.status] || "gray", "status,=," + doc.status];
 	},
 };

@@ -1,0 +1,26 @@
+"""What the desk's scripts need of the app's rules, from their one Python source (boot_session): the batch
+statuses' colours and the transitions quality staff make by hand, the roles that see each action, and the meanings
+of an electronic signature. The server enforces every one of them; the desk only shows them."""
+
+from medical_devices.audit.signature import MEANINGS, REVIEWER_ROLE
+from medical_devices.controls import DEVICE_CLASSIFIERS, FIRST_BUSINESS_REVIEWERS, QA_ROLES
+from medical_devices.gsp import rules
+from medical_devices.udi.doctype.registration_certificate.registration_certificate import STATUS_COLOURS
+
+
+def desk_rules() -> dict:
+	return {
+		"batch_status": {
+			"colours": rules.STATUS_COLOURS,
+			"manual_transitions": rules.manual_transitions(),
+			"roles": list(QA_ROLES),
+		},
+		"registration_certificate": {"colours": STATUS_COLOURS},
+		"first_business_reviewers": list(FIRST_BUSINESS_REVIEWERS),
+		"device_classifiers": list(DEVICE_CLASSIFIERS),
+		"signature": {"meanings": list(MEANINGS), "reviewer_role": REVIEWER_ROLE},
+	}
+
+
+def add_desk_rules(bootinfo):
+	bootinfo.md_rules = desk_rules()

@@ -1,0 +1,27 @@
+"""GSP, on Customer and Supplier: a reviewed party whose identity changes (or that becomes, or stops being, one
+of the group's own companies) is reviewed again."""
+
+from frappe import _
+
+from medical_devices.audit import controlled
+from medical_devices.gsp.qualification import IDENTITY_FIELDS
+
+REVIEW_AGAIN = f"{__name__}.review_again_when_identity_changes"
+
+
+def review_again_when_identity_changes(doc, method=None):
+	"""validate of Customer and Supplier: a reviewed party that now says it is (or is no longer) one of the group's
+	own companies, or stands for another one, trades on other licences: its first-business review starts again."""
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if not before or before.get("md_first_business_status") in (None, "", "Pending"):
+		return
+	if all(before.get(field) == doc.get(field) for field in IDENTITY_FIELDS[doc.doctype]):
+		return
+	controlled.allow(
+		doc,
+		REVIEW_AGAIN,
+		md_first_business_status="Pending",
+		md_first_business_approved_by=None,
+		md_first_business_approved_on=None,
+		md_first_business_remarks=_("Review again: whether it is one of the group's own companies changed"),
+	)
