@@ -168,7 +168,7 @@ def test_a_receiving_clerk_scans_a_new_lot_into_a_purchase_receipt(
 	from frappe.utils.password import update_password
 
 	from tests.e2e.scan_records import make_scan_records
-	from tests.gsp_records import ensure_user
+	from tests.factories import ensure_user
 
 	item_code, di, _case_di = make_scan_records()
 	ensure_user(CLERK, "Stock User")

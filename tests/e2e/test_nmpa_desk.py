@@ -9,8 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
-from tests.frappe_site import log_dir
-from tests.gsp_records import (
+from tests.factories import (
 	ensure_item,
 	ensure_party,
 	first_company_stores,
@@ -20,6 +19,7 @@ from tests.gsp_records import (
 	register_item,
 	release,
 )
+from tests.frappe_site import log_dir
 
 ITEM = "_Test MD E2E NMPA Device"
 CUSTOMER = "_Test MD E2E NMPA Hospital"

@@ -23,7 +23,7 @@ from medical_devices.md_finance.ledger import (
 from medical_devices.md_finance.report.batch_cost import batch_cost
 from medical_devices.md_finance.report.product_line_margin import product_line_margin
 from medical_devices.recall.ledger import create_recall_accounts
-from tests.gsp_records import ensure_item, ensure_user, new_batch, register_item, release
+from tests.factories import ensure_item, ensure_user, new_batch, register_item, release
 from tests.integration.test_traceability import CUSTOMERS, SUPPLIER, ctx, recall, records
 
 ITEM = "_Test MD Cost Device"

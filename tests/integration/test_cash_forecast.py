@@ -15,7 +15,7 @@ from medical_devices.md_finance.cash_flows import week_start
 from medical_devices.md_finance.cash_forecast import build_forecast
 from medical_devices.md_finance.doctype.cash_forecast.cash_forecast import make_weekly_forecasts
 from medical_devices.md_finance.report.cash_forecast import cash_forecast as report
-from tests.gsp_records import ensure_party, first_company_stores
+from tests.factories import ensure_party, first_company_stores
 
 SERVICE = "_Test MD Forecast Service"
 CUSTOMER = "_Test MD Forecast Customer"

@@ -17,7 +17,7 @@ from medical_devices.nmpa import udid
 from medical_devices.nmpa.device_master import device_records
 from medical_devices.nmpa.doctype.device_data_export.device_data_export import run_export
 from medical_devices.nmpa.workbook import read_workbook, sheets_as_text
-from tests.gsp_records import ensure_item, register_item
+from tests.factories import ensure_item, register_item
 
 GOLDEN = pathlib.Path(__file__).parent.parent / "golden"
 CREATED = datetime.datetime(2026, 11, 28, 9, 30, 0)

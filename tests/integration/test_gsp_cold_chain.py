@@ -7,7 +7,7 @@ import frappe
 from frappe.utils import add_days, today
 
 from medical_devices.gsp.cold_chain import record_temperature_readings
-from tests.gsp_records import (
+from tests.factories import (
 	ensure_item,
 	ensure_party,
 	ensure_warehouse,

@@ -6,7 +6,7 @@ import frappe
 from frappe.utils import add_days, getdate, today
 
 from medical_devices.gsp.expiry_alerts import flag_expiring_batches
-from tests.gsp_records import (
+from tests.factories import (
 	ensure_item,
 	ensure_party,
 	ensure_user,

@@ -12,7 +12,7 @@ from medical_devices.gsp.qualification import (
 	first_business_prerequisites,
 	review_first_business,
 )
-from tests.gsp_records import (
+from tests.factories import (
 	LICENCES_FOR,
 	add_licence,
 	approve_first_business,

@@ -11,7 +11,7 @@ from erpnext.controllers.stock_controller import BatchExpiredError
 from medical_devices.audit.controlled import ControlledFieldError
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock_guard import BatchNotAllowedError
-from tests.gsp_records import (
+from tests.factories import (
 	ensure_item,
 	ensure_party,
 	ensure_user,

@@ -13,7 +13,7 @@ from medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliat
 	run_reconciliation,
 )
 from medical_devices.md_finance.reconciliation import differences, is_difference, reconcile
-from tests.gsp_records import ensure_user
+from tests.factories import ensure_user
 
 BROKEN = "MD-BROKEN-0001"
 

@@ -17,8 +17,8 @@ from medical_devices.recall.ledger import (
 	open_provision,
 	recall_account,
 )
+from tests.factories import release
 from tests.frappe_site import log_dir
-from tests.gsp_records import release
 from tests.integration.test_traceability import (
 	CUSTOMERS,
 	FINISHED,

@@ -9,7 +9,7 @@ from frappe.utils import add_days, getdate, today
 from medical_devices.traceability import trace_backward, trace_forward
 from medical_devices.traceability.api import trace
 from medical_devices.traceability.engine import holders
-from tests.gsp_records import ensure_item, ensure_party, first_company, qualify_party, register_item, release
+from tests.factories import ensure_item, ensure_party, first_company, qualify_party, register_item, release
 
 COMPONENT = "_Test MD Trace Component"
 FINISHED = "_Test MD Trace Finished"

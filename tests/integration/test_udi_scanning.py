@@ -6,7 +6,7 @@ import pytest
 import frappe
 from frappe.utils import add_days, getdate, today
 
-from tests.gsp_records import first_company, qualify_party, register_item, release
+from tests.factories import first_company, qualify_party, register_item, release
 
 GS = "\x1d"
 UNIT_DI = "06901234888881"

@@ -1,6 +1,8 @@
-"""Records that let device items trade under the GSP rules: licences, first-business approval, registration.
+"""The one place where tests and benchmarks build their records: companies' warehouses, items, batches, parties,
+users, and what lets device items trade under the GSP rules (licences, first-business approval, registration).
 
-Used by integration tests and benchmarks; every record is named _Test MD ... and made idempotently.
+Every record is named _Test MD ... and made idempotently. A test module builds what it needs through these in its
+own module-scoped fixture, and imports nothing from another test module.
 """
 
 import contextlib
