@@ -245,3 +245,219 @@ def adverse_event_report(item_code: str, aware_at, severity: str = "Serious Inju
 			**fields,
 		}
 	)
+
+
+def company_stores() -> "frappe._dict":
+	"""The test company and its Stores warehouse, as `.company` and `.stores`: worked out from the site each time,
+	so that a module's helpers need no context kept between calls."""
+	company, stores = first_company_stores()
+	return frappe._dict(company=company, stores=stores)
+
+
+def company_warehouse(warehouse_name: str, company: str | None = None) -> str:
+	"""The full name of a warehouse of the company (the test company unless given), as ensure_warehouse names it."""
+	company = company or first_company()
+	return f"{warehouse_name} - {frappe.get_cached_value('Company', company, 'abbr')}"
+
+
+def submit(doc: dict, company: str | None = None):
+	"""Insert and submit a document of the company (the test company unless given)."""
+	doc = frappe.get_doc({"company": company or first_company(), **doc})
+	doc.insert()
+	doc.submit()
+	return doc
+
+
+def outgoing_email_account():
+	"""A default outgoing account, stored without the SMTP login Email Account.validate would attempt."""
+	if frappe.db.exists("Email Account", "_Test MD Outgoing"):
+		return
+	account = frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": "_Test MD Outgoing",
+			"email_id": "md-outgoing@example.com",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "localhost",
+		}
+	)
+	account.db_insert()
+
+
+BROKEN_VOUCHER = "MD-BROKEN-0001"
+
+
+def inject_gl(
+	account: str,
+	debit: float = 0,
+	credit: float = 0,
+	voucher_no: str = BROKEN_VOUCHER,
+	company: str | None = None,
+):
+	"""A GL row no document explains, written past every controller, as a faulty script or import would; in the
+	account's company unless told."""
+	company = company or frappe.db.get_value("Account", account, "company")
+	template = frappe.db.get_value("GL Entry", {"company": company, "is_cancelled": 0}, "*", as_dict=True)
+	row = dict(template)
+	row.update(
+		name=frappe.generate_hash(length=12),
+		account=account,
+		debit=debit,
+		credit=credit,
+		debit_in_account_currency=debit,
+		credit_in_account_currency=credit,
+		voucher_type="Journal Entry",
+		voucher_no=voucher_no,
+		against_voucher_type=None,
+		against_voucher=None,
+		party_type=None,
+		party=None,
+	)
+	columns = [c for c in row if c in frappe.db.get_table_columns("GL Entry")]
+	frappe.db.sql(
+		f"insert into `tabGL Entry` ({', '.join(f'`{c}`' for c in columns)}) values ({', '.join(['%s'] * len(columns))})",
+		[row[c] for c in columns],
+	)
+
+
+# --- the traceability story: two component batches received, repacked into a finished batch, sold to three
+# customers, one of whom returns part of it (traceability, recall and cost tests build on it) -------------------
+
+TRACE_COMPONENT = "_Test MD Trace Component"
+TRACE_FINISHED = "_Test MD Trace Finished"
+TRACE_SUPPLIER = "_Test MD Trace Supplier"
+TRACE_CUSTOMERS = ["_Test MD Trace Hospital A", "_Test MD Trace Hospital B", "_Test MD Trace Distributor C"]
+
+
+def trace_masters():
+	"""The story's registered items and its qualified supplier and customers, committed (a module fixture's job)."""
+	for code in (TRACE_COMPONENT, TRACE_FINISHED):
+		register_item(ensure_item(code, valuation_rate=10))
+	qualify_party("Supplier", ensure_party("Supplier", TRACE_SUPPLIER))
+	for name in TRACE_CUSTOMERS:
+		qualify_party("Customer", ensure_party("Customer", name))
+	frappe.db.commit()  # nosemgrep: shared by a module's tests, each of which rolls back its own work
+
+
+def named_batch(batch_id: str, item: str, expiry_days: int = 700) -> str:
+	"""A batch with exactly this ID, expiring in `expiry_days`; returns its name."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Batch",
+				"batch_id": batch_id,
+				"item": item,
+				"expiry_date": add_days(today(), expiry_days),
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def trace_story():
+	"""The story's documents, submitted in the test company's Stores (the masters must exist: trace_masters)."""
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+	stores = company_stores().stores
+	lot_a, lot_b = named_batch("TRACE-A", TRACE_COMPONENT), named_batch("TRACE-B", TRACE_COMPONENT)
+	receipt = submit(
+		{
+			"doctype": "Purchase Receipt",
+			"supplier": TRACE_SUPPLIER,
+			"items": [
+				{
+					"item_code": TRACE_COMPONENT,
+					"qty": 50,
+					"rate": 4,
+					"warehouse": stores,
+					"batch_no": lot_a,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": TRACE_COMPONENT,
+					"qty": 30,
+					"rate": 4,
+					"warehouse": stores,
+					"batch_no": lot_b,
+					"use_serial_batch_fields": 1,
+				},
+			],
+		}
+	)
+	release(lot_a), release(lot_b)
+	finished = named_batch("TRACE-F", TRACE_FINISHED)
+	made = submit(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Repack",
+			"purpose": "Repack",
+			"items": [
+				{
+					"item_code": TRACE_COMPONENT,
+					"qty": 20,
+					"s_warehouse": stores,
+					"batch_no": lot_a,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": TRACE_COMPONENT,
+					"qty": 10,
+					"s_warehouse": stores,
+					"batch_no": lot_b,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": TRACE_FINISHED,
+					"qty": 10,
+					"t_warehouse": stores,
+					"batch_no": finished,
+					"use_serial_batch_fields": 1,
+					"is_finished_item": 1,
+				},
+			],
+		}
+	)
+	release(finished)
+	notes = [
+		submit(
+			{
+				"doctype": "Delivery Note",
+				"customer": customer,
+				"items": [
+					{
+						"item_code": TRACE_FINISHED,
+						"qty": qty,
+						"rate": 50,
+						"warehouse": stores,
+						"batch_no": finished,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		)
+		for customer, qty in zip(TRACE_CUSTOMERS, (4, 3, 2), strict=True)
+	]
+	ret = make_sales_return(notes[0].name)
+	ret.items[0].qty = -1
+	ret.insert()
+	ret.submit()
+	return frappe._dict(
+		lot_a=lot_a, lot_b=lot_b, finished=finished, receipt=receipt, made=made, notes=notes, ret=ret
+	)
+
+
+def device_recall(batches, recall_class: str = "Class I Recall", **fields):
+	"""An unsaved Device Recall of the batches by the test company, started on a Friday."""
+	return frappe.get_doc(
+		{
+			"doctype": "Device Recall",
+			"company": first_company(),
+			"recall_class": recall_class,
+			"start_date": "2026-11-27",  # a Friday
+			"reason": "Seal of the sterile barrier may open",
+			"batches": [{"batch": batch} for batch in batches],
+			**fields,
+		}
+	)

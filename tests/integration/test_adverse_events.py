@@ -81,7 +81,7 @@ def test_bad_reports_are_refused():
 
 
 def test_the_report_prints_as_the_chinese_form():
-	from tests.integration.test_recall_costs import pdf_text
+	from tests.outputs import pdf_text
 
 	batch = new_batch(DEVICE, "AE-PDF")
 	aware = add_to_date(now_datetime(), hours=-5)

@@ -3,8 +3,6 @@ EUDAMED, compared with reviewed golden files; broken master data listed as probl
 export runs as a background job."""
 
 import datetime
-import os
-import pathlib
 from xml.etree import ElementTree
 
 import pytest
@@ -18,8 +16,8 @@ from medical_devices.nmpa.device_master import device_records
 from medical_devices.nmpa.doctype.device_data_export.device_data_export import run_export
 from medical_devices.nmpa.workbook import read_workbook, sheets_as_text
 from tests.factories import ensure_item, register_item
+from tests.outputs import matches_golden
 
-GOLDEN = pathlib.Path(__file__).parent.parent / "golden"
 CREATED = datetime.datetime(2026, 11, 28, 9, 30, 0)
 DEMO_ITEMS = sorted(DEVICE_MASTER)
 BROKEN_GROUP = "_Test MD UDID Broken"
@@ -30,15 +28,6 @@ def demo_data_stays_uncommitted(monkeypatch):
 	"""The job commits as a worker does; here that would leave the demo company behind as the site's newest
 	company, which other modules' tests take for theirs. Everything rolls back after each test instead."""
 	monkeypatch.setattr(frappe.db, "commit", lambda *args, **kwargs: None)
-
-
-def matches_golden(name: str, text: str):
-	"""Compare with the reviewed file; MD_UPDATE_GOLDEN=1 rewrites it (then review the diff before committing)."""
-	path = GOLDEN / name
-	if os.environ.get("MD_UPDATE_GOLDEN"):
-		path.write_text(text, encoding="utf-8")
-	assert path.exists(), f"{path} is missing: run with MD_UPDATE_GOLDEN=1 and review it"
-	assert text == path.read_text(encoding="utf-8"), f"{name} differs from the reviewed golden file"
 
 
 def file_content(file_url: str) -> bytes:
