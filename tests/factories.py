@@ -111,6 +111,32 @@ def ensure_item(item_code: str, device_class: str | None = "Class II", **fields)
 	return item_code
 
 
+def ensure_uom(uom: str) -> str:
+	"""A unit of measure of that name."""
+	if not frappe.db.exists("UOM", uom):
+		frappe.get_doc({"doctype": "UOM", "uom_name": uom}).insert()
+	return uom
+
+
+def ensure_device_identifier(
+	di: str, item_code: str, package_level: str = "Minimum Sales Unit", base_quantity: float = 1, **fields
+) -> str:
+	"""A GS1 device identifier (DI) of the item at the package level."""
+	if not frappe.db.exists("UDI Device Identifier", di):
+		frappe.get_doc(
+			{
+				"doctype": "UDI Device Identifier",
+				"di": di,
+				"issuing_agency": "GS1",
+				"item": item_code,
+				"package_level": package_level,
+				"base_quantity": base_quantity,
+				**fields,
+			}
+		).insert()
+	return di
+
+
 def ensure_party(doctype: str, name: str) -> str:
 	"""A Supplier or Customer of that name, in the first group (and territory) the site has."""
 	if not frappe.db.exists(doctype, name):

@@ -15,7 +15,7 @@ from medical_devices.nmpa import udid
 from medical_devices.nmpa.device_master import device_records
 from medical_devices.nmpa.doctype.device_data_export.device_data_export import run_export
 from medical_devices.nmpa.workbook import read_workbook, sheets_as_text
-from tests.factories import ensure_item, register_item
+from tests.factories import ensure_device_identifier, ensure_item, register_item
 from tests.outputs import matches_golden
 
 CREATED = datetime.datetime(2026, 11, 28, 9, 30, 0)
@@ -128,18 +128,7 @@ def test_broken_master_data_is_reported_per_device_and_field():
 		).insert()
 	code = ensure_item("_Test MD UDID Broken Device", item_group=BROKEN_GROUP)
 	register_item(code)
-	if not frappe.db.exists("UDI Device Identifier", "06970000000017"):
-		frappe.get_doc(
-			{
-				"doctype": "UDI Device Identifier",
-				"di": "06970000000017",
-				"issuing_agency": "GS1",
-				"item": code,
-				"package_level": "Minimum Sales Unit",
-				"base_quantity": 1,
-				"use_units": 10,
-			}
-		).insert()
+	ensure_device_identifier("06970000000017", code, use_units=10)
 	export = new_export(item_group=BROKEN_GROUP)
 	run_export(export.name, created=CREATED)
 	export.reload()
