@@ -194,12 +194,18 @@ def ensure_warehouse(warehouse_name: str, beside: str, **fields) -> str:
 	return name
 
 
-def ensure_user(email: str, *roles: str) -> str:
-	"""A desk user holding at least `roles`."""
+def ensure_user(email: str, *roles: str, first_name: str | None = None, language: str | None = None) -> str:
+	"""A desk user holding at least `roles` (given back each time: a reinstall of the app drops its roles)."""
 	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
-		).insert()
+		user = {
+			"doctype": "User",
+			"email": email,
+			"first_name": first_name or email.split("@")[0],
+			"send_welcome_email": 0,
+		}
+		if language:
+			user["language"] = language
+		frappe.get_doc(user).insert(ignore_permissions=True)
 	frappe.get_doc("User", email).add_roles(*roles)
 	return email
 
