@@ -89,22 +89,19 @@ ZH_PASSWORD = "Md-e2e-zh-2026!"
 @pytest.fixture(scope="session")
 def chinese_user():
 	"""A desk user who reads Chinese first."""
+	from tests.factories import ensure_user
 	from tests.frappe_site import connect
 
 	frappe = connect()
 	try:
-		if not frappe.db.exists("User", ZH_USER):
-			user = frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": ZH_USER,
-					"first_name": "测试",
-					"language": "zh",
-					"send_welcome_email": 0,
-				}
-			)
-			user.append_roles("System Manager", "Regulatory Affairs Manager", "Stock User")
-			user.insert(ignore_permissions=True)
+		ensure_user(
+			ZH_USER,
+			"System Manager",
+			"Regulatory Affairs Manager",
+			"Stock User",
+			first_name="测试",
+			language="zh",
+		)
 		from frappe.utils.password import update_password
 
 		update_password(ZH_USER, ZH_PASSWORD)

@@ -6,7 +6,7 @@ import os
 import pytest
 import requests
 
-from tests.gsp_records import ensure_item, ensure_user, first_company, new_batch
+from tests.factories import ensure_item, ensure_user, first_company, new_batch
 
 ITEM = "_Test MD HTTP Audit Device"
 SYSTEM_MANAGER = "md-http-sysman@example.com"

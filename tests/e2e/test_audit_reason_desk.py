@@ -4,9 +4,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
+from tests.e2e.desk import collect_uncaught_errors, js_errors, login, wait
+from tests.factories import ensure_item, material_receipt, new_batch, release
 from tests.frappe_site import log_dir
-from tests.gsp_records import ensure_item, material_receipt, new_batch, release
 
 ITEM = "_Test MD E2E Audit Device"
 

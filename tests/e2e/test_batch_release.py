@@ -4,9 +4,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
+from tests.e2e.desk import collect_uncaught_errors, js_errors, login, wait
+from tests.factories import ensure_item, ensure_user, new_batch
 from tests.frappe_site import log_dir
-from tests.gsp_records import ensure_item
 
 QA_USER = "md-e2e-qa@example.com"
 QA_PASSWORD = "Md-e2e-qa-2026!"
@@ -16,33 +16,13 @@ ITEM = "_Test MD E2E Release Device"
 @pytest.fixture
 def quarantined_batch(frappe_site):
 	import frappe
-	from frappe.utils import add_days, today
 	from frappe.utils.password import update_password
 
-	if not frappe.db.exists("User", QA_USER):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": QA_USER,
-				"first_name": "质检",
-				"language": "zh",
-				"send_welcome_email": 0,
-			}
-		)
-		user.append_roles("QA Reviewer", "Stock User")
-		user.insert(ignore_permissions=True)
-	# a reinstall of the app (test_install) drops its roles from every user: give them back
-	frappe.get_doc("User", QA_USER).add_roles("QA Reviewer", "Stock User")
+	# a reinstall of the app (test_install) drops its roles from every user: ensure_user gives them back
+	ensure_user(QA_USER, "QA Reviewer", "Stock User", first_name="质检", language="zh")
 	update_password(QA_USER, QA_PASSWORD)
 	ensure_item(ITEM)
-	batch = frappe.get_doc(
-		{
-			"doctype": "Batch",
-			"item": ITEM,
-			"batch_id": f"E2E-QA-{frappe.generate_hash(length=6)}",
-			"expiry_date": add_days(today(), 300),
-		}
-	).insert(ignore_permissions=True)
+	batch = new_batch(ITEM, "E2E-QA", expiry_days=300)
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	assert batch.md_batch_status == "Quarantine"
 	return batch.name

@@ -12,7 +12,7 @@ import os
 import pytest
 import requests
 
-from tests.gsp_records import (
+from tests.factories import (
 	adverse_event_report,
 	ensure_item,
 	ensure_party,

@@ -2,7 +2,7 @@
 
 from selenium.webdriver.common.by import By
 
-from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
+from tests.e2e.desk import collect_uncaught_errors, js_errors, login, wait
 from tests.frappe_site import log_dir
 
 CARDS = (

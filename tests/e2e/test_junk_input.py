@@ -12,7 +12,7 @@ import pkgutil
 import pytest
 import requests
 
-from tests.gsp_records import ensure_user
+from tests.factories import ensure_user
 
 PASSWORD = "Md-junk-2026!"
 USER = "md-junk-everything@example.com"  # every role the app's methods ask for

@@ -19,8 +19,8 @@ import pytest
 import requests
 
 from tests.e2e.servers import free_port, wait_for_port
+from tests.factories import ensure_item, material_receipt, new_batch, register_item, release
 from tests.frappe_site import log_dir, site_name, sites_path
-from tests.gsp_records import ensure_item, material_receipt, new_batch, register_item, release
 
 ADMIN_PASSWORD = os.environ.get("MD_ADMIN_PASSWORD", "admin")
 DEVICE = "_Test MD Multi Host Device"

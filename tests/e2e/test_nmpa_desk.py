@@ -8,9 +8,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from tests.e2e.test_desk_smoke import collect_uncaught_errors, js_errors, login, wait
-from tests.frappe_site import log_dir
-from tests.gsp_records import (
+from tests.e2e.desk import collect_uncaught_errors, js_errors, login, wait
+from tests.factories import (
+	ensure_device_identifier,
 	ensure_item,
 	ensure_party,
 	first_company_stores,
@@ -20,6 +20,7 @@ from tests.gsp_records import (
 	register_item,
 	release,
 )
+from tests.frappe_site import log_dir
 
 ITEM = "_Test MD E2E NMPA Device"
 CUSTOMER = "_Test MD E2E NMPA Hospital"
@@ -44,17 +45,7 @@ def sold_device(frappe_site):
 	)
 	certificate = register_item(ITEM)
 	frappe.db.set_value("Registration Certificate", certificate, "holder_credit_code", "91440300MA5FK0002G")
-	if not frappe.db.exists("UDI Device Identifier", DI):
-		frappe.get_doc(
-			{
-				"doctype": "UDI Device Identifier",
-				"di": DI,
-				"issuing_agency": "GS1",
-				"item": ITEM,
-				"package_level": "Minimum Sales Unit",
-				"base_quantity": 1,
-			}
-		).insert()
+	ensure_device_identifier(DI, ITEM)
 	qualify_party("Customer", ensure_party("Customer", CUSTOMER))
 	batch = new_batch(ITEM, "E2E-NMPA")
 	material_receipt(batch, 10)

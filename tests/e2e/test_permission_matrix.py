@@ -9,7 +9,7 @@ import os
 import pytest
 import requests
 
-from tests.gsp_records import ensure_user
+from tests.factories import ensure_user
 
 PASSWORD = "Md-matrix-2026!"
 ADMIN_PASSWORD = os.environ.get("MD_ADMIN_PASSWORD", "admin")

@@ -9,7 +9,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 
 from medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report import flag_overdue_reports
-from tests.gsp_records import ensure_item, first_company, new_batch, register_item
+from tests.factories import ensure_item, first_company, new_batch, register_item
 
 DEVICE = "_Test MD Adverse Device"
 PLAIN = "_Test MD Adverse Plain Goods"
@@ -81,7 +81,7 @@ def test_bad_reports_are_refused():
 
 
 def test_the_report_prints_as_the_chinese_form():
-	from tests.integration.test_recall_costs import pdf_text
+	from tests.outputs import pdf_text
 
 	batch = new_batch(DEVICE, "AE-PDF")
 	aware = add_to_date(now_datetime(), hours=-5)

@@ -10,7 +10,7 @@ from frappe.utils import add_days, add_to_date, now_datetime, today
 
 from medical_devices.audit.trail import entries_of, flush
 from medical_devices.audit.verify import verify_audit
-from tests.gsp_records import (
+from tests.factories import (
 	add_licence,
 	adverse_event_report,
 	ensure_item,

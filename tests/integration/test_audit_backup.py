@@ -10,8 +10,8 @@ import pytest
 import frappe
 from frappe.utils import add_days, today
 
+from tests.factories import ensure_item
 from tests.frappe_site import bench_cli, sites_path
-from tests.gsp_records import ensure_item
 
 RESTORED = "md-restore-check.localhost"
 

@@ -18,7 +18,7 @@ from medical_devices.audit.signature import (
 	sign,
 )
 from medical_devices.audit.trail import entries_of, flush
-from tests.gsp_records import ensure_item, ensure_user, first_company, material_receipt, new_batch
+from tests.factories import ensure_item, ensure_user, first_company, material_receipt, new_batch
 
 ITEM = "_Test MD Signed Device"
 PREPARER = "md-preparer@example.com"

@@ -11,9 +11,9 @@ from frappe.utils import add_days, today
 from medical_devices.audit.reason import ReasonRequiredError
 from medical_devices.audit.trail import entries_of, flush
 from medical_devices.audit.verify import verify_audit
+from tests.factories import ensure_item, first_company, material_receipt, release
+from tests.factories import new_batch as make_batch
 from tests.frappe_site import bench_cli
-from tests.gsp_records import ensure_item, first_company, material_receipt, release
-from tests.gsp_records import new_batch as make_batch
 
 DEVICE = "_Test MD Audit Device"
 OTHER = "_Test MD Audit Plain Goods"

@@ -16,7 +16,7 @@ from erpnext.stock.doctype.repost_item_valuation.repost_item_valuation import re
 
 from medical_devices.audit.trail import flush
 from medical_devices.audit.verify import verify_audit
-from tests.gsp_records import (
+from tests.factories import (
 	adverse_event_report,
 	ensure_item,
 	ensure_party,
@@ -223,7 +223,7 @@ def test_a_rolled_back_savepoint_leaves_no_entry_for_the_undone_write():
 
 
 def test_renaming_an_item_a_customer_and_a_user_keeps_the_trail_green():
-	from tests.gsp_records import ensure_user
+	from tests.factories import ensure_user
 
 	code = ensure_item(f"_Test MD Verifier Rename {frappe.generate_hash(length=4)}", valuation_rate=10)
 	batch = frappe.get_doc(
@@ -532,7 +532,7 @@ def test_records_of_a_doctype_audited_later_get_their_baseline():
 
 
 def quality_manager():
-	from tests.gsp_records import ensure_user
+	from tests.factories import ensure_user
 
 	# a manager who may read the records whose changes they acknowledge
 	return ensure_user(

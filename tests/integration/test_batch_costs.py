@@ -23,8 +23,11 @@ from medical_devices.md_finance.ledger import (
 from medical_devices.md_finance.report.batch_cost import batch_cost
 from medical_devices.md_finance.report.product_line_margin import product_line_margin
 from medical_devices.recall.ledger import create_recall_accounts
-from tests.gsp_records import ensure_item, ensure_user, new_batch, register_item, release
-from tests.integration.test_traceability import CUSTOMERS, SUPPLIER, ctx, recall, records
+from tests.factories import TRACE_CUSTOMERS as CUSTOMERS
+from tests.factories import TRACE_SUPPLIER as SUPPLIER
+from tests.factories import company_stores as ctx
+from tests.factories import device_recall as recall
+from tests.factories import ensure_item, ensure_user, new_batch, register_item, release, submit, trace_masters
 
 ITEM = "_Test MD Cost Device"
 PREPARER = "md-writeoff-preparer@example.com"
@@ -34,7 +37,8 @@ APPROVER_PASSWORD = "Md-writeoff-2026!"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def finance_setup(records):  # noqa: F811
+def finance_setup(frappe_site):
+	trace_masters()
 	register_item(ensure_item(ITEM, valuation_rate=10))
 	create_finance_accounts(ctx().company)
 	create_recall_accounts(ctx().company)
@@ -56,13 +60,6 @@ def as_administrator():
 
 def batch(prefix, expiry_days=700):
 	return new_batch(ITEM, prefix, expiry_days).name
-
-
-def submit(doc):
-	doc = frappe.get_doc({"company": ctx().company, **doc})
-	doc.insert()
-	doc.submit()
-	return doc
 
 
 def receive(lots: dict[str, float], days_ago=30, rate=10):

@@ -15,7 +15,8 @@ from medical_devices.md_finance.cash_flows import week_start
 from medical_devices.md_finance.cash_forecast import build_forecast
 from medical_devices.md_finance.doctype.cash_forecast.cash_forecast import make_weekly_forecasts
 from medical_devices.md_finance.report.cash_forecast import cash_forecast as report
-from tests.gsp_records import ensure_party, first_company_stores
+from tests.factories import ensure_party, submit
+from tests.factories import first_company as company
 
 SERVICE = "_Test MD Forecast Service"
 CUSTOMER = "_Test MD Forecast Customer"
@@ -25,7 +26,6 @@ TERMS = "_Test MD Two Instalments"
 
 @pytest.fixture(scope="module", autouse=True)
 def masters(frappe_site):
-	company, _stores = first_company_stores()
 	if not frappe.db.exists("Item", SERVICE):
 		frappe.get_doc(
 			{
@@ -58,19 +58,7 @@ def masters(frappe_site):
 			}
 		).insert()
 	frappe.db.commit()  # nosemgrep: masters shared by this module's tests, each of which rolls back its own work
-	frappe.flags.md_forecast_company = company
 	yield
-
-
-def company():
-	return frappe.flags.md_forecast_company
-
-
-def submit(doc):
-	doc = frappe.get_doc({"company": company(), **doc})
-	doc.insert()
-	doc.submit()
-	return doc
 
 
 def line(rate):

@@ -3,8 +3,6 @@ EUDAMED, compared with reviewed golden files; broken master data listed as probl
 export runs as a background job."""
 
 import datetime
-import os
-import pathlib
 from xml.etree import ElementTree
 
 import pytest
@@ -17,9 +15,9 @@ from medical_devices.nmpa import udid
 from medical_devices.nmpa.device_master import device_records
 from medical_devices.nmpa.doctype.device_data_export.device_data_export import run_export
 from medical_devices.nmpa.workbook import read_workbook, sheets_as_text
-from tests.gsp_records import ensure_item, register_item
+from tests.factories import ensure_device_identifier, ensure_item, register_item
+from tests.outputs import matches_golden
 
-GOLDEN = pathlib.Path(__file__).parent.parent / "golden"
 CREATED = datetime.datetime(2026, 11, 28, 9, 30, 0)
 DEMO_ITEMS = sorted(DEVICE_MASTER)
 BROKEN_GROUP = "_Test MD UDID Broken"
@@ -30,15 +28,6 @@ def demo_data_stays_uncommitted(monkeypatch):
 	"""The job commits as a worker does; here that would leave the demo company behind as the site's newest
 	company, which other modules' tests take for theirs. Everything rolls back after each test instead."""
 	monkeypatch.setattr(frappe.db, "commit", lambda *args, **kwargs: None)
-
-
-def matches_golden(name: str, text: str):
-	"""Compare with the reviewed file; MD_UPDATE_GOLDEN=1 rewrites it (then review the diff before committing)."""
-	path = GOLDEN / name
-	if os.environ.get("MD_UPDATE_GOLDEN"):
-		path.write_text(text, encoding="utf-8")
-	assert path.exists(), f"{path} is missing: run with MD_UPDATE_GOLDEN=1 and review it"
-	assert text == path.read_text(encoding="utf-8"), f"{name} differs from the reviewed golden file"
 
 
 def file_content(file_url: str) -> bytes:
@@ -139,18 +128,7 @@ def test_broken_master_data_is_reported_per_device_and_field():
 		).insert()
 	code = ensure_item("_Test MD UDID Broken Device", item_group=BROKEN_GROUP)
 	register_item(code)
-	if not frappe.db.exists("UDI Device Identifier", "06970000000017"):
-		frappe.get_doc(
-			{
-				"doctype": "UDI Device Identifier",
-				"di": "06970000000017",
-				"issuing_agency": "GS1",
-				"item": code,
-				"package_level": "Minimum Sales Unit",
-				"base_quantity": 1,
-				"use_units": 10,
-			}
-		).insert()
+	ensure_device_identifier("06970000000017", code, use_units=10)
 	export = new_export(item_group=BROKEN_GROUP)
 	run_export(export.name, created=CREATED)
 	export.reload()

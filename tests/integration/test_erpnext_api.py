@@ -6,7 +6,7 @@ import pytest
 import frappe
 
 from medical_devices.erpnext_api import with_item_details
-from tests.gsp_records import ensure_item, first_company_stores
+from tests.factories import ensure_item, first_company_stores
 
 ITEM = "_Test MD ERPNext API Device"
 

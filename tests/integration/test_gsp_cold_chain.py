@@ -7,7 +7,9 @@ import frappe
 from frappe.utils import add_days, today
 
 from medical_devices.gsp.cold_chain import record_temperature_readings
-from tests.gsp_records import (
+from tests.factories import (
+	company_stores,
+	company_warehouse,
 	ensure_item,
 	ensure_party,
 	ensure_warehouse,
@@ -33,9 +35,7 @@ Serial;A1B2
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = first_company()
-	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
-	cold_room = ensure_warehouse(COLD_ROOM, stores)
+	ensure_warehouse(COLD_ROOM, company_stores().stores)
 	ensure_item(
 		ITEM,
 		"Class III",
@@ -51,12 +51,17 @@ def records(frappe_site):
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
 	# ERPNext keeps the warehouse-account map in request flags; this process is one long "request"
 	frappe.flags.pop("warehouse_account_map", None)
-	frappe.flags.md_cold = frappe._dict(company=company, cold_room=cold_room)
 	yield
 
 
+def context():
+	"""The test company and this module's cold room."""
+	company = first_company()
+	return frappe._dict(company=company, cold_room=company_warehouse(COLD_ROOM, company))
+
+
 def stocked_batch(batch_id, qty=5):
-	ctx = frappe.flags.md_cold
+	ctx = context()
 	batch = frappe.get_doc({"doctype": "Batch", "batch_id": batch_id, "item": ITEM}).insert()
 	receipt = frappe.get_doc(
 		{
@@ -123,7 +128,7 @@ def test_excursion_on_a_batch_flags_the_readings_and_quarantines_it():
 
 
 def test_warehouse_log_from_a_logger_csv_through_the_api_quarantines_stock_there():
-	ctx = frappe.flags.md_cold
+	ctx = context()
 	first, second = stocked_batch("COLD-WH1"), stocked_batch("COLD-WH2")
 	result = record_temperature_readings(
 		"Warehouse", ctx.cold_room, csv_content=LOGGER_CSV, logger_id="LOG-77"
@@ -147,7 +152,7 @@ def test_warehouse_log_from_a_logger_csv_through_the_api_quarantines_stock_there
 
 
 def test_warehouse_own_range_wins_and_json_readings_work():
-	ctx = frappe.flags.md_cold
+	ctx = context()
 	frappe.db.set_value("Warehouse", ctx.cold_room, {"md_temperature_min": 2, "md_temperature_max": 6})
 	result = record_temperature_readings(
 		"Warehouse",
@@ -160,7 +165,7 @@ def test_warehouse_own_range_wins_and_json_readings_work():
 
 
 def test_shipment_log_uses_the_cold_chain_items_on_the_delivery_note():
-	ctx = frappe.flags.md_cold
+	ctx = context()
 	batch = stocked_batch("COLD-SHIP")
 	note = frappe.get_doc(
 		{
@@ -185,7 +190,7 @@ def test_shipment_log_uses_the_cold_chain_items_on_the_delivery_note():
 
 
 def test_no_range_and_bad_files_are_refused_with_a_clear_message():
-	ctx = frappe.flags.md_cold
+	ctx = context()
 	stores = frappe.db.get_value(
 		"Warehouse", {"company": ctx.company, "is_group": 0, "warehouse_name": "Finished Goods"}
 	)

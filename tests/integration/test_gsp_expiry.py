@@ -6,11 +6,11 @@ import frappe
 from frappe.utils import add_days, getdate, today
 
 from medical_devices.gsp.expiry_alerts import flag_expiring_batches
-from tests.gsp_records import (
+from tests.factories import (
+	company_stores,
 	ensure_item,
 	ensure_party,
 	ensure_user,
-	first_company,
 	qualify_party,
 	register_item,
 )
@@ -31,20 +31,17 @@ BATCHES = {
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = first_company()
-	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
 	ensure_item(ITEM, has_expiry_date=1)
 	register_item(ITEM)
 	qualify_party("Supplier", ensure_party("Supplier", PARTY))
 	ensure_user(REVIEWER, "QA Reviewer")
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
-	frappe.flags.md_expiry = frappe._dict(company=company, stores=stores)
 	yield
 
 
 def stock_batches():
 	"""Receive each batch (the expired one on a date when it was still in date) and return id -> name."""
-	ctx = frappe.flags.md_expiry
+	ctx = company_stores()
 	names = {}
 	for batch_id, (days, qty, rate) in BATCHES.items():
 		batch = frappe.get_doc(

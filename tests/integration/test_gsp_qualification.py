@@ -12,14 +12,15 @@ from medical_devices.gsp.qualification import (
 	first_business_prerequisites,
 	review_first_business,
 )
-from tests.gsp_records import (
+from tests.factories import (
 	LICENCES_FOR,
 	add_licence,
 	approve_first_business,
+	company_stores,
 	ensure_item,
 	ensure_party,
 	ensure_user,
-	first_company,
+	outgoing_email_account,
 	qualify_party,
 	register_item,
 	release,
@@ -34,20 +35,18 @@ CUSTOMER = "_Test MD Qual Customer"
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = first_company()
-	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
 	for code, device_class, category in ((CLASS_II, "Class II", "14-01"), (CLASS_III, "Class III", "13-02")):
 		ensure_item(code, device_class, valuation_rate=10, md_classification_code=category)
 		register_item(code, device_class)
 	ensure_party("Supplier", SUPPLIER)
 	ensure_party("Customer", CUSTOMER)
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
-	frappe.flags.md_qual = frappe._dict(company=company, stores=stores)
 	yield
 
 
 def ctx():
-	return frappe.flags.md_qual
+	"""The test company and its Stores warehouse, where this module's documents are made."""
+	return company_stores()
 
 
 def document(doctype, item=CLASS_II, **fields):
@@ -283,23 +282,6 @@ def test_certificate_reminders_go_out_once_per_window():
 	assert cert.name in remind_expiring_certificates(
 		add_days(today(), 55)
 	)  # 25 days left: the 30-day reminder
-
-
-def outgoing_email_account():
-	"""A default outgoing account, stored without the SMTP login Email Account.validate would attempt."""
-	if frappe.db.exists("Email Account", "_Test MD Outgoing"):
-		return
-	account = frappe.get_doc(
-		{
-			"doctype": "Email Account",
-			"email_account_name": "_Test MD Outgoing",
-			"email_id": "md-outgoing@example.com",
-			"enable_outgoing": 1,
-			"default_outgoing": 1,
-			"smtp_server": "localhost",
-		}
-	)
-	account.db_insert()
 
 
 def test_registration_certificate_reminders_go_out_once_per_window():

@@ -11,7 +11,7 @@ import frappe
 from medical_devices.demo import BATCHES, COMPANY, DELIVERIES, QUARANTINED_BATCH, create_demo_data
 from medical_devices.nmpa.gsp_record_print import record_pdf, record_table
 from medical_devices.nmpa.gsp_records import outbound_review_record, purchase_record, sales_record
-from tests.integration.test_device_data_export import matches_golden
+from tests.outputs import matches_golden
 
 PRINTED = frappe.utils.get_datetime("2026-11-28 09:30:00")
 

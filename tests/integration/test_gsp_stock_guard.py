@@ -11,12 +11,13 @@ from erpnext.controllers.stock_controller import BatchExpiredError
 from medical_devices.audit.controlled import ControlledFieldError
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock_guard import BatchNotAllowedError
-from tests.gsp_records import (
+from tests.factories import (
+	company_stores,
+	company_warehouse,
 	ensure_item,
 	ensure_party,
 	ensure_user,
 	ensure_warehouse,
-	first_company,
 	qualify_party,
 	register_item,
 	release,
@@ -32,9 +33,7 @@ NOT_RELEASED = "only Released batches may leave stock"
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = first_company()
-	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
-	quarantine = ensure_warehouse(QUARANTINE_WH, stores, md_is_quarantine_warehouse=1)
+	ensure_warehouse(QUARANTINE_WH, company_stores().stores, md_is_quarantine_warehouse=1)
 	ensure_item(ITEM, has_expiry_date=1, valuation_rate=10)
 	ensure_item(PLAIN, None, has_expiry_date=1, valuation_rate=10)
 	register_item(ITEM)
@@ -43,12 +42,14 @@ def records(frappe_site):
 	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
 	# ERPNext keeps the warehouse-account map in request flags; this process is one long "request"
 	frappe.flags.pop("warehouse_account_map", None)
-	frappe.flags.md_gsp = frappe._dict(company=company, stores=stores, quarantine=quarantine)
 	yield
 
 
 def ctx():
-	return frappe.flags.md_gsp
+	"""The test company, its Stores, and this module's quarantine warehouse beside it."""
+	found = company_stores()
+	found.quarantine = company_warehouse(QUARANTINE_WH, found.company)
+	return found
 
 
 def receive(batch_id, expiry_days=400, qty=10, item=ITEM):

@@ -8,8 +8,8 @@ from medical_devices.medical_devices.constants.property_setters import PROPERTY_
 from medical_devices.medical_devices.constants.roles import ROLES
 from medical_devices.recall.ledger import DIMENSION_FIELD
 from medical_devices.setup import apply_setup, get_custom_fields
+from tests.factories import first_company
 from tests.frappe_site import bench_cli
-from tests.gsp_records import first_company
 
 MODULES = ["UDI", "GSP", "Traceability", "Recall", "NMPA", "Audit", "MD Finance", "Medical Devices"]
 ROLE_NAMES = [role["role_name"] for role in ROLES]

@@ -13,9 +13,8 @@ from medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliat
 	run_reconciliation,
 )
 from medical_devices.md_finance.reconciliation import differences, is_difference, reconcile
-from tests.gsp_records import ensure_user
-
-BROKEN = "MD-BROKEN-0001"
+from tests.factories import BROKEN_VOUCHER as BROKEN
+from tests.factories import ensure_user, inject_gl
 
 
 @pytest.fixture(autouse=True)
@@ -30,33 +29,6 @@ def lines_by_key():
 	return {
 		(row["check"], row["account"] or row["device_recall"]): row for row in reconcile(COMPANY, today())
 	}
-
-
-def inject_gl(
-	account: str, debit: float = 0, credit: float = 0, voucher_no: str = BROKEN, company: str = COMPANY
-):
-	"""A GL row no document explains, written past every controller, as a faulty script or import would."""
-	template = frappe.db.get_value("GL Entry", {"company": company, "is_cancelled": 0}, "*", as_dict=True)
-	row = dict(template)
-	row.update(
-		name=frappe.generate_hash(length=12),
-		account=account,
-		debit=debit,
-		credit=credit,
-		debit_in_account_currency=debit,
-		credit_in_account_currency=credit,
-		voucher_type="Journal Entry",
-		voucher_no=voucher_no,
-		against_voucher_type=None,
-		against_voucher=None,
-		party_type=None,
-		party=None,
-	)
-	columns = [c for c in row if c in frappe.db.get_table_columns("GL Entry")]
-	frappe.db.sql(
-		f"insert into `tabGL Entry` ({', '.join(f'`{c}`' for c in columns)}) values ({', '.join(['%s'] * len(columns))})",
-		[row[c] for c in columns],
-	)
 
 
 def test_the_demo_ledgers_agree_and_each_figure_matches_erpnext():

@@ -10,7 +10,7 @@ import pytest
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from tests.gsp_records import adverse_event_report, ensure_item, ensure_user, first_company, register_item
+from tests.factories import adverse_event_report, ensure_item, ensure_user, first_company, register_item
 
 DEVICE = "_Test MD Personal Data Device"
 SALES = "md-personal-sales@example.com"

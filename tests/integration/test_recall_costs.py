@@ -2,10 +2,6 @@
 received, repacked into a finished batch, sold to three customers, one return; a class I recall of component
 batch A reaches the finished batch."""
 
-import io
-import re
-import unicodedata
-
 import pytest
 
 import frappe
@@ -17,29 +13,38 @@ from medical_devices.recall.ledger import (
 	open_provision,
 	recall_account,
 )
-from tests.frappe_site import log_dir
-from tests.gsp_records import release
-from tests.integration.test_traceability import (
-	CUSTOMERS,
-	FINISHED,
-	SUPPLIER,
-	build_story,
-	ctx,
-	new_batch,
-	recall,
-	records,
+from tests.factories import TRACE_CUSTOMERS as CUSTOMERS
+from tests.factories import TRACE_FINISHED as FINISHED
+from tests.factories import TRACE_SUPPLIER as SUPPLIER
+from tests.factories import (
+	company_stores,
+	first_company,
+	outgoing_email_account,
+	release,
 	submit,
+	trace_masters,
 )
+from tests.factories import device_recall as recall
+from tests.factories import named_batch as new_batch
+from tests.factories import trace_story as build_story
+from tests.outputs import pdf_text
 
 
 @pytest.fixture(scope="module", autouse=True)
-def recall_accounts(records):  # noqa: F811
-	create_recall_accounts(ctx().company)
+def recall_accounts(frappe_site):
+	trace_masters()
+	create_recall_accounts(first_company())
 	frappe.db.commit()  # nosemgrep: accounts and settings shared by this module's tests
-	company = frappe.get_cached_doc("Company", ctx().company)
-	ctx().payable = company.default_payable_account
-	ctx().cash = company.default_cash_account
 	yield
+
+
+def ctx():
+	"""The test company, its Stores, and the payable and cash accounts the recall's costs are paid from."""
+	found = company_stores()
+	found.payable, found.cash = frappe.get_cached_value(
+		"Company", found.company, ["default_payable_account", "default_cash_account"]
+	)
+	return found
 
 
 def account(purpose):
@@ -277,28 +282,12 @@ def test_bad_cost_entries_are_refused_with_a_reason_and_leave_nothing():
 	assert not frappe.get_all("Recall Cost Entry", {"device_recall": draft.name})
 
 
-def pdf_text(doc, print_format) -> str:
-	from pypdf import PdfReader
-
-	from frappe.utils.pdf import get_pdf
-	from frappe.www.printview import get_rendered_template
-
-	html = get_rendered_template(doc, print_format=frappe.get_doc("Print Format", print_format))
-	pdf = get_pdf(html)
-	assert pdf.startswith(b"%PDF")
-	(log_dir() / f"{print_format}.pdf").write_bytes(pdf)  # kept for a look at the layout
-	text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-	# the CJK font maps some characters to their Kangxi radical forms; NFKC folds them back (⼈ -> 人)
-	return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def test_the_whole_recall_story_from_receipt_to_the_regulator_forms():
 	"""Receive 2 batches, make a finished batch of them, sell to 3 customers, one returns; a class I recall of one
 	component batch; notices, a return against the recall, two cost entries (one cancelled), close-out, forms."""
 	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 
 	from medical_devices.recall.doctype.device_recall.device_recall import close_recall, send_notices
-	from tests.integration.test_gsp_qualification import outgoing_email_account
 
 	outgoing_email_account()
 	story = build_story()

@@ -11,7 +11,7 @@ from frappe.utils import add_years, format_date, getdate, today
 from medical_devices.demo import COMPANY, create_demo_data
 from medical_devices.nmpa.overrides.retention import refuse_deleting_retained_transactions
 from medical_devices.nmpa.retention_rules import retain_until
-from tests.gsp_records import ensure_item, material_receipt, new_batch, register_item
+from tests.factories import ensure_item, material_receipt, new_batch, register_item
 
 IMPLANT = "_Test MD Retention Implant"
 DEVICE = "_Test MD Retention Device"

@@ -9,138 +9,19 @@ from frappe.utils import add_days, getdate, today
 from medical_devices.traceability import trace_backward, trace_forward
 from medical_devices.traceability.api import trace
 from medical_devices.traceability.engine import holders
-from tests.gsp_records import ensure_item, ensure_party, first_company, qualify_party, register_item, release
-
-COMPONENT = "_Test MD Trace Component"
-FINISHED = "_Test MD Trace Finished"
-SUPPLIER = "_Test MD Trace Supplier"
-CUSTOMERS = ["_Test MD Trace Hospital A", "_Test MD Trace Hospital B", "_Test MD Trace Distributor C"]
+from tests.factories import TRACE_CUSTOMERS as CUSTOMERS
+from tests.factories import TRACE_FINISHED as FINISHED
+from tests.factories import TRACE_SUPPLIER as SUPPLIER
+from tests.factories import company_stores as ctx
+from tests.factories import device_recall as recall
+from tests.factories import ensure_item, outgoing_email_account, register_item, submit, trace_masters
+from tests.factories import trace_story as build_story
 
 
 @pytest.fixture(scope="module", autouse=True)
 def records(frappe_site):
-	company = first_company()
-	stores = frappe.db.get_value("Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"})
-	for code in (COMPONENT, FINISHED):
-		register_item(ensure_item(code, valuation_rate=10))
-	qualify_party("Supplier", ensure_party("Supplier", SUPPLIER))
-	for name in CUSTOMERS:
-		qualify_party("Customer", ensure_party("Customer", name))
-	frappe.db.commit()  # nosemgrep: shared by this module's tests, each of which rolls back its own work
-	frappe.flags.md_trace = frappe._dict(company=company, stores=stores)
+	trace_masters()
 	yield
-
-
-def ctx():
-	return frappe.flags.md_trace
-
-
-def new_batch(batch_id, item):
-	return (
-		frappe.get_doc(
-			{"doctype": "Batch", "batch_id": batch_id, "item": item, "expiry_date": add_days(today(), 700)}
-		)
-		.insert()
-		.name
-	)
-
-
-def submit(doc):
-	doc = frappe.get_doc({"company": ctx().company, **doc})
-	doc.insert()
-	doc.submit()
-	return doc
-
-
-def build_story():
-	stores = ctx().stores
-	lot_a, lot_b = new_batch("TRACE-A", COMPONENT), new_batch("TRACE-B", COMPONENT)
-	receipt = submit(
-		{
-			"doctype": "Purchase Receipt",
-			"supplier": SUPPLIER,
-			"items": [
-				{
-					"item_code": COMPONENT,
-					"qty": 50,
-					"rate": 4,
-					"warehouse": stores,
-					"batch_no": lot_a,
-					"use_serial_batch_fields": 1,
-				},
-				{
-					"item_code": COMPONENT,
-					"qty": 30,
-					"rate": 4,
-					"warehouse": stores,
-					"batch_no": lot_b,
-					"use_serial_batch_fields": 1,
-				},
-			],
-		}
-	)
-	release(lot_a), release(lot_b)
-	finished = new_batch("TRACE-F", FINISHED)
-	made = submit(
-		{
-			"doctype": "Stock Entry",
-			"stock_entry_type": "Repack",
-			"purpose": "Repack",
-			"items": [
-				{
-					"item_code": COMPONENT,
-					"qty": 20,
-					"s_warehouse": stores,
-					"batch_no": lot_a,
-					"use_serial_batch_fields": 1,
-				},
-				{
-					"item_code": COMPONENT,
-					"qty": 10,
-					"s_warehouse": stores,
-					"batch_no": lot_b,
-					"use_serial_batch_fields": 1,
-				},
-				{
-					"item_code": FINISHED,
-					"qty": 10,
-					"t_warehouse": stores,
-					"batch_no": finished,
-					"use_serial_batch_fields": 1,
-					"is_finished_item": 1,
-				},
-			],
-		}
-	)
-	release(finished)
-	notes = [
-		submit(
-			{
-				"doctype": "Delivery Note",
-				"customer": customer,
-				"items": [
-					{
-						"item_code": FINISHED,
-						"qty": qty,
-						"rate": 50,
-						"warehouse": stores,
-						"batch_no": finished,
-						"use_serial_batch_fields": 1,
-					}
-				],
-			}
-		)
-		for customer, qty in zip(CUSTOMERS, (4, 3, 2), strict=True)
-	]
-	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
-
-	ret = make_sales_return(notes[0].name)
-	ret.items[0].qty = -1
-	ret.insert()
-	ret.submit()
-	return frappe._dict(
-		lot_a=lot_a, lot_b=lot_b, finished=finished, receipt=receipt, made=made, notes=notes, ret=ret
-	)
 
 
 def test_forward_from_a_component_batch_reaches_the_customers_of_the_finished_batch():
@@ -268,20 +149,6 @@ def test_a_serial_number_is_traced_through_its_receipt_and_delivery():
 # --- recall scope ---------------------------------------------------------------------------------------------
 
 
-def recall(batches, recall_class="Class I Recall", **fields):
-	return frappe.get_doc(
-		{
-			"doctype": "Device Recall",
-			"company": ctx().company,
-			"recall_class": recall_class,
-			"start_date": "2026-11-27",  # a Friday
-			"reason": "Seal of the sterile barrier may open",
-			"batches": [{"batch": batch} for batch in batches],
-			**fields,
-		}
-	)
-
-
 def test_a_recall_of_a_component_batch_finds_the_finished_batch_and_its_customers():
 	story = build_story()
 	doc = recall([story.lot_a]).insert()
@@ -385,7 +252,6 @@ def test_notices_are_e_mailed_recorded_and_printable_and_overdue_ones_are_flagge
 	from frappe.www.printview import get_rendered_template
 
 	from medical_devices.recall.doctype.device_recall.device_recall import flag_overdue_recalls, send_notices
-	from tests.integration.test_gsp_qualification import outgoing_email_account
 
 	outgoing_email_account()
 	story = build_story()

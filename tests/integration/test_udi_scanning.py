@@ -6,7 +6,16 @@ import pytest
 import frappe
 from frappe.utils import add_days, getdate, today
 
-from tests.gsp_records import first_company, qualify_party, register_item, release
+from tests.factories import (
+	company_stores,
+	ensure_device_identifier,
+	ensure_item,
+	ensure_party,
+	ensure_uom,
+	qualify_party,
+	register_item,
+	release,
+)
 
 GS = "\x1d"
 UNIT_DI = "06901234888881"
@@ -37,82 +46,32 @@ def gs1(di, lot=None, expiry=None, serial=None, production=None):
 @pytest.fixture(scope="module", autouse=True)
 def context_records(frappe_site):
 	"""Device items, their DIs and parties, made once and committed for the module (rows are _Test MD ...)."""
-	company = first_company()
-	warehouse = frappe.db.get_value(
-		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
+	ensure_uom(CASE_UOM)
+	ensure_item(
+		"_Test MD Scan Batch",
+		has_expiry_date=1,
+		valuation_rate=10,
+		uoms=[{"uom": "Nos", "conversion_factor": 1}, {"uom": CASE_UOM, "conversion_factor": 10}],
 	)
-	group = frappe.db.get_value("Item Group", {"is_group": 0})
-	if not frappe.db.exists("UOM", CASE_UOM):
-		frappe.get_doc({"doctype": "UOM", "uom_name": CASE_UOM}).insert()
-	for code, fields in (
-		(
-			"_Test MD Scan Batch",
-			{
-				"has_batch_no": 1,
-				"has_expiry_date": 1,
-				"uoms": [{"uom": "Nos", "conversion_factor": 1}, {"uom": CASE_UOM, "conversion_factor": 10}],
-			},
-		),
-		("_Test MD Scan Serial", {"has_serial_no": 1}),
-	):
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_group": group,
-					"stock_uom": "Nos",
-					"is_stock_item": 1,
-					"md_is_medical_device": 1,
-					"md_device_class": "Class II",
-					"valuation_rate": 10,
-					**fields,
-				}
-			).insert()
+	ensure_item("_Test MD Scan Serial", has_batch_no=0, has_serial_no=1, valuation_rate=10)
 	for di, item, level, base, uom in (
 		(CASE_DI, "_Test MD Scan Batch", "Case", 10, CASE_UOM),
 		(UNIT_DI, "_Test MD Scan Batch", "Minimum Sales Unit", 1, None),
 		(SERIAL_DI, "_Test MD Scan Serial", "Minimum Sales Unit", 1, None),
 	):
-		if not frappe.db.exists("UDI Device Identifier", di):
-			frappe.get_doc(
-				{
-					"doctype": "UDI Device Identifier",
-					"di": di,
-					"issuing_agency": "GS1",
-					"item": item,
-					"package_level": level,
-					"base_quantity": base,
-					"uom": uom,
-				}
-			).insert()
-	for doctype, name_field, extra in (
-		(
-			"Supplier",
-			"supplier_name",
-			{"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0})},
-		),
-		(
-			"Customer",
-			"customer_name",
-			{
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
-			},
-		),
-	):
-		if not frappe.db.exists(doctype, "_Test MD Scan Party"):
-			frappe.get_doc({"doctype": doctype, name_field: "_Test MD Scan Party", **extra}).insert()
-		qualify_party(doctype, "_Test MD Scan Party")
+		ensure_device_identifier(di, item, level, base, uom=uom)
+	for doctype in ("Supplier", "Customer"):
+		qualify_party(doctype, ensure_party(doctype, "_Test MD Scan Party"))
 	for code in ("_Test MD Scan Batch", "_Test MD Scan Serial"):
 		register_item(code, "Class II")
 	frappe.db.commit()  # nosemgrep: shared by the tests of this module, each of which rolls back its own work
-	frappe.flags.md_scan_context = frappe._dict(company=company, warehouse=warehouse)
 	yield
 
 
 def context():
-	return frappe.flags.md_scan_context
+	"""The test company and its Stores warehouse, where this module's documents are made."""
+	found = company_stores()
+	return frappe._dict(company=found.company, warehouse=found.stores)
 
 
 def row_from_scan(text, **extra):

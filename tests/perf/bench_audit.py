@@ -99,7 +99,7 @@ WRITER_ITEM = "PERF-AUDIT-WRITERS"
 
 def writer_batches(frappe, count: int) -> list[str]:
 	"""One released batch of a registered device item per writer (committed: the writers are other processes)."""
-	from tests.gsp_records import ensure_item, register_item, release
+	from tests.factories import ensure_item, register_item, release
 
 	ensure_item(WRITER_ITEM, valuation_rate=10)
 	register_item(WRITER_ITEM)
@@ -119,7 +119,7 @@ def writer_batches(frappe, count: int) -> list[str]:
 
 def writer_entries(frappe, batches: list[str]) -> list[str]:
 	"""One draft Material Receipt of five rows of the writer's batch per writer: a typical regulated document."""
-	from tests.gsp_records import first_company_stores
+	from tests.factories import first_company_stores
 
 	company, stores = first_company_stores()
 	names = []

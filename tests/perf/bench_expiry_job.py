@@ -26,7 +26,7 @@ ITEMS = [f"_Bench MD Expiry Item {n:02d}" for n in range(20)]
 
 
 def make_batches(frappe, count: int, rng: random.Random):
-	from tests.gsp_records import ensure_item
+	from tests.factories import ensure_item
 
 	for code in ITEMS:
 		ensure_item(code)

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.gsp_records import first_company
+from tests.factories import first_company
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -27,7 +27,7 @@ PARTY = "_Bench MD GSP Party"
 def make_records(frappe):
 	from frappe.utils import add_days, today
 
-	from tests.gsp_records import ensure_item, ensure_party, qualify_party, register_item, release
+	from tests.factories import ensure_item, ensure_party, qualify_party, register_item, release
 
 	company = first_company()
 	warehouse = frappe.db.get_value(
@@ -86,7 +86,7 @@ def submit_delivery(frappe, company, warehouse, rows) -> float:
 
 
 def set_controls(frappe, on: bool):
-	from tests.gsp_records import set_settings
+	from tests.factories import set_settings
 
 	set_settings(enable_controls=1 if on else 0)
 

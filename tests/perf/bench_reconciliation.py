@@ -415,7 +415,7 @@ def main():
 		acc, gl_count = make_ledger(frappe, args.gl, random.Random(args.seed))
 		generated = time.perf_counter() - started
 		today = datetime.date.today()
-		from tests.integration.test_ledger_reconciliation import inject_gl
+		from tests.factories import inject_gl
 
 		inject_gl(acc.stock, debit=123.45, company=COMPANY)
 		timings = []

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.gsp_records import first_company
+from tests.factories import first_company
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -191,7 +191,7 @@ def generate(frappe, rng: random.Random):
 	warehouse = frappe.db.get_value(
 		"Warehouse", {"company": company, "is_group": 0, "warehouse_name": "Stores"}
 	)
-	from tests.gsp_records import ensure_item
+	from tests.factories import ensure_item
 
 	for code in ITEMS:
 		ensure_item(code)
