@@ -39,15 +39,15 @@ def configured_account(company: str, purpose: str) -> str | None:
 
 
 def finance_account(company: str, purpose: str) -> str:
-	account = configured_account(company, purpose)
-	if account:
-		return account
-	frappe.throw(
+	return ledger.required_account(
+		ACCOUNTS_TABLE,
+		company,
+		purpose,
 		_(
 			'No account is set for "{0}" of company {1}. Set it under Medical Device Settings > Write-Off and Quality Cost Accounts, or use Create Finance Accounts there.'
-		).format(_(purpose), frappe.bold(company)),
+		),
 		MissingFinanceAccountError,
-		title=_("Finance Account Missing"),
+		_("Finance Account Missing"),
 	)
 
 
@@ -63,17 +63,11 @@ def create_finance_accounts(company: str) -> dict:
 	frappe.only_for(("Accounts Manager", "System Manager"))
 	company = access.company(company, "Account", "create", required=True)
 	parent = ledger.group_account(company, "Expense", "Indirect Expenses")
-	settings = frappe.get_doc(ledger.SETTINGS_DOCTYPE)
-	configured = {row.purpose for row in settings.get(ACCOUNTS_TABLE) if row.company == company}
-	created = {}
-	for purpose in PURPOSES:
-		if purpose in configured:
-			continue
-		account = ledger.ensure_account(company, account_name(purpose), parent)
-		settings.append(ACCOUNTS_TABLE, {"company": company, "purpose": purpose, "account": account})
-		created[purpose] = account
-	if created:
-		mark(settings, f"{__name__}.create_finance_accounts")
-		settings.md_reason = _("Write-off and quality cost accounts created for {0}").format(company)
-		settings.save()
-	return created
+	return ledger.set_up_accounts(
+		ACCOUNTS_TABLE,
+		company,
+		PURPOSES,
+		lambda purpose: ledger.ensure_account(company, account_name(purpose), parent),
+		f"{__name__}.create_finance_accounts",
+		_("Write-off and quality cost accounts created for {0}").format(company),
+	)

@@ -18,6 +18,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt, now
 
+from medical_devices.audit.origin import mark
+
 POSTING_DOCTYPES = ("Journal Entry", "Stock Entry")
 # what a source's cancel leaves to the cancel of its postings
 LINKED_LEDGER_DOCTYPES = (
@@ -119,6 +121,34 @@ def settings_account(table: str, company: str, purpose: str) -> str | None:
 		if row.company == company and row.purpose == purpose:
 			return row.account
 	return None
+
+
+def required_account(table: str, company: str, purpose: str, missing: str, error, title: str) -> str:
+	"""The account a settings table sets for this company and purpose, or a refusal saying where to set it
+	(`missing` is a message taking the purpose and the company)."""
+	account = settings_account(table, company, purpose)
+	if account:
+		return account
+	frappe.throw(missing.format(_(purpose), frappe.bold(company)), error, title=title)
+
+
+def set_up_accounts(table: str, company: str, purposes, make_account, function: str, reason: str) -> dict:
+	"""Create the account of each purpose not yet set in the settings table for the company (`make_account(purpose)`
+	returns it), and the settings rows that point to them, as the app's `function` with `reason`. Rows already set
+	are kept. Returns {purpose: account} of those created."""
+	settings = frappe.get_doc(SETTINGS_DOCTYPE)
+	configured = {row.purpose for row in settings.get(table) if row.company == company}
+	created = {}
+	for purpose in purposes:
+		if purpose in configured:
+			continue
+		created[purpose] = make_account(purpose)
+		settings.append(table, {"company": company, "purpose": purpose, "account": created[purpose]})
+	if created:
+		mark(settings, function)
+		settings.md_reason = reason
+		settings.save()
+	return created
 
 
 def settings_accounts(table: str, company: str, purpose: str) -> list[str]:

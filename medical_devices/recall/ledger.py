@@ -38,15 +38,15 @@ def configured_account(company: str, purpose: str) -> str | None:
 
 def recall_account(company: str, purpose: str) -> str:
 	"""The account set in Medical Device Settings for this company and category (or provision purpose)."""
-	account = configured_account(company, purpose)
-	if account:
-		return account
-	frappe.throw(
+	return ledger.required_account(
+		ACCOUNTS_TABLE,
+		company,
+		purpose,
 		_(
 			'No account is set for recall costs "{0}" of company {1}. Set it under Medical Device Settings > Recall Cost Accounts, or use Create Recall Accounts there.'
-		).format(_(purpose), frappe.bold(company)),
+		),
 		MissingRecallAccountError,
-		title=_("Recall Account Missing"),
+		_("Recall Account Missing"),
 	)
 
 
@@ -94,20 +94,16 @@ def create_recall_accounts(company: str) -> dict:
 	group = ledger.ensure_account(company, _("Recall Costs"), expense_parent, is_group=1)
 	liability_parent = ledger.group_account(company, "Liability", "Current Liabilities")
 
-	settings = frappe.get_doc(ledger.SETTINGS_DOCTYPE)
-	configured = {row.purpose for row in settings.get(ACCOUNTS_TABLE) if row.company == company}
-	created = {}
-	for purpose in costs.ACCOUNT_PURPOSES:
-		if purpose in configured:
-			continue
+	def make_account(purpose):
 		if purpose == costs.PROVISION_LIABILITY:
-			account = ledger.ensure_account(company, _("Recall Provision"), liability_parent)
-		else:
-			account = ledger.ensure_account(company, _("Recall {0}").format(_(purpose)), group)
-		settings.append(ACCOUNTS_TABLE, {"company": company, "purpose": purpose, "account": account})
-		created[purpose] = account
-	if created:
-		mark(settings, f"{__name__}.create_recall_accounts")
-		settings.md_reason = _("Recall cost accounts created for {0}").format(company)
-		settings.save()
-	return created
+			return ledger.ensure_account(company, _("Recall Provision"), liability_parent)
+		return ledger.ensure_account(company, _("Recall {0}").format(_(purpose)), group)
+
+	return ledger.set_up_accounts(
+		ACCOUNTS_TABLE,
+		company,
+		costs.ACCOUNT_PURPOSES,
+		make_account,
+		f"{__name__}.create_recall_accounts",
+		_("Recall cost accounts created for {0}").format(company),
+	)
