@@ -375,6 +375,10 @@ def ensure_company() -> str:
 			"industry": "Healthcare",
 		}
 	)
+	# a Chinese site: weeks start on Monday (the wizard sets yyyy-mm-dd from the country)
+	settings = frappe.get_single("System Settings")
+	settings.first_day_of_the_week = "Monday"
+	settings.save()
 	return COMPANY
 
 

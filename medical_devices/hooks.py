@@ -90,6 +90,10 @@ doc_events = {
 	"Patient Record": {"onload": "medical_devices.personal_data.log_read"},
 	# Audit: Track Changes stays on for audited doctypes.
 	"Property Setter": {"validate": "medical_devices.audit.protection.refuse_track_changes_off"},
+	# Dates and numbers: the formats Frappe prints with are the ones System Settings shows.
+	"System Settings": {
+		"on_update": "medical_devices.medical_devices.overrides.system_settings.sync_format_defaults"
+	},
 	# Device master data lives on ERPNext's Item: class, storage range, traceability by batch or serial.
 	"Item": {"validate": "medical_devices.medical_devices.overrides.item.validate"},
 	# GSP: a device batch starts in Quarantine, whatever the client sent, with its first history record.
@@ -249,6 +253,9 @@ jinja = {
 		"medical_devices.recall.forms.recall_form_data",
 		"medical_devices.audit.signature.signatures_of",
 		"medical_devices.personal_data.readable_patient",
+		# Chinese forms: amounts in capitals (人民币玖佰陆拾元整) and formal dates (2026年11月29日)
+		"medical_devices.chinese_forms.amount_in_capitals",
+		"medical_devices.chinese_forms.formal_date",
 	]
 }
 

@@ -16,6 +16,7 @@ from medical_devices.md_finance.ledger import ensure_batch_dimension, remove_bat
 from medical_devices.medical_devices.constants.custom_fields import CUSTOM_FIELDS as DEVICE_CUSTOM_FIELDS
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
+from medical_devices.medical_devices.overrides.system_settings import sync_format_defaults
 from medical_devices.nmpa.constants.custom_fields import CUSTOM_FIELDS as NMPA_CUSTOM_FIELDS
 from medical_devices.recall.constants.custom_fields import CUSTOM_FIELDS as RECALL_CUSTOM_FIELDS
 from medical_devices.recall.ledger import ensure_recall_dimension, remove_recall_dimension
@@ -48,6 +49,7 @@ def apply_setup():
 	create_roles()
 	add_doctype_permissions()
 	save_settings_defaults()
+	sync_format_defaults()
 
 
 def remove_setup():

@@ -80,6 +80,14 @@ def test_bad_reports_are_refused():
 		report(now_datetime(), "Death").insert()
 
 
+def test_a_new_report_has_no_severity_until_the_reporter_chooses_one():
+	"""No dangerous default: a report does not start as a death, and one saved without a severity is refused."""
+	assert not frappe.new_doc("Adverse Event Report").severity
+	with pytest.raises(frappe.MandatoryError):
+		report(now_datetime(), severity=None).insert()
+	assert report(now_datetime(), severity="Other").insert().severity == "Other"
+
+
 def test_the_report_prints_as_the_chinese_form():
 	from tests.outputs import pdf_text
 

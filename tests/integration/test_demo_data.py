@@ -146,3 +146,17 @@ def test_demo_has_an_open_recall_and_a_closed_mock_recall():
 	assert expense == 50000  # 3,500 actual + 46,500 still provided
 	create_demo_data()  # a second run adds nothing
 	assert frappe.db.count("Recall Cost Entry", {"device_recall": open_recall.name}) == 2
+
+
+def test_the_demos_write_off_record_prints_its_amount_in_chinese_capitals():
+	from frappe.www.printview import get_rendered_template
+
+	from medical_devices.chinese_forms import amount_in_capitals
+
+	create_demo_data()
+	name = frappe.db.get_value("Device Write Off", {"company": COMPANY, "docstatus": 1}, "name")
+	doc = frappe.get_doc("Device Write Off", name)
+	html = get_rendered_template(doc, print_format=frappe.get_doc("Print Format", "Device Write Off Record"))
+	words = amount_in_capitals(doc.total_amount, "CNY")
+	assert words.startswith("人民币") and words.endswith(("整", "分"))
+	assert words in html

@@ -15,6 +15,12 @@ DUE_FIELDS = {"report": "report_due", "group notice": "group_notice_due", "group
 
 class AdverseEventReport(Document):
 	def validate(self):
+		if not self.severity:  # no default: the reporter chooses it, and the deadlines follow from it
+			frappe.throw(
+				_("Choose the severity of the event: the reporting deadline follows from it."),
+				frappe.MandatoryError,
+				title=_("Severity Missing"),
+			)
 		self.validate_patient()
 		self.validate_device()
 		self.set_deadlines()
