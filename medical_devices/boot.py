@@ -5,6 +5,7 @@ of an electronic signature. The server enforces every one of them; the desk only
 from medical_devices.audit.signature import MEANINGS, REVIEWER_ROLE
 from medical_devices.controls import DEVICE_CLASSIFIERS, FIRST_BUSINESS_REVIEWERS, QA_ROLES
 from medical_devices.gsp import rules
+from medical_devices.recall.doctype.device_recall.device_recall import STATUS_COLOURS as RECALL_COLOURS
 from medical_devices.udi.doctype.registration_certificate.registration_certificate import STATUS_COLOURS
 
 
@@ -16,6 +17,7 @@ def desk_rules() -> dict:
 			"roles": list(QA_ROLES),
 		},
 		"registration_certificate": {"colours": STATUS_COLOURS},
+		"device_recall": {"colours": RECALL_COLOURS},
 		"first_business_reviewers": list(FIRST_BUSINESS_REVIEWERS),
 		"device_classifiers": list(DEVICE_CLASSIFIERS),
 		"signature": {"meanings": list(MEANINGS), "reviewer_role": REVIEWER_ROLE},

@@ -171,6 +171,8 @@ app_include_js = [
 	"/assets/medical_devices/js/gsp_records.js",
 	# the barcode scan names the document it fills (a receiving clerk's scan of a new lot creates its batch)
 	"/assets/medical_devices/js/scan_context.js",
+	# statuses read in their doctype's context (docs/vocabulary.md)
+	"/assets/medical_devices/js/select_context.js",
 ]
 # The desk reads the audited doctypes and signature rules, and the rules' roles, transitions, meanings and colours,
 # from the server (its scripts repeat none of them).

@@ -82,6 +82,17 @@ def app_messages() -> set[str]:
 	return found
 
 
-def translations(lang: str = "zh") -> dict[str, str]:
+def translation_rows(lang: str = "zh") -> list[list[str]]:
 	with open(APP / "translations" / f"{lang}.csv", newline="", encoding="utf-8") as f:
-		return {row[0]: row[1] for row in csv.reader(f) if row and row[0]}
+		return [row for row in csv.reader(f) if row and row[0]]
+
+
+def translations(lang: str = "zh") -> dict[str, str]:
+	"""Source -> translation, without a context (Frappe's plain lookup)."""
+	return {row[0]: row[1] for row in translation_rows(lang) if len(row) < 3 or not row[2]}
+
+
+def context_translations(lang: str = "zh") -> dict[tuple[str, str], str]:
+	"""(source, context) -> translation: Frappe looks up "source:context" first where a caller names a context
+	(labels and status indicators in the context of their doctype)."""
+	return {(row[0], row[2]): row[1] for row in translation_rows(lang) if len(row) > 2 and row[2]}

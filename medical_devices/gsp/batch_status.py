@@ -39,7 +39,7 @@ def has_qa_role(user: str | None = None) -> bool:
 
 def status_label(status: str | None) -> str:
 	"""A batch's status as people read it; a device batch without one was never released."""
-	return _(status) if status else _("No Status")
+	return _(status, context="Batch") if status else _("No Status")
 
 
 def batch_label(batch_name: str) -> str:

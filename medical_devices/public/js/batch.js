@@ -9,7 +9,7 @@ frappe.ui.form.on("Batch", {
 		const status = frm.doc.md_batch_status;
 		// colours, transitions and roles come from the server's rules (medical_devices/boot.py)
 		const rules = frappe.boot.md_rules.batch_status;
-		frm.page.set_indicator(__(status), rules.colours[status] || "blue");
+		frm.page.set_indicator(__(status, null, "Batch"), rules.colours[status] || "blue");
 
 		if (rules.roles.some((role) => frappe.user.has_role(role))) {
 			const labels = {

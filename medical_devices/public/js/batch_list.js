@@ -9,7 +9,7 @@
 	settings.get_indicator = (doc) => {
 		if (!doc.disabled && colours[doc.md_batch_status]) {
 			return [
-				__(doc.md_batch_status),
+				__(doc.md_batch_status, null, "Batch"),
 				colours[doc.md_batch_status],
 				`md_batch_status,=,${doc.md_batch_status}`,
 			];

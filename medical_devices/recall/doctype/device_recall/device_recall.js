@@ -1,8 +1,8 @@
 frappe.ui.form.on("Device Recall", {
 	refresh(frm) {
 		if (frm.doc.docstatus !== 1) return;
-		const colour = { Open: "orange", Closed: "green" }[frm.doc.status];
-		if (colour) frm.page.set_indicator(__(frm.doc.status), colour);
+		const colour = frappe.boot.md_rules.device_recall.colours[frm.doc.status];
+		if (colour) frm.page.set_indicator(__(frm.doc.status, null, "Device Recall"), colour);
 		frm.add_custom_button(__("Batch Trace"), () =>
 			frappe.set_route("query-report", "Batch Trace", { batch: frm.doc.batches[0].batch, direction: "Forward" })
 		);

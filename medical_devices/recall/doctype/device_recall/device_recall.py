@@ -25,6 +25,10 @@ NOTIFY_WITHIN_DAYS = {"Class I Recall": 1, "Class II Recall": 3, "Class III Reca
 PLAN_WORKING_DAYS = 5
 
 
+# Indicator colour of each status in the desk (medical_devices/boot.py): a recall in progress needs attention.
+STATUS_COLOURS = {"Draft": "red", "Open": "orange", "Closed": "green"}
+
+
 class DeviceRecall(Document):
 	def validate(self):
 		self.validate_batches()
