@@ -1,11 +1,20 @@
-"""GS1 UDI labels: the element string, its human-readable text and a GS1-128 symbol as inline SVG.
+"""GS1 UDI labels: the element string, its human-readable text, and the symbols as inline SVG at the size they
+print: GS1 DataMatrix (FNC1 first, square ECC 200, for small packs) and GS1-128.
+
+Sizes: GS1 healthcare labels (the GS1 General Specifications' symbol specification table for healthcare items not
+scanned at retail) ask for an X-dimension (module width) of at least 0.25 mm for GS1-128 and about 1.5 times that
+for GS1 DataMatrix; the app prints GS1-128 at 0.25 mm with 10 mm bars and a 10X quiet zone, and DataMatrix at
+0.38 mm per module with a one-module quiet zone. tests/unit/test_udi_labels.py reads each symbol back with a
+barcode reader (zxing-cpp) and parses it as a UDI.
 
 The pure functions need no Frappe; `udi_label` (a Jinja method for print formats) reads the site.
 """
 
 import datetime
 import io
+import re
 
+import zxingcpp
 from barcode.codex import Gs1_128
 from barcode.writer import SVGWriter
 
@@ -49,13 +58,44 @@ def gs1_128(elements: list[tuple[str, str]]) -> Gs1_128:
 	return Gs1_128(element_string(elements), writer=SVGWriter())
 
 
-def gs1_128_svg(elements: list[tuple[str, str]], module_height: float = 12.0) -> str:
+GS1_128_X_MM = 0.25
+GS1_128_HEIGHT_MM = 10.0
+DATAMATRIX_X_MM = 0.38
+
+
+def gs1_128_options(module_width: float = GS1_128_X_MM, module_height: float = GS1_128_HEIGHT_MM) -> dict:
+	return {
+		"write_text": False,  # the human-readable text is printed by the label, inside its box
+		"module_width": module_width,
+		"module_height": module_height,
+		"quiet_zone": 10 * module_width,
+	}
+
+
+def gs1_128_svg(elements: list[tuple[str, str]], module_height: float = GS1_128_HEIGHT_MM) -> str:
 	output = io.BytesIO()
-	gs1_128(elements).write(
-		output, options={"write_text": False, "module_height": module_height, "quiet_zone": 4}
-	)
+	gs1_128(elements).write(output, options=gs1_128_options(module_height=module_height))
 	svg = output.getvalue().decode()
 	return svg[svg.index("<svg") :]  # inline in HTML: no XML declaration or doctype
+
+
+def gs1_datamatrix(elements: list[tuple[str, str]]):
+	"""A square GS1 DataMatrix (FNC1 in first position) of the UDI."""
+	return zxingcpp.create_barcode(
+		human_readable(elements), zxingcpp.BarcodeFormat.DataMatrix, gs1=True, force_square=True
+	)
+
+
+def gs1_datamatrix_svg(elements: list[tuple[str, str]], module_mm: float = DATAMATRIX_X_MM) -> str:
+	"""The symbol as inline SVG of its printed size: each module `module_mm` wide, one module of quiet zone."""
+	svg = zxingcpp.write_barcode_to_svg(gs1_datamatrix(elements), scale=1, add_quiet_zones=True)
+	svg = svg[svg.index("<svg") :]
+	width, height = (int(value) for value in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())
+	return svg.replace(
+		f'width="{width}" height="{height}"',
+		f'width="{width * module_mm:.2f}mm" height="{height * module_mm:.2f}mm" viewBox="0 0 {width} {height}"',
+		1,
+	)
 
 
 def udi_label(item_code: str, batch: str | None = None, serial: str | None = None) -> dict:
@@ -77,4 +117,8 @@ def udi_label(item_code: str, batch: str | None = None, serial: str | None = Non
 		expiry = getdate(row.expiry_date) if row.expiry_date else None
 		production = getdate(row.manufacturing_date) if row.manufacturing_date else None
 	elements = gs1_udi_elements(di, lot, expiry, production, serial)
-	return {"hri": human_readable(elements), "svg": gs1_128_svg(elements)}
+	return {
+		"hri": human_readable(elements),
+		"svg": gs1_128_svg(elements),
+		"datamatrix": gs1_datamatrix_svg(elements),
+	}

@@ -1,6 +1,8 @@
 """A scanned UDI fills stock document rows: item via the DI at any package level, batch, serial; bad scans
 change nothing. The documents are then submitted and the stock ledger checked."""
 
+import io
+
 import pytest
 
 import frappe
@@ -282,10 +284,56 @@ def test_udi_labels_print_for_a_batch_and_a_delivery_note():
 		customer="_Test MD Scan Party",
 	)
 	html = render("Delivery Note", note.name, "UDI Delivery Labels")
-	assert hri in html and html.count("<svg") == 1
+	assert hri in html and html.count("<svg") == 2  # one label: its GS1 DataMatrix and its GS1-128
 
 	frappe.db.set_value("Item", "_Test MD Scan Batch", "md_default_di", None)
 	assert "no default GS1 device identifier" in render("Batch", batch, "UDI Batch Label")
+
+
+def test_a_60_by_40_label_prints_on_its_own_stock_and_its_datamatrix_scans():
+	"""The label as the PDF engine lays it out: one 60 x 40 mm page per batch, and the DataMatrix on it, rasterised
+	by the same engine (wkhtmltoimage), reads back with a barcode reader as the batch's UDI."""
+	import subprocess
+	import tempfile
+	from pathlib import Path
+
+	import zxingcpp
+	from PIL import Image
+	from pypdf import PdfReader
+
+	from frappe.utils.pdf import get_pdf
+
+	from medical_devices.udi import parse_udi
+	from tests.frappe_site import log_dir
+
+	frappe.db.set_value("Item", "_Test MD Scan Batch", "md_default_di", UNIT_DI)
+	expiry = getdate(add_days(today(), 500))
+	code = gs1(UNIT_DI, "LOT-60X40", expiry)
+	receive(code, qty=1)
+	batch = scan(code)["batch_no"]
+	html = f"""<html><head><meta charset="utf-8"></head><body><div class="print-format">
+		{render("Batch", batch, "UDI Label 60 x 40 mm")}</div></body></html>"""
+
+	pdf = get_pdf(html)
+	(log_dir() / "UDI Label 60 x 40 mm.pdf").write_bytes(pdf)
+	pages = PdfReader(io.BytesIO(pdf)).pages
+	width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+	assert len(pages) == 1 and abs(width - 60 / 25.4 * 72) < 2 and abs(height - 40 / 25.4 * 72) < 2
+
+	with tempfile.TemporaryDirectory() as folder:
+		source, image = Path(folder) / "label.html", Path(folder) / "label.png"
+		# four times the size, as a 384 dpi printer would draw it (this wkhtmltoimage ignores --zoom)
+		source.write_text(html.replace("<body>", '<body style="zoom: 4">'), encoding="utf-8")
+		subprocess.run(
+			["wkhtmltoimage", "--quiet", "--width", "1000", str(source), str(image)],
+			check=True,
+			timeout=60,
+		)
+		(log_dir() / "udi-label-60x40.png").write_bytes(image.read_bytes())
+		found = zxingcpp.read_barcodes(Image.open(image), formats=zxingcpp.BarcodeFormat.DataMatrix)
+	assert len(found) == 1 and found[0].content_type == zxingcpp.ContentType.GS1
+	udi = parse_udi(found[0].bytes.decode())
+	assert (udi.di, udi.lot, udi.expiry) == (UNIT_DI, "LOT-60X40", expiry)
 
 
 def render(doctype, name, print_format):

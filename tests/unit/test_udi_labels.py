@@ -50,3 +50,73 @@ def test_svg_is_inline_markup_with_bars():
 	svg = gs1_128_svg(gs1_udi_elements("06901234567892", "B77", D(2028, 6, 30)))
 	assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
 	assert svg.count("<rect") > 30
+
+
+def read_symbols(image):
+	import zxingcpp
+
+	return zxingcpp.read_barcodes(
+		image, formats=zxingcpp.BarcodeFormat.DataMatrix | zxingcpp.BarcodeFormat.Code128
+	)
+
+
+def test_the_datamatrix_reads_back_as_a_gs1_udi_with_fnc1_separators():
+	import zxingcpp
+
+	from medical_devices.udi.labels import gs1_datamatrix
+
+	for lot, serial in (("B77", "X9"), ("L1234567", None), ("AB-12/3", "SN-000001")):
+		elements = gs1_udi_elements("06901234567892", lot, D(2028, 6, 30), D(2026, 1, 15), serial)
+		symbol = gs1_datamatrix(elements)
+		(found,) = read_symbols(zxingcpp.write_barcode_to_image(symbol, scale=4))
+		assert (
+			found.format == zxingcpp.BarcodeFormat.DataMatrix
+			and found.content_type == zxingcpp.ContentType.GS1
+		)
+		assert found.symbology_identifier.startswith("]d")
+		udi = parse_udi(found.bytes.decode())  # the scanner's text: FNC1 separators arrive as GS
+		assert (udi.di, udi.lot, udi.serial, udi.expiry, udi.production_date) == (
+			"06901234567892",
+			lot,
+			serial,
+			D(2028, 6, 30),
+			D(2026, 1, 15),
+		)
+		shape = memoryview(zxingcpp.write_barcode_to_image(symbol, scale=1)).shape
+		assert shape[0] == shape[1]  # square ECC 200, as GS1 healthcare prefers
+
+
+def test_the_gs1_128_as_printed_reads_back_as_the_udi():
+	import io
+
+	import zxingcpp
+	from barcode.writer import ImageWriter
+	from PIL import Image
+
+	from medical_devices.udi.labels import gs1_128_options
+
+	elements = gs1_udi_elements("06901234567892", "L1234567", D(2028, 6, 30), serial="X9")
+	png = io.BytesIO()
+	symbol = gs1_128(elements)
+	symbol.writer = ImageWriter()
+	symbol.write(png, options={**gs1_128_options(), "dpi": 300})
+	(found,) = read_symbols(Image.open(io.BytesIO(png.getvalue())))
+	assert found.format == zxingcpp.BarcodeFormat.Code128 and found.symbology_identifier == "]C1"
+	udi = parse_udi(found.bytes.decode())
+	assert (udi.di, udi.lot, udi.serial, udi.expiry) == ("06901234567892", "L1234567", "X9", D(2028, 6, 30))
+
+
+def test_symbols_print_at_gs1_healthcare_sizes_not_shrunk_to_fit():
+	import re
+
+	from medical_devices.udi.labels import DATAMATRIX_X_MM, GS1_128_X_MM, gs1_datamatrix_svg
+
+	elements = gs1_udi_elements("06901234567892", "B77", D(2028, 6, 30))
+	svg = gs1_datamatrix_svg(elements)
+	width, height, modules = re.search(
+		r'width="([\d.]+)mm" height="([\d.]+)mm" viewBox="0 0 (\d+) ', svg
+	).groups()
+	assert float(width) == float(height) == round(int(modules) * DATAMATRIX_X_MM, 2)
+	assert DATAMATRIX_X_MM >= 1.5 * 0.25 and GS1_128_X_MM >= 0.25
+	linear = gs1_128_svg(elements)
+	assert 'height="' in linear and "mm" in re.search(r"<svg[^>]*>", linear).group(0)
