@@ -336,6 +336,27 @@ def test_a_60_by_40_label_prints_on_its_own_stock_and_its_datamatrix_scans():
 	assert (udi.di, udi.lot, udi.expiry) == (UNIT_DI, "LOT-60X40", expiry)
 
 
+def test_all_labels_of_a_receipt_print_at_once_one_page_per_batch():
+	from pypdf import PdfReader
+
+	from frappe.utils.pdf import get_pdf
+
+	frappe.db.set_value("Item", "_Test MD Scan Batch", "md_default_di", UNIT_DI)
+	expiry = getdate(add_days(today(), 450))
+	codes = [gs1(UNIT_DI, lot, expiry) for lot in ("LOT-RCV-1", "LOT-RCV-2")]
+	rows = [row_from_scan(code, qty=1, rate=10, warehouse=context().warehouse) for code in codes]
+	receipt = make(
+		"Purchase Receipt", rows, supplier="_Test MD Scan Party", set_warehouse=context().warehouse
+	)
+	html = render("Purchase Receipt", receipt.name, "UDI Receipt Labels")
+	for lot in ("LOT-RCV-1", "LOT-RCV-2"):
+		assert f"(01){UNIT_DI}(17){expiry:%y%m%d}(10){lot}" in html
+	assert html.count("<svg") == 2
+	pdf = get_pdf(f'<html><body><div class="print-format">{html}</div></body></html>')
+	pages = PdfReader(io.BytesIO(pdf)).pages
+	assert len(pages) == 2 and {round(float(page.mediabox.height)) for page in pages} == {113}
+
+
 def render(doctype, name, print_format):
 	"""The print format as the print view renders it (frappe.get_print also writes a committed access log)."""
 	from frappe.www.printview import get_rendered_template
