@@ -163,12 +163,27 @@ def lines_from_document(doc):
 
 
 def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items: dict | None = None):
-	"""`items`: device items with their own minimum shelf life, when the caller knows them already.
+	"""Refuse the lines whose batches may not leave stock, naming each row and why."""
+	problems = outward_problems(context, lines, items)
+	if problems:
+		messages = [_("Row #{0}: {1}").format(line.row_number(), problem) for line, problem in problems]
+		frappe.throw(
+			"<br>".join(messages) if len(messages) > 1 else messages[0],
+			BatchNotAllowedError,
+			title=_("Batch Cannot Leave Stock"),
+		)
+
+
+def outward_problems(
+	context: OutwardContext, lines: list[OutwardLine], items: dict | None = None
+) -> list[tuple[OutwardLine, str]]:
+	"""(line, why its batch may not leave stock) for each refused line. `items`: device items with their own
+	minimum shelf life, when the caller knows them already.
 
 	Device batches are checked, and so is any batch that carries a GSP status whatever its item is now (a recalled
 	batch of an item that was reclassified stays recalled)."""
 	if not lines:
-		return
+		return []
 	if items is None:
 		items = shelf_life_days({line.item_code for line in lines})
 	batches = {
@@ -185,7 +200,7 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 		if line.item_code in items or (line.batch in batches and batches[line.batch].md_batch_status)
 	]
 	if not lines:
-		return
+		return []
 	settings = get_settings()
 	customer_days = None
 	if context.customer:
@@ -215,14 +230,16 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 			context.is_disposal or to_quarantine
 		):
 			problems.append(
-				_(
-					"Row #{0}: batch {1} of {2} says {3}, but its status history says {4}: the status was changed outside the app. A Quality Manager must check the batch and set its status again."
-				).format(
-					line.row_number(),
-					get_link_to_form("Batch", batch.name, batch.batch_id),
-					line.item_code,
-					_(batch.md_batch_status) if batch.md_batch_status else "-",
-					_(recorded[batch.name]) if recorded.get(batch.name) else "-",
+				(
+					line,
+					_(
+						"Batch {0} of {1} says {2}, but its status history says {3}: the status was changed outside the app. A Quality Manager must check the batch and set its status again."
+					).format(
+						get_link_to_form("Batch", batch.name, batch.batch_id),
+						line.item_code,
+						status_label(batch.md_batch_status) if batch.md_batch_status else "-",
+						status_label(recorded[batch.name]) if recorded.get(batch.name) else "-",
+					),
 				)
 			)
 			continue
@@ -240,32 +257,24 @@ def check_outward_lines(context: OutwardContext, lines: list[OutwardLine], items
 			allow_expired=context.is_disposal or to_quarantine,
 		)
 		if reason:
-			problems.append(describe_problem(reason, line, batch, context, min_days))
-
-	if problems:
-		frappe.throw(
-			"<br>".join(problems) if len(problems) > 1 else problems[0],
-			BatchNotAllowedError,
-			title=_("Batch Cannot Leave Stock"),
-		)
+			problems.append((line, describe_problem(reason, line, batch, context, min_days)))
+	return problems
 
 
 def describe_problem(reason: str, line: OutwardLine, batch, context: OutwardContext, min_days: int) -> str:
 	batch_link = get_link_to_form("Batch", batch.name, batch.batch_id)
 	if reason == rules.EXPIRED_ON_POSTING:
-		return _("Row #{0}: batch {1} of {2} expired on {3}; expired devices must not leave stock.").format(
-			line.row_number(), batch_link, line.item_code, formatdate(batch.expiry_date)
+		return _("Batch {0} of {1} expired on {2}; expired devices must not leave stock.").format(
+			batch_link, line.item_code, formatdate(batch.expiry_date)
 		)
 	if reason == rules.NOT_RELEASED:
-		return _("Row #{0}: batch {1} of {2} is {3}; only Released batches may leave stock.").format(
-			line.row_number(), batch_link, line.item_code, status_label(batch.md_batch_status)
+		return _("Batch {0} of {1} is {2}; only Released batches may leave stock.").format(
+			batch_link, line.item_code, status_label(batch.md_batch_status)
 		)
 	days_left = rules.remaining_shelf_life(getdate(batch.expiry_date), context.posting_date)
 	return _(
-		"Row #{0}: batch {1} of {2} has {3} days of shelf life left on {4}; at least {5} days are required."
-	).format(
-		line.row_number(), batch_link, line.item_code, days_left, formatdate(context.posting_date), min_days
-	)
+		"Batch {0} of {1} has {2} days of shelf life left on {3}; at least {4} days are required."
+	).format(batch_link, line.item_code, days_left, formatdate(context.posting_date), min_days)
 
 
 def recorded_statuses(batch_names: list[str]) -> dict[str, str]:

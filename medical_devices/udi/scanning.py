@@ -15,6 +15,13 @@ from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
 from medical_devices import access, inputs
 from medical_devices.audit.origin import mark
 from medical_devices.erpnext_api import with_item_details
+from medical_devices.gsp.stock_guard import (
+	GUARDED_DOCTYPES,
+	SALES_DOCTYPES,
+	OutwardContext,
+	OutwardLine,
+	outward_problems,
+)
 from medical_devices.udi.parser import DEFAULT_GS_STANDINS, UDI, UDIError, parse_udi
 
 # Text that can only be meant as a UDI: a broken one gets our precise message, not "item not found".
@@ -72,7 +79,23 @@ def scan_result_for(udi: UDI, ctx: dict) -> dict:
 		result.batch_no = find_or_create_batch(identifier.item, udi, ctx)
 	if udi.serial and item.has_serial_no:
 		result.serial_no = check_serial(identifier.item, udi.serial)
+	if result.get("batch_no"):
+		result.md_warning = outward_warning(ctx, identifier.item, result.batch_no)
 	return with_item_details(result, ctx)
+
+
+def outward_warning(ctx: dict, item_code: str, batch: str) -> str | None:
+	"""On a document that takes stock out, why the GSP guard would refuse the scanned batch, said at the scan
+	rather than at submit (the guard still refuses it then)."""
+	if ctx.get("doctype") not in GUARDED_DOCTYPES:
+		return None
+	context = OutwardContext(
+		ctx.doctype,
+		getdate(ctx.get("posting_date") or None),
+		customer=ctx.get("customer") if ctx.doctype in SALES_DOCTYPES else None,
+	)
+	problems = outward_problems(context, [OutwardLine(None, item_code, batch)])
+	return problems[0][1] if problems else None
 
 
 def device_identifier(udi: UDI) -> frappe._dict:

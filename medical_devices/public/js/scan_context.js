@@ -1,5 +1,6 @@
 // ERPNext's barcode scan tells the server the warehouse and company only; the document being filled decides
-// whether a receiving clerk's scan of a new lot may create its batch (medical_devices.udi.scanning).
+// whether a receiving clerk's scan of a new lot may create its batch, and whether the batch scanned into an outward
+// document may leave stock (medical_devices.udi.scanning).
 (() => {
 	const Scanner = window.erpnext && erpnext.utils && erpnext.utils.BarcodeScanner;
 	if (!Scanner || Scanner.prototype.md_sends_doctype) return;
@@ -14,9 +15,21 @@
 						set_warehouse: this.frm.doc.set_warehouse,
 						company: this.frm.doc.company,
 						doctype: this.frm.doctype,
+						customer: this.frm.doc.customer,
+						posting_date: this.frm.doc.posting_date,
 					},
 				},
 			})
-			.then((r) => callback(r));
+			.then((r) => {
+				// a batch the GSP guard will refuse on this document is said at once, not at submit
+				if (r && r.message && r.message.md_warning) {
+					frappe.msgprint({
+						title: __("Batch Cannot Leave Stock"),
+						message: r.message.md_warning,
+						indicator: "orange",
+					});
+				}
+				callback(r);
+			});
 	};
 })();
