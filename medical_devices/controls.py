@@ -63,6 +63,7 @@ _RECALL_COST = "medical_devices.recall.doctype.recall_cost_entry.recall_cost_ent
 _WRITE_OFF = "medical_devices.md_finance.doctype.device_write_off.device_write_off"
 _QUALITY_COST = "medical_devices.md_finance.doctype.quality_cost_entry.quality_cost_entry"
 _ADVERSE_EVENT = "medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report"
+_LEDGER = "medical_devices.medical_devices.ledger"
 
 CONTROLS = (
 	Control(
@@ -187,6 +188,20 @@ CONTROLS = (
 			f"{_ADVERSE_EVENT}.flag_overdue_reports",
 		),
 		_lt("the report's awareness time and severity (the deadlines follow them)"),
+	),
+	# Postings: a Journal Entry or Stock Entry names its source document only when that document's submit posts it
+	# (medical_devices/medical_devices/ledger.py); one made by hand cannot pose as a posting.
+	Control(
+		"Journal Entry",
+		("md_recall_cost_entry", "md_quality_cost_entry"),
+		(f"{_LEDGER}.post_journal_entry",),
+		_lt("the submit of the document that posts it"),
+	),
+	Control(
+		"Stock Entry",
+		("md_recall_cost_entry", "md_device_write_off"),
+		(f"{_LEDGER}.post_material_issue",),
+		_lt("the submit of the document that posts it"),
 	),
 )
 

@@ -134,7 +134,11 @@ doc_events = {
 		# Postings: a Stock Entry one of the app's source documents posted is reversed through that document.
 		"before_cancel": "medical_devices.medical_devices.ledger.refuse_cancel_alone",
 	},
-	"Journal Entry": {"before_cancel": "medical_devices.medical_devices.ledger.refuse_cancel_alone"},
+	"Journal Entry": {
+		# Postings: ERPNext's Reverse Journal Entry of a posting of a submitted source is a cancel by another name.
+		"validate": "medical_devices.medical_devices.ledger.refuse_reversing_alone",
+		"before_cancel": "medical_devices.medical_devices.ledger.refuse_cancel_alone",
+	},
 	# GSP: the batches a bundle finally takes out pass the same guard; counted stock of a batch that is not
 	# Released is corrected by quality staff only.
 	"Serial and Batch Bundle": {
@@ -301,7 +305,11 @@ md_regulated_records = {
 	"Delivery Note": "medical_devices.devices.moves_devices",
 	"Sales Invoice": "medical_devices.devices.moves_devices",
 	"POS Invoice": "medical_devices.devices.moves_devices",
-	"Stock Entry": "medical_devices.devices.moves_devices",
+	"Stock Entry": [
+		"medical_devices.devices.moves_devices",
+		# Postings: a Material Issue one of the app's source documents posted (a recall's replacement product)
+		"medical_devices.medical_devices.ledger.is_posting",
+	],
 	"Stock Reconciliation": "medical_devices.devices.moves_devices",
 	"Pick List": "medical_devices.devices.moves_devices",
 	# GSP: a supplier or customer once reviewed for first business, or with a licence on file

@@ -15,6 +15,7 @@ from frappe import _
 from medical_devices import inputs
 from medical_devices.audit.origin import clean_reason, is_requested_change, pending_key, reason_for
 from medical_devices.audit.scope import is_audited, is_regulated, was_or_is_regulated
+from medical_devices.audit.trail import ever_regulated, field_changes
 
 REASON_TTL_SECONDS = 600
 
@@ -91,7 +92,6 @@ def change_needing_reason(doc, method) -> str | None:
 
 def changes_content(doc) -> bool:
 	from medical_devices.audit.state import rewritten_fields
-	from medical_devices.audit.trail import field_changes
 
 	before = doc.get_doc_before_save()
 	if not before:
@@ -116,7 +116,7 @@ def refuse_regulated_delete(doc, method=None):
 				title=_("Not Permitted"),
 			)
 		return
-	if is_audited(doc.doctype) and is_regulated(doc):
+	if is_audited(doc.doctype) and (is_regulated(doc) or ever_regulated(doc.doctype, doc.name)):
 		frappe.throw(
 			_(
 				"{0} {1} is a regulated record and cannot be deleted; cancel it or mark it disabled instead."
@@ -132,7 +132,7 @@ def refuse_regulated_merge(doc, method=None, old=None, new=None, merge=False):
 	if not merge or not is_audited(doc.doctype):
 		return
 	target = frappe.get_doc(doc.doctype, new) if new and frappe.db.exists(doc.doctype, new) else None
-	if is_regulated(doc):
+	if is_regulated(doc) or ever_regulated(doc.doctype, doc.name):
 		message = _("{0} {1} is a regulated record: it cannot be merged into {2}, which would delete it.")
 	elif target and is_regulated(target):
 		message = _(

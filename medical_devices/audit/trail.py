@@ -23,7 +23,7 @@ from medical_devices.audit.origin import (
 	outer_document,
 	reason_for,
 )
-from medical_devices.audit.scope import NEVER_AUDITED, audited_doctypes, is_audited
+from medical_devices.audit.scope import NEVER_AUDITED, audited_doctypes, is_audited, is_regulated
 from medical_devices.controls import check_function
 from medical_devices.personal_data import mask_changes
 
@@ -46,6 +46,8 @@ CHANGED_OUTSIDE, ACKNOWLEDGED = "Changed Outside", "Acknowledged"
 # payload keys that are not part of an entry: the state a document write wrote; an entry about the one before it
 WRITTEN, AFTER_PREVIOUS = "_written_state", "_after_previous"
 BASELINE_CHUNK = 5000
+# in the changes of an entry of a record that was regulated when written: a record once regulated stays kept
+REGULATED = "md_regulated"
 
 
 # --- doc_events --------------------------------------------------------------------------------------------------
@@ -174,6 +176,8 @@ def record(doc, action: str, changes: dict, name: str | None = None):
 	origin = change_origin(doc)
 	if origin:
 		changes = {**changes, "by": origin}
+	if is_regulated(doc):
+		changes = {**changes, REGULATED: True}
 	before = None if doc.flags.in_insert else doc.get_doc_before_save()
 	nested = inside_a_write(doc)
 	if before is not None and action != RENAME:
@@ -680,6 +684,25 @@ def has_edited(doctype: str, name: str, user: str) -> bool:
 			f"""select 1 from `tab{ENTRY}` where ref_doctype = %s and ref_name = %s and user = %s
 			and action in %s limit 1""",
 			(doctype, cstr(name), user, edits),
+		)
+	)
+
+
+def ever_regulated(doctype: str, name: str) -> bool:
+	"""Whether an entry of the record (chained, or staged in this transaction) was written while it was
+	regulated: a change that makes a record look unregulated does not make it deletable."""
+	marker = f'"{REGULATED}":true'
+	staged = getattr(frappe.local, "md_audit_payloads", None) or {}
+	if any(
+		(payload["ref_doctype"], payload["ref_name"]) == (doctype, cstr(name))
+		and marker in payload["changes"]
+		for payload in staged.values()
+	):
+		return True
+	return bool(
+		frappe.db.sql(
+			f"""select 1 from `tab{ENTRY}` where ref_doctype = %s and ref_name = %s and changes like %s limit 1""",
+			(doctype, cstr(name), f"%{marker}%"),
 		)
 	)
 

@@ -18,6 +18,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, now
 
+from medical_devices.audit import controlled
 from medical_devices.audit.origin import mark
 
 POSTING_DOCTYPES = ("Journal Entry", "Stock Entry")
@@ -30,6 +31,8 @@ LINKED_LEDGER_DOCTYPES = (
 	*POSTING_DOCTYPES,
 )
 SETTINGS_DOCTYPE = "Medical Device Settings"
+POST_JOURNAL_ENTRY = f"{__name__}.post_journal_entry"
+POST_MATERIAL_ISSUE = f"{__name__}.post_material_issue"
 
 
 class NotPostedBySourceError(frappe.ValidationError):
@@ -58,7 +61,7 @@ def source_of(posting) -> tuple[str, str] | None:
 
 
 def is_posting(doc) -> bool:
-	"""md_regulated_records of Journal Entry: a posting of one of the app's source documents."""
+	"""md_regulated_records of Journal Entry and Stock Entry: a posting of one of the app's source documents."""
 	return source_of(doc) is not None
 
 
@@ -282,10 +285,11 @@ def post_journal_entry(source, lines: list[dict], remark: str, dimensions: dict 
 			"voucher_type": "Journal Entry",
 			"company": source.company,
 			"posting_date": source.posting_date,
-			link_field(source.doctype): source.name,
 			"user_remark": remark,
 		}
 	)
+	# the link to the source is a controlled field: only this builder sets it (medical_devices/controls.py)
+	controlled.allow(journal, POST_JOURNAL_ENTRY, **{link_field(source.doctype): source.name})
 	for line in lines:
 		journal.append(
 			"accounts",
@@ -317,11 +321,11 @@ def post_material_issue(source, rows: list[dict], remark: str, header: dict | No
 			"company": source.company,
 			"posting_date": source.posting_date,
 			"set_posting_time": 1,
-			link_field(source.doctype): source.name,
 			"remarks": remark,
 			**(header or {}),
 		}
 	)
+	controlled.allow(entry, POST_MATERIAL_ISSUE, **{link_field(source.doctype): source.name})
 	for row in rows:
 		row = dict(row)
 		entry.append(
@@ -366,6 +370,23 @@ def refuse_cancel_alone(doc, method=None):
 		frappe.throw(
 			_("{0} {1} is posted by {2} {3}: cancel that entry instead.").format(
 				_(doc.doctype), doc.name, _(source[0]), source[1]
+			),
+			NotPostedBySourceError,
+			title=_("Not Permitted"),
+		)
+
+
+def refuse_reversing_alone(doc, method=None):
+	"""Journal Entry validate: ERPNext's Reverse Journal Entry of a posting is a cancel of it by another name, and
+	a posting of a submitted source document is reversed by cancelling the source."""
+	reversed_journal = doc.get("reversal_of")
+	if not reversed_journal or doc.docstatus == 2:
+		return
+	source = source_of(frappe.get_doc("Journal Entry", reversed_journal))
+	if source and frappe.db.get_value(*source, "docstatus") == 1:
+		frappe.throw(
+			_("Journal Entry {0} is posted by {1} {2}: cancel that entry instead of reversing it.").format(
+				reversed_journal, _(source[0]), source[1]
 			),
 			NotPostedBySourceError,
 			title=_("Not Permitted"),

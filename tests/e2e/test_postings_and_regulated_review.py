@@ -129,9 +129,11 @@ def ledger_of(voucher) -> float:
 
 
 def test_a_journal_made_by_hand_cannot_name_a_submitted_source_document(server_url, admin, records):
-	"""The link back to a source document is the app's (read-only on the form, no_copy): a journal a person makes
-	naming a submitted Quality Cost Entry becomes one of its postings, which nobody can then cancel on its own,
-	which the source's cancel takes down with it, and which the reconciliation files under the source."""
+	"""The link back to a source document is a controlled field (medical_devices/controls.py): only the source's
+	submit sets it. A journal a person makes naming a submitted Quality Cost Entry does not become one of its
+	postings (which nobody could then cancel on its own, which the source's cancel would take down with it, and
+	which the reconciliation would file under the source): as every controlled field on insert, the link starts
+	empty whatever the client sent, and the journal is an ordinary one."""
 	entry = quality_cost_entry(released_lot(prefix="REVIEW-HAND"))
 	before = journals_naming(entry.name)
 	assert before == [(entry.journal_entry, 1)]
@@ -143,8 +145,15 @@ def test_a_journal_made_by_hand_cannot_name_a_submitted_source_document(server_u
 		},
 		timeout=60,
 	)
-	assert 400 <= response.status_code < 500, response.text[:300]
+	assert response.status_code == 200, response.text[:300]
+	hand_made = response.json()["data"]["name"]
 	assert journals_naming(entry.name) == before
+	import frappe
+
+	assert frappe.db.get_value("Journal Entry", hand_made, ["md_quality_cost_entry", "docstatus"]) == (
+		None,
+		1,
+	)
 
 
 def test_a_journal_made_by_hand_cannot_stop_a_draft_source_document_from_posting(server_url, admin, records):
@@ -307,6 +316,6 @@ def test_a_delivery_note_submitted_in_one_request_still_takes_the_first_expiring
 	)
 	shipped = frappe.get_all("Serial and Batch Entry", {"parent": ["in", bundles]}, pluck="batch_no")
 	assert shipped, response.json()["data"]["name"]
-	assert [frappe.db.get_value("Batch", batch, "expiry_date") for batch in shipped] == [
-		first_expiry
-	], shipped
+	assert [frappe.db.get_value("Batch", batch, "expiry_date") for batch in shipped] == [first_expiry], (
+		shipped
+	)

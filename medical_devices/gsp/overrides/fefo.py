@@ -15,7 +15,8 @@ from medical_devices.medical_devices.doctype.medical_device_settings.medical_dev
 
 def pick_device_batches(doc, method=None):
 	"""validate of Delivery Note and Sales Invoice, before the GSP guard checks what the rows now take."""
-	if not controls_enabled() or doc.get("is_return") or doc.docstatus != 0:
+	# a draft, or a document saved and submitted in one request (inserted with docstatus 1)
+	if not controls_enabled() or doc.get("is_return") or doc.docstatus == 2:
 		return
 	if doc.doctype == "Sales Invoice" and not doc.get("update_stock"):
 		return
