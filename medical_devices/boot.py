@@ -1,9 +1,10 @@
 """What the desk's scripts need of the app's rules, from their one Python source (boot_session): the batch
-statuses' colours and the transitions quality staff make by hand, the roles that see each action, and the meanings
-of an electronic signature. The server enforces every one of them; the desk only shows them."""
+statuses' colours and the transitions quality staff make by hand, the roles that see each action, the meanings
+of an electronic signature, and the documents that carry devices. The server enforces every one of them; the desk only shows them."""
 
 from medical_devices.audit.signature import MEANINGS, REVIEWER_ROLE
 from medical_devices.controls import DEVICE_CLASSIFIERS, FIRST_BUSINESS_REVIEWERS, QA_ROLES
+from medical_devices.devices import ITEM_TABLES
 from medical_devices.gsp import rules
 from medical_devices.recall.doctype.device_recall.device_recall import STATUS_COLOURS as RECALL_COLOURS
 from medical_devices.udi.doctype.registration_certificate.registration_certificate import STATUS_COLOURS
@@ -21,6 +22,8 @@ def desk_rules() -> dict:
 		"first_business_reviewers": list(FIRST_BUSINESS_REVIEWERS),
 		"device_classifiers": list(DEVICE_CLASSIFIERS),
 		"signature": {"meanings": list(MEANINGS), "reviewer_role": REVIEWER_ROLE},
+		# the documents whose item tables carry devices: their scan field has the focus on a draft
+		"stock_forms": sorted(ITEM_TABLES),
 	}
 
 

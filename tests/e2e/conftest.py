@@ -87,25 +87,22 @@ ZH_PASSWORD = "Md-e2e-zh-2026!"
 
 
 @pytest.fixture(scope="session")
-def chinese_user():
-	"""A desk user who reads Chinese first."""
+def chinese_user(frappe_site):
+	"""A desk user who reads Chinese first (on the run's shared connection: closing it would cut off every module
+	that uses it after this one)."""
+	import frappe
+	from frappe.utils.password import update_password
+
 	from tests.factories import ensure_user
-	from tests.frappe_site import connect
 
-	frappe = connect()
-	try:
-		ensure_user(
-			ZH_USER,
-			"System Manager",
-			"Regulatory Affairs Manager",
-			"Stock User",
-			first_name="测试",
-			language="zh",
-		)
-		from frappe.utils.password import update_password
-
-		update_password(ZH_USER, ZH_PASSWORD)
-		frappe.db.commit()  # nosemgrep: the web server process must see the user
-	finally:
-		frappe.destroy()
+	ensure_user(
+		ZH_USER,
+		"System Manager",
+		"Regulatory Affairs Manager",
+		"Stock User",
+		first_name="测试",
+		language="zh",
+	)
+	update_password(ZH_USER, ZH_PASSWORD)
+	frappe.db.commit()  # nosemgrep: the web server process must see the user
 	return ZH_USER, ZH_PASSWORD

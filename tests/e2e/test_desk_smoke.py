@@ -86,6 +86,12 @@ def test_scanning_a_udi_into_a_purchase_receipt_fills_the_row(
 	scan_field = wait(browser).until(
 		EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-fieldname='scan_barcode'] input"))
 	)
+	# a clerk scans first: the scan field has the focus on a draft stock document
+	wait(browser, 10).until(
+		lambda d: d.execute_script(
+			"return document.activeElement === cur_frm.fields_dict.scan_barcode.$input[0]"
+		)
+	)
 	browser.execute_script("return cur_frm.set_value('supplier', arguments[0])", SUPPLIER)
 	browser.execute_script("return new Promise(r => setTimeout(r, 1500))")
 	# A keyboard-wedge scanner types the GS separator as a stand-in and ends with Enter.

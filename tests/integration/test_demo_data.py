@@ -160,3 +160,38 @@ def test_the_demos_write_off_record_prints_its_amount_in_chinese_capitals():
 	words = amount_in_capitals(doc.total_amount, "CNY")
 	assert words.startswith("人民币") and words.endswith(("整", "分"))
 	assert words in html
+
+
+def test_a_mock_recalls_forms_say_they_are_a_drill_where_they_start_and_end():
+	"""A mock recall's forms carry 模拟召回 at their start and at their end (on the first and the last page of a form
+	that runs over several); a real recall's forms carry none. (The wkhtmltopdf of Debian, built on an unpatched
+	Qt, repeats neither headers nor fixed elements on every page.)"""
+	import io
+	import unicodedata
+
+	from pypdf import PdfReader
+
+	from frappe.utils.pdf import get_pdf
+	from frappe.www.printview import get_rendered_template
+
+	def marks(html):
+		pages = PdfReader(io.BytesIO(get_pdf(f'<div class="print-format">{html}</div>'))).pages
+		return ["模拟召回" in unicodedata.normalize("NFKC", page.extract_text()) for page in pages]
+
+	create_demo_data()
+	for is_mock in (1, 0):
+		name = frappe.db.get_value("Device Recall", {"company": COMPANY, "docstatus": 1, "is_mock": is_mock})
+		doc = frappe.get_doc("Device Recall", name)
+		for print_format in (
+			"Recall Event Report",
+			"Recall Plan",
+			"Recall Progress Report",
+			"Recall Summary Evaluation Report",
+		):
+			html = get_rendered_template(doc, print_format=frappe.get_doc("Print Format", print_format))
+			assert (html.count('md-mock"') + html.count("md-mock md-mock-end")) == (2 if is_mock else 0)
+			found = marks(html)
+			assert found == [bool(is_mock)] * len(found), (print_format, is_mock, found)
+		spacer, end = '<div style="height: 400mm"></div>', '<div class="md-mock md-mock-end">'
+		long_form = marks(html.replace(end, spacer + end) if is_mock else html + spacer)
+		assert len(long_form) > 1 and (long_form[0], long_form[-1]) == (bool(is_mock), bool(is_mock))

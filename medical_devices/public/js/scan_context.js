@@ -33,3 +33,19 @@
 			});
 	};
 })();
+
+// On a draft stock document, the scan field has the focus: a warehouse clerk scans first.
+(() => {
+	const forms = (frappe.boot.md_rules && frappe.boot.md_rules.stock_forms) || [];
+	forms.forEach((doctype) =>
+		frappe.ui.form.on(doctype, {
+			refresh(frm) {
+				const field = frm.fields_dict.scan_barcode;
+				if (frm.doc.docstatus !== 0 || !field || !field.$input) return;
+				setTimeout(() => {
+					if (!document.activeElement || document.activeElement === document.body) field.$input.focus();
+				}, 300);
+			},
+		})
+	);
+})();
