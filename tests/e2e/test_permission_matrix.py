@@ -48,7 +48,13 @@ def demo(frappe_site):
 	ensure_user(RA, "Regulatory Affairs Manager")
 	if not frappe.db.exists("User", PORTAL):
 		frappe.get_doc(
-			{"doctype": "User", "email": PORTAL, "first_name": "Portal", "user_type": "Website User"}
+			{
+				"doctype": "User",
+				"email": PORTAL,
+				"first_name": "Portal",
+				"user_type": "Website User",
+				"send_welcome_email": 0,  # no mail: an outgoing account another module made may exist
+			}
 		).insert(ignore_permissions=True)
 	for user in (OUTSIDER, PORTAL, SALES, RA):
 		update_password(user, PASSWORD)
