@@ -1,5 +1,6 @@
-"""How Chinese forms write amounts and dates: 人民币玖佰陆拾元整 (the capitals of the People's Bank of China's rules
-for filling in bills and settlement documents) and 2026年11月29日 for formal letters. Plain functions, also offered
+"""How Chinese forms write amounts, quantities and dates: 人民币玖佰陆拾元整 (the capitals of the People's Bank of
+China's rules for filling in bills and settlement documents), 40 units (not 40.000) and 2026年11月29日 for formal
+letters. Plain functions, also offered
 to print formats (hooks `jinja`)."""
 
 import datetime
@@ -77,3 +78,12 @@ def formal_date(value) -> str:
 	if isinstance(value, str):
 		value = datetime.date.fromisoformat(value[:10])
 	return f"{value.year}年{value.month}月{value.day}日"
+
+
+def quantity(value) -> str:
+	"""A quantity as a form prints it: whole units without decimals (40, not 40.000 or 6.0), a fraction with the
+	decimals it has (2.5), thousands separated (1,000,000, never 1e+06)."""
+	number = Decimal(str(value or 0)).normalize()
+	if number == number.to_integral_value():
+		return f"{int(number):,}"
+	return f"{number:,f}"

@@ -262,6 +262,7 @@ jinja = {
 		# Chinese forms: amounts in capitals (人民币玖佰陆拾元整) and formal dates (2026年11月29日)
 		"medical_devices.chinese_forms.amount_in_capitals",
 		"medical_devices.chinese_forms.formal_date",
+		"medical_devices.chinese_forms.quantity",
 	]
 }
 

@@ -38,3 +38,23 @@ def test_a_formal_date_reads_year_month_day():
 	assert formal_date(datetime.date(2026, 11, 29)) == "2026年11月29日"
 	assert formal_date("2026-01-05 10:00:00") == "2026年1月5日"
 	assert formal_date(None) == ""
+
+
+@pytest.mark.parametrize(
+	"value,text",
+	[
+		(40, "40"),
+		(40.0, "40"),
+		("40.000", "40"),
+		(6.0, "6"),
+		(2.5, "2.5"),
+		(0, "0"),
+		(None, "0"),
+		(1000000.0, "1,000,000"),
+		(1234.25, "1,234.25"),
+	],
+)
+def test_quantities_print_whole_units_without_decimals(value, text):
+	from medical_devices.chinese_forms import quantity
+
+	assert quantity(value) == text
