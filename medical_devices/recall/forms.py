@@ -92,7 +92,7 @@ def produced_quantities(batches: list[str]) -> dict[str, float]:
 
 def product_data(item_code: str, company: str) -> dict:
 	item = frappe.get_cached_value(
-		"Item", item_code, ["item_name", "description", "md_default_di"], as_dict=True
+		"Item", item_code, ["item_name", "description", "md_default_di", "md_model"], as_dict=True
 	)
 	certificate = item_certificate(item_code)
 	di = (
@@ -101,7 +101,8 @@ def product_data(item_code: str, company: str) -> dict:
 	return {
 		"item_code": item_code,
 		"item_name": item.item_name,
-		"models": (certificate or {}).get("models") or item_code,
+		# 型号规格: the device's own specification, else the models its certificate covers; never the item code
+		"models": item.md_model or (certificate or {}).get("models") or "",
 		"certificate_number": (certificate or {}).get("certificate_number") or "",
 		"device_class": (certificate or {}).get("device_class") or "",
 		"manufacturer": (certificate or {}).get("holder") or company,

@@ -195,3 +195,21 @@ def test_a_mock_recalls_forms_say_they_are_a_drill_where_they_start_and_end():
 		spacer, end = '<div style="height: 400mm"></div>', '<div class="md-mock md-mock-end">'
 		long_form = marks(html.replace(end, spacer + end) if is_mock else html + spacer)
 		assert len(long_form) > 1 and (long_form[0], long_form[-1]) == (bool(is_mock), bool(is_mock))
+
+
+def test_the_recall_forms_print_the_devices_specification_not_its_item_code():
+	"""型号规格 is the device's specification (Item md_model), as the NMPA forms ask, never the item code."""
+	from frappe.www.printview import get_rendered_template
+
+	from medical_devices.recall.forms import recall_form_data
+
+	create_demo_data()
+	name = frappe.db.get_value("Device Recall", {"company": COMPANY, "docstatus": 1, "is_mock": 0})
+	doc = frappe.get_doc("Device Recall", name)
+	products = recall_form_data(doc)["products"]
+	assert products
+	for product in products:
+		model = frappe.db.get_value("Item", product["item_code"], "md_model")
+		assert model and product["models"] == model and product["models"] != product["item_code"]
+	html = get_rendered_template(doc, print_format=frappe.get_doc("Print Format", "Recall Event Report"))
+	assert all(product["models"] in html for product in products)

@@ -170,3 +170,24 @@ def test_the_desk_reads_roles_transitions_meanings_and_colours_from_the_server()
 		for target in targets
 	)
 	assert "medical_devices.boot.add_desk_rules" in hooks.boot_session
+
+
+def test_child_tables_take_the_forms_full_width():
+	"""A table after a column break is squeezed into a column (the recall's holders and stock once showed one
+	letter per header): every table of the app's forms starts its own full-width section."""
+	squeezed = []
+	for path in APP.rglob("*.json"):
+		if path.parent.name != path.stem:
+			continue
+		data = json.loads(path.read_text(encoding="utf-8"))
+		if data.get("doctype") != "DocType" or data.get("istable"):
+			continue
+		in_column = False
+		for field in data["fields"]:
+			if field["fieldtype"] in ("Section Break", "Tab Break"):
+				in_column = False
+			elif field["fieldtype"] == "Column Break":
+				in_column = True
+			elif field["fieldtype"] == "Table" and in_column:
+				squeezed.append((data["name"], field["fieldname"]))
+	assert squeezed == []
