@@ -50,6 +50,18 @@ def apply_setup():
 	add_doctype_permissions()
 	save_settings_defaults()
 	sync_format_defaults()
+	ensure_currency_symbols()
+
+
+# Currencies ERPNext creates without a symbol (its country data has none for the renminbi): CNY 960.00 reads as ¥960.00
+# on a Chinese form. A symbol someone set is kept, and uninstall leaves the symbol (it is the currency's own).
+CURRENCY_SYMBOLS = {"CNY": "¥"}
+
+
+def ensure_currency_symbols():
+	for currency, symbol in CURRENCY_SYMBOLS.items():
+		if frappe.db.exists("Currency", currency) and not frappe.db.get_value("Currency", currency, "symbol"):
+			frappe.db.set_value("Currency", currency, "symbol", symbol)
 
 
 def remove_setup():

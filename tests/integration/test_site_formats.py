@@ -33,3 +33,13 @@ def test_the_formats_follow_system_settings_even_when_frappes_defaults_diverged(
 		frappe.cache.delete_value("system_settings")
 		frappe.local.user_date_format = None
 		assert frappe.db.get_default("date_format") == original
+
+
+def test_renminbi_amounts_carry_the_yuan_sign():
+	from frappe.utils import fmt_money
+
+	from medical_devices.setup import ensure_currency_symbols
+
+	ensure_currency_symbols()
+	assert frappe.db.get_value("Currency", "CNY", "symbol") == "¥"
+	assert fmt_money(960, currency="CNY").startswith("¥") and "960.00" in fmt_money(960, currency="CNY")
