@@ -65,12 +65,11 @@ def write_offs(company: str, from_date, to_date, by_month: bool = False):
 
 
 def _company_figure(company, from_date, to_date, by_month, figure):
+	column = {"quality": 1, "write_off": 2}[figure]
 	if not by_month:
-		rows = _batch_cost_rows(company, from_date, to_date, None)
-		return flt(sum(flt(row[1 if figure == "quality" else 2]) for row in rows), 2)
+		return flt(sum(flt(row[column]) for row in _batch_cost_rows(company, from_date, to_date, None)), 2)
 	return {
-		getdate(month): flt(quality if figure == "quality" else write_off, 2)
-		for month, quality, write_off in _batch_cost_rows(company, from_date, to_date, "month")
+		getdate(row[0]): flt(row[column], 2) for row in _batch_cost_rows(company, from_date, to_date, "month")
 	}
 
 

@@ -134,6 +134,8 @@ def test_a_journal_made_by_hand_cannot_name_a_submitted_source_document(server_u
 	postings (which nobody could then cancel on its own, which the source's cancel would take down with it, and
 	which the reconciliation would file under the source): as every controlled field on insert, the link starts
 	empty whatever the client sent, and the journal is an ordinary one."""
+	import frappe
+
 	entry = quality_cost_entry(released_lot(prefix="REVIEW-HAND"))
 	before = journals_naming(entry.name)
 	assert before == [(entry.journal_entry, 1)]
@@ -148,8 +150,6 @@ def test_a_journal_made_by_hand_cannot_name_a_submitted_source_document(server_u
 	assert response.status_code == 200, response.text[:300]
 	hand_made = response.json()["data"]["name"]
 	assert journals_naming(entry.name) == before
-	import frappe
-
 	assert frappe.db.get_value("Journal Entry", hand_made, ["md_quality_cost_entry", "docstatus"]) == (
 		None,
 		1,

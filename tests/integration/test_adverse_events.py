@@ -9,7 +9,7 @@ import frappe
 from frappe.utils import add_to_date, now_datetime
 
 from medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report import flag_overdue_reports
-from tests.factories import ensure_item, first_company, new_batch, register_item
+from tests.factories import adverse_event_report, ensure_item, first_company, new_batch, register_item
 
 DEVICE = "_Test MD Adverse Device"
 PLAIN = "_Test MD Adverse Plain Goods"
@@ -23,18 +23,8 @@ def items(frappe_site):
 	yield
 
 
-def report(aware_at, severity="Serious Injury", **fields):
-	return frappe.get_doc(
-		{
-			"doctype": "Adverse Event Report",
-			"company": first_company(),
-			"aware_at": aware_at,
-			"severity": severity,
-			"event_manifestation": "导管断裂 Catheter fractured",
-			"item_code": DEVICE,
-			**fields,
-		}
-	)
+def report(aware_at, severity="Serious Injury", item_code=DEVICE, **fields):
+	return adverse_event_report(item_code, aware_at, severity, **fields)
 
 
 def test_deadline_runs_from_awareness_and_device_data_comes_from_the_batch():
