@@ -80,6 +80,17 @@ def formal_date(value) -> str:
 	return f"{value.year}年{value.month}月{value.day}日"
 
 
+def printed_date(value):
+	"""A date in a form's table or box: in the site's date format (as on the desk), never broken over two lines."""
+	from markupsafe import Markup
+
+	from frappe.utils import formatdate
+
+	if not value:
+		return ""
+	return Markup('<span class="md-nowrap">{}</span>').format(formatdate(value))
+
+
 def quantity(value) -> str:
 	"""A quantity as a form prints it: whole units without decimals (40, not 40.000 or 6.0), a fraction with the
 	decimals it has (2.5), thousands separated (1,000,000, never 1e+06)."""

@@ -52,6 +52,42 @@ ITEMS = [
 
 SUPPLIERS = ["江苏华康医疗用品有限公司", "深圳迈瑞生物医疗电子股份有限公司"]
 CUSTOMERS = ["上海市第一人民医院", "复旦大学附属华山医院", "浙江瑞康医药有限公司"]
+# party: (address line, city, province, postal code, contact person, phone), as the GSP records print them
+PARTY_ADDRESSES = {
+	"江苏华康医疗用品有限公司": (
+		"高新区华康路 18 号",
+		"泰州市",
+		"江苏省",
+		"225300",
+		"王建国",
+		"0523-86201234",
+	),
+	"深圳迈瑞生物医疗电子股份有限公司": (
+		"南山区高新技术产业园区科技南十二路",
+		"深圳市",
+		"广东省",
+		"518057",
+		"李敏",
+		"0755-81888998",
+	),
+	"上海市第一人民医院": (
+		"虹口区海宁路 100 号",
+		"上海市",
+		"上海市",
+		"200080",
+		"张丽（设备科）",
+		"021-63240090",
+	),
+	"复旦大学附属华山医院": (
+		"静安区乌鲁木齐中路 12 号",
+		"上海市",
+		"上海市",
+		"200040",
+		"陈伟（医学装备处）",
+		"021-52889999",
+	),
+	"浙江瑞康医药有限公司": ("滨江区江南大道 3588 号", "杭州市", "浙江省", "310051", "刘洋", "0571-86651234"),
+}
 
 # batch_id, item_code, days until expiry (negative: expired), supplier index, qty received, rate
 BATCHES = [
@@ -511,6 +547,7 @@ def ensure_party(doctype: str, name: str) -> str:
 	name_field = "supplier_name" if doctype == "Supplier" else "customer_name"
 	existing = frappe.db.get_value(doctype, {name_field: name})
 	if existing:
+		ensure_party_address(doctype, existing, name)
 		return existing
 	doc = frappe.get_doc({"doctype": doctype, name_field: name, "default_currency": CURRENCY})
 	if doctype == "Supplier":
@@ -519,7 +556,41 @@ def ensure_party(doctype: str, name: str) -> str:
 	else:
 		doc.customer_group = get_root_of("Customer Group")
 		doc.territory = get_root_of("Territory")
-	return doc.insert(ignore_permissions=True).name
+	party = doc.insert(ignore_permissions=True).name
+	ensure_party_address(doctype, party, name)
+	return party
+
+
+def ensure_party_address(doctype: str, party: str, name: str):
+	"""The party's primary address and contact, so that the GSP records print where and whom it is."""
+	line, city, province, pincode, person, phone = PARTY_ADDRESSES[name]
+	link = [{"link_doctype": doctype, "link_name": party}]
+	linked = {"link_doctype": doctype, "link_name": party, "parenttype": "Address"}
+	if frappe.db.exists("Dynamic Link", linked):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": name,
+			"address_type": "Billing",
+			"address_line1": line,
+			"city": city,
+			"state": province,
+			"pincode": pincode,
+			"country": "China",
+			"is_primary_address": 1,
+			"links": link,
+		}
+	).insert(ignore_permissions=True)
+	frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": person,
+			"is_primary_contact": 1,
+			"phone_nos": [{"phone": phone, "is_primary_phone": 1}],
+			"links": link,
+		}
+	).insert(ignore_permissions=True)
 
 
 def ensure_qualification(party_type, party_name, licence_type, number, days_ago, valid_days, classes):

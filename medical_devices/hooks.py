@@ -259,9 +259,10 @@ jinja = {
 		"medical_devices.recall.forms.recall_form_data",
 		"medical_devices.audit.signature.signatures_of",
 		"medical_devices.personal_data.readable_patient",
-		# Chinese forms: amounts in capitals (人民币玖佰陆拾元整) and formal dates (2026年11月29日)
+		# Chinese forms: amounts in capitals (人民币玖佰陆拾元整), formal dates (2026年11月29日), dates in the site's format
 		"medical_devices.chinese_forms.amount_in_capitals",
 		"medical_devices.chinese_forms.formal_date",
+		"medical_devices.chinese_forms.printed_date",
 		"medical_devices.chinese_forms.quantity",
 	]
 }

@@ -111,7 +111,7 @@ apt_install() {
 ensure_system_packages() {
 	apt_install git curl ca-certificates rsync cron sudo python3-dev python3-venv python3-pip \
 		build-essential pkg-config libmariadb-dev mariadb-client redis-tools \
-		libffi-dev libssl-dev wkhtmltopdf xfonts-75dpi xfonts-base fonts-noto-cjk "$@"
+		libffi-dev libssl-dev wkhtmltopdf xfonts-75dpi xfonts-base fonts-noto-cjk fonts-wqy-zenhei "$@"
 }
 
 system_node_major() { command -v node >/dev/null && node -p 'process.versions.node.split(".")[0]' || echo 0; }

@@ -28,6 +28,15 @@ def terms() -> list[Term]:
 	return found
 
 
+# Wrong for the term, but ordinary words in another sense (经营活动, 开具, 拒绝访问): a page may carry them.
+ORDINARY_ELSEWHERE = frozenset({"活动", "开", "拒绝"})
+
+
+def wrong_words() -> set[str]:
+	"""The words that stand for nothing right on the app's pages and forms."""
+	return {word for term in terms() for word in term.wrong} - ORDINARY_ELSEWHERE
+
+
 def doctypes() -> dict[str, list[dict]]:
 	"""Doctype -> its fields: the app's doctypes, ERPNext's Batch, and the app's custom fields on core doctypes."""
 	import erpnext

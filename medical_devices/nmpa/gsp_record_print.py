@@ -1,10 +1,12 @@
 """The GSP record reports printed as Chinese records (A4 landscape PDF), whatever the user's language."""
 
 import json
+import re
+from contextlib import contextmanager
 
 import frappe
 from frappe import _
-from frappe.utils import format_date, getdate, now_datetime
+from frappe.utils import format_date, format_datetime, formatdate, get_fullname, now_datetime
 from frappe.utils.pdf import get_pdf
 
 from medical_devices import access, inputs
@@ -18,6 +20,10 @@ RECORDS = {
 FILTERS = frozenset(("company", "from_date", "to_date", "item_code", "party"))
 LEFT_OUT = {"voucher_type"}  # the document number says it
 NOWRAP = {"voucher_no", "item_code", "batch_id", "stock_uom", "currency"}
+# Stored values printed in the reader's words, with the context their translation is looked up in (as the
+# reports' desk formatter does, gsp_records.js).
+CODE = re.compile(r"[\w.()/+-]*[\d-][\w.()/+-]*", re.ASCII)
+TRANSLATED = {"acceptance": "GSP Purchase Record", "status_at_dispatch": "Batch"}
 
 
 def record_table(report_name: str, filters: dict) -> tuple[list[dict], list[list[str]]]:
@@ -29,14 +35,43 @@ def record_table(report_name: str, filters: dict) -> tuple[list[dict], list[list
 	report = get_report_doc(
 		report_name
 	)  # the report view's own checks: its roles, report rights on its doctype
-	columns, rows = RECORDS[report_name](filters)
+	with in_language("zh"):  # the record's columns as the Chinese record names them
+		columns, rows = RECORDS[report_name](filters)
 	rows = get_filtered_data(report.ref_doctype, columns, rows, frappe.session.user)  # User Permissions
 	columns = [dict(c) for c in columns if c["fieldname"] not in LEFT_OUT]
 	for column in columns:
 		column["numeric"] = column["fieldtype"] in ("Float", "Currency", "Int")
 		column["nowrap"] = column["numeric"] or column["fieldtype"] == "Date" or column["fieldname"] in NOWRAP
-		column["label"] = _(column["label"], "zh")
-	return columns, [[cell(row.get(c["fieldname"]), c["fieldtype"]) for c in columns] for row in rows]
+	return columns, [[printed(row, column) for column in columns] for row in rows]
+
+
+@contextmanager
+def in_language(lang: str):
+	before = frappe.local.lang
+	frappe.local.lang = lang
+	try:
+		yield
+	finally:
+		frappe.local.lang = before
+
+
+def printed(row, column) -> str:
+	value = row.get(column["fieldname"])
+	if value and column["fieldname"] in TRANSLATED:
+		return _(value, "zh", TRANSLATED[column["fieldname"]])
+	if value and column.get("options") == "User":
+		return _("Administrator", "zh") if value == "Administrator" else get_fullname(value)
+	return cell(value, column["fieldtype"])
+
+
+def whole_codes(text: str):
+	"""The cell's text, its codes and numbers (0755-81888998, MD-I-MASK) never broken over two lines."""
+	from markupsafe import Markup, escape
+
+	return Markup(" ").join(
+		Markup('<span class="md-nowrap">{}</span>').format(word) if CODE.fullmatch(word) else escape(word)
+		for word in text.split(" ")
+	)
 
 
 def record_html(report_name: str, filters: dict, printed_on=None) -> str:
@@ -51,8 +86,8 @@ def record_html(report_name: str, filters: dict, printed_on=None) -> str:
 			"item_code": filters.get("item_code"),
 			"party": filters.get("party"),
 			"columns": columns,
-			"rows": rows,
-			"printed_on": (printed_on or now_datetime()).strftime("%Y-%m-%d %H:%M"),
+			"rows": [[whole_codes(value) for value in row] for row in rows],
+			"printed_on": format_datetime(printed_on or now_datetime()),
 		},
 	)
 
@@ -69,7 +104,7 @@ def cell(value, fieldtype) -> str:
 	if value in (None, ""):
 		return ""
 	if fieldtype == "Date":
-		return getdate(value).isoformat()
+		return formatdate(value)  # the site's date format, as on the desk and the other forms
 	if fieldtype == "Currency":
 		return f"{value:,.2f}"
 	if fieldtype == "Float":

@@ -75,6 +75,7 @@ def movements(voucher_type: str, filters: dict, returns: bool = True) -> list[fr
 		as_dict=True,
 	)
 	add_batch_details(rows)
+	add_party_details(rows, "Supplier" if voucher_type == "Purchase Receipt" else "Customer")
 	add_registrations(rows)
 	return rows
 
@@ -98,6 +99,35 @@ def add_batch_details(rows):
 		row.rate_per_stock_unit = (row.rate or 0) / (row.conversion_factor or 1)
 		row.amount = row.rate_per_stock_unit * (row.qty or 0)
 		row.party_address = one_line(row.address_display)
+
+
+def add_party_details(rows, party_type: str):
+	"""Where the document names no address or contact, the party's primary ones: the record names where and whom
+	the goods came from or went to."""
+	from frappe.contacts.doctype.address.address import get_address_display, get_default_address
+	from frappe.contacts.doctype.contact.contact import get_default_contact
+
+	found = {}
+	for row in rows:
+		if row.party_address and row.contact_display and (row.contact_mobile or row.contact_email):
+			continue
+		if row.party not in found:
+			address = get_default_address(party_type, row.party)
+			contact = get_default_contact(party_type, row.party)
+			person = (
+				frappe.db.get_value(
+					"Contact", contact, ["full_name", "phone", "mobile_no", "email_id"], as_dict=True
+				)
+				if contact
+				else None
+			)
+			found[row.party] = (one_line(get_address_display(address)) if address else "", person)
+		address, person = found[row.party]
+		row.party_address = row.party_address or address
+		if person and row.contact_display in (None, "", person.full_name):
+			row.contact_display = person.full_name
+			row.contact_mobile = row.contact_mobile or person.mobile_no or person.phone
+			row.contact_email = row.contact_email or person.email_id
 
 
 def add_registrations(rows):
@@ -372,10 +402,10 @@ def device_columns() -> list[dict]:
 		),
 		data_column("registrant", _("Registrant / Filer"), 200),
 		data_column("manufacturer_licence", _("Manufacturing Licence / Filing No."), 200),
-		data_column("batch_id", _("Batch No."), 120),
+		data_column("batch_id", _("Batch ID", context="Batch"), 120),
 		data_column("serial_no", _("Serial No"), 120),
 		date_column("manufacturing_date", _("Manufacturing Date")),
-		date_column("expiry_date", _("Expiry Date")),
+		date_column("expiry_date", _("Expiry Date", context="Batch")),
 	]
 
 

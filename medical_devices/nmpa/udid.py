@@ -256,7 +256,7 @@ def strings(value):
 	"""Every str in a record attribute: the value, a tuple's items, the fields of a package or condition."""
 	if isinstance(value, str):
 		yield value
-	elif isinstance(value, (list, tuple)):
+	elif isinstance(value, list | tuple):
 		for item in value:
 			yield from strings(item)
 	elif dataclasses.is_dataclass(value):

@@ -54,6 +54,15 @@ def human_readable(elements: list[tuple[str, str]]) -> str:
 	return "".join(f"({ai}){value}" for ai, value in elements)
 
 
+def hri_html(elements: list[tuple[str, str]]):
+	"""The human-readable text for a label's box: it wraps between element strings, never inside one."""
+	from markupsafe import Markup
+
+	return Markup("<wbr>").join(
+		Markup('<span class="md-nowrap">({}){}</span>').format(ai, value) for ai, value in elements
+	)
+
+
 def gs1_128(elements: list[tuple[str, str]]) -> Gs1_128:
 	return Gs1_128(element_string(elements), writer=SVGWriter())
 
@@ -119,6 +128,7 @@ def udi_label(item_code: str, batch: str | None = None, serial: str | None = Non
 	elements = gs1_udi_elements(di, lot, expiry, production, serial)
 	return {
 		"hri": human_readable(elements),
+		"hri_html": hri_html(elements),
 		"svg": gs1_128_svg(elements),
 		"datamatrix": gs1_datamatrix_svg(elements),
 	}

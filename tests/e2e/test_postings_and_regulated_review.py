@@ -316,6 +316,6 @@ def test_a_delivery_note_submitted_in_one_request_still_takes_the_first_expiring
 	)
 	shipped = frappe.get_all("Serial and Batch Entry", {"parent": ["in", bundles]}, pluck="batch_no")
 	assert shipped, response.json()["data"]["name"]
-	assert [frappe.db.get_value("Batch", batch, "expiry_date") for batch in shipped] == [first_expiry], (
-		shipped
-	)
+	assert [frappe.db.get_value("Batch", batch, "expiry_date") for batch in shipped] == [
+		first_expiry
+	], shipped

@@ -141,9 +141,9 @@ def test_no_test_module_keeps_its_context_in_frappe_flags():
 		for path in sources("*.py")
 		if (names := md_flags_set(parse(path)))
 	}
-	assert offenders == {}, (
-		f"return the context from a module-scoped fixture or work it out through factories: {offenders}"
-	)
+	assert (
+		offenders == {}
+	), f"return the context from a module-scoped fixture or work it out through factories: {offenders}"
 
 
 @pytest.mark.parametrize(
