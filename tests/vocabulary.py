@@ -80,4 +80,11 @@ def required_keys(term: Term, fields_of: dict[str, list[dict]]) -> list[tuple[st
 				raise ValueError(f"{doctype} has no status {term.english!r}")
 			keys.append((term.english, doctype))
 		return keys
+	match = re.fullmatch(r"values in (.+)", term.where)
+	if match:
+		reports = [name.strip() for name in match.group(1).split(",")]
+		for name in reports:
+			if not list(APP.glob(f"*/report/{name.lower().replace(' ', '_')}/*.json")):
+				raise ValueError(f"the app has no report {name!r}")
+		return [(term.english, name) for name in reports]
 	raise ValueError(f"unknown scope {term.where!r} of {term.english!r}")

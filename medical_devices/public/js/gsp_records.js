@@ -35,6 +35,11 @@ medical_devices.gsp_record_report = function (report_name, party_type) {
 			},
 			{ fieldname: "party", label: __(party_type), fieldtype: "Link", options: party_type },
 		],
+		formatter: medical_devices.translated_values({
+			voucher_type: "",
+			acceptance: "GSP Purchase Record",
+			status_at_dispatch: "Batch",
+		}),
 		onload(report) {
 			report.page.add_inner_button(__("Chinese Record (PDF)"), () => {
 				const params = new URLSearchParams({

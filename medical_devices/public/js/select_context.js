@@ -4,3 +4,33 @@
 frappe.form.formatters.Select = function (value, df) {
 	return __(frappe.form.formatters.Data(value, df), null, df && df.parent);
 };
+
+// A report's stored values (voucher types, party types, statuses) read in the reader's language: the report sends
+// the facts (its links and exports keep them), the desk translates them, in the context named per column ("" for
+// the plain translation).
+frappe.provide("medical_devices");
+medical_devices.translated_values = function (contexts, then) {
+	return function (value, row, column, data, default_formatter) {
+		if (value && typeof value === "string" && column && column.fieldname in contexts) {
+			value = __(value, null, contexts[column.fieldname] || null);
+		}
+		return then
+			? then(value, row, column, data, default_formatter)
+			: default_formatter(value, row, column, data);
+	};
+};
+
+// Frappe appends the time zone to a Datetime field's description before the description is translated, so the
+// joined text matches no translation and the description reads in English: translate it first.
+(function () {
+	const ControlDatetime = frappe.ui.form.ControlDatetime;
+	if (!ControlDatetime) return;
+	const set_description = ControlDatetime.prototype.set_description;
+	ControlDatetime.prototype.set_description = function () {
+		if (this.df.description && !this.df.md_description_translated) {
+			this.df.description = __(this.df.description);
+			this.df.md_description_translated = true;
+		}
+		return set_description.call(this);
+	};
+})();

@@ -11,4 +11,5 @@ frappe.query_reports["Temperature Excursions"] = {
 		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date" },
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date" },
 	],
+	formatter: medical_devices.translated_values({ reference_type: "" }),
 };

@@ -38,4 +38,5 @@ frappe.query_reports["Ledger Reconciliation Differences"] = {
 			}),
 		},
 	],
+	formatter: medical_devices.translated_values({ voucher_type: "" }),
 };

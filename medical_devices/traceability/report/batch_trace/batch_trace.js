@@ -18,4 +18,5 @@ frappe.query_reports["Batch Trace"] = {
 	name_field: "id",
 	parent_field: "parent_node",
 	initial_depth: 3,
+	formatter: medical_devices.translated_values({ voucher_type: "", party_type: "" }),
 };
