@@ -257,6 +257,8 @@ jinja = {
 	"methods": [
 		"medical_devices.udi.labels.udi_label",
 		"medical_devices.recall.forms.recall_form_data",
+		# the 随货同行单 of a delivery: its device rows as the GSP records list them
+		"medical_devices.nmpa.gsp_records.accompanying_list",
 		"medical_devices.audit.signature.signatures_of",
 		"medical_devices.personal_data.readable_patient",
 		# Chinese forms: amounts in capitals (人民币玖佰陆拾元整), formal dates (2026年11月29日), dates in the site's format

@@ -423,3 +423,19 @@ def float_column(fieldname, label) -> dict:
 
 def link_column(fieldname, label, doctype, width) -> dict:
 	return {"fieldname": fieldname, "label": label, "fieldtype": "Link", "options": doctype, "width": width}
+
+
+def accompanying_list(doc) -> list[frappe._dict]:
+	"""Jinja method for the 随货同行单 (Decree 54 Art 40): the device rows of a submitted Delivery Note, one per
+	batch or serial, with their certificate, registrant, manufacturing licence, expiry and outbound reviewer."""
+	if doc.doctype != "Delivery Note" or doc.docstatus != 1:
+		return []
+	filters = {
+		"company": doc.company,
+		"from_date": doc.posting_date,
+		"to_date": doc.posting_date,
+		"party": doc.customer,
+	}
+	rows = [row for row in movements("Delivery Note", filters) if row.voucher_no == doc.name]
+	add_review(rows)
+	return rows

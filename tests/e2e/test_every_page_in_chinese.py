@@ -157,7 +157,9 @@ def english_words(texts: list[str]) -> set[str]:
 	}
 
 
-def test_every_page_of_the_app_reads_in_chinese(browser, server_url, sweep_user, pages, screenshot_on_failure):
+def test_every_page_of_the_app_reads_in_chinese(
+	browser, server_url, sweep_user, pages, screenshot_on_failure
+):
 	login(browser, server_url, *sweep_user)
 	browser.get(f"{server_url}/app")
 	wait(browser).until(lambda d: d.execute_script("return !!(window.frappe && frappe.container)"))

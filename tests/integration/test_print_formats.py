@@ -31,6 +31,7 @@ EXPECTED = {
 	"Recall Progress Report": ["召回计划实施情况报告"],
 	"Recall Summary Evaluation Report": ["召回总结评估报告"],
 	"Recall Notice": ["医疗器械召回通知", "批号"],
+	"GSP Accompanying Goods List": ["随货同行单", "批号", "有效期至", "注册证", "出库复核人", "收货单位"],
 	"Device Write Off Record": ["医疗器械报损销毁记录", "批号", "有效期至", "金额大写", "人民币"],
 	"Adverse Event Report": ["可疑医疗器械不良事件报告", "批号", "有效期至"],
 	"Annual Self Inspection": ["年度自查报告"],

@@ -101,7 +101,12 @@ def get_columns():
 		{"fieldname": "batch", "label": _("Batch"), "fieldtype": "Link", "options": "Batch", "width": 140},
 		{"fieldname": "batch_id", "label": _("Batch No"), "fieldtype": "Data", "width": 110},
 		{"fieldname": "item_code", "label": _("Item"), "fieldtype": "Link", "options": "Item", "width": 130},
-		{"fieldname": "item_name", "label": _("Item Name", context="Batch"), "fieldtype": "Data", "width": 150},
+		{
+			"fieldname": "item_name",
+			"label": _("Item Name", context="Batch"),
+			"fieldtype": "Data",
+			"width": 150,
+		},
 		{
 			"fieldname": "item_group",
 			"label": _("Item Group"),
@@ -110,7 +115,12 @@ def get_columns():
 			"width": 110,
 		},
 		{"fieldname": "device_class", "label": _("Device Class"), "fieldtype": "Data", "width": 90},
-		{"fieldname": "expiry_date", "label": _("Expiry Date", context="Batch"), "fieldtype": "Date", "width": 100},
+		{
+			"fieldname": "expiry_date",
+			"label": _("Expiry Date", context="Batch"),
+			"fieldtype": "Date",
+			"width": 100,
+		},
 		{"fieldname": "received_qty", "label": _("Received Qty"), "fieldtype": "Float", "width": 100},
 		{**currency, "fieldname": "acquisition_cost", "label": _("Purchase or Production Cost")},
 		{**currency, "fieldname": "unit_cost", "label": _("Unit Cost")},
