@@ -7,6 +7,10 @@ for GS1 DataMatrix; the app prints GS1-128 at 0.25 mm with 10 mm bars and a 10X 
 0.38 mm per module with a one-module quiet zone. tests/unit/test_udi_labels.py reads each symbol back with a
 barcode reader (zxing-cpp) and parses it as a UDI.
 
+Items coded by the Chinese issuing agencies get their own labels: an MA (IDcode) code as its dotted text
+(`MA.156.M0.<enterprise>.<product>.M<yymmdd>.E<yymmdd>.L<lot>.S<serial>`) in a QR code, as the agency prints it,
+and an AHM code (`MF<DI>`, then tagged units separated by GS) in a DataMatrix; both without a linear symbol.
+
 The pure functions need no Frappe; `udi_label` (a Jinja method for print formats) reads the site.
 """
 
@@ -97,7 +101,52 @@ def gs1_datamatrix(elements: list[tuple[str, str]]):
 
 def gs1_datamatrix_svg(elements: list[tuple[str, str]], module_mm: float = DATAMATRIX_X_MM) -> str:
 	"""The symbol as inline SVG of its printed size: each module `module_mm` wide, one module of quiet zone."""
-	svg = zxingcpp.write_barcode_to_svg(gs1_datamatrix(elements), scale=1, add_quiet_zones=True)
+	return symbol_svg(gs1_datamatrix(elements), module_mm)
+
+
+MA_QR_X_MM = 0.4
+GS = "\x1d"
+
+
+def ma_code(di, lot=None, expiry=None, production_date=None, serial=None) -> str:
+	units = [di]
+	if production_date:
+		units.append("M" + production_date.strftime("%y%m%d"))
+	if expiry:
+		units.append("E" + expiry.strftime("%y%m%d"))
+	if lot:
+		units.append("L" + lot)
+	if serial:
+		units.append("S" + serial)
+	return ".".join(units)
+
+
+def ahm_code(di, lot=None, expiry=None, production_date=None, serial=None) -> str:
+	units = [di]
+	if production_date:
+		units.append("MD" + production_date.strftime("%y%m%d"))
+	if expiry:
+		units.append("ED" + expiry.strftime("%y%m%d"))
+	if lot:
+		units.append("BA" + lot)
+	if serial:
+		units.append("SN" + serial)
+	return GS.join(units)
+
+
+def ma_symbol(code: str):
+	"""The MA code in a QR code (error correction M), as IDcode labels carry it."""
+	return zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+
+
+def ahm_symbol(code: str):
+	"""The AHM code in a square DataMatrix, its units separated by GS."""
+	return zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.DataMatrix, force_square=True)
+
+
+def symbol_svg(barcode, module_mm: float) -> str:
+	"""A zxing-cpp symbol as inline SVG of its printed size: each module `module_mm` wide, with its quiet zone."""
+	svg = zxingcpp.write_barcode_to_svg(barcode, scale=1, add_quiet_zones=True)
 	svg = svg[svg.index("<svg") :]
 	width, height = (int(value) for value in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())
 	return svg.replace(
@@ -107,16 +156,46 @@ def gs1_datamatrix_svg(elements: list[tuple[str, str]], module_mm: float = DATAM
 	)
 
 
+def ma_label(di, lot=None, expiry=None, production_date=None, serial=None) -> dict:
+	from markupsafe import Markup
+
+	code = ma_code(di, lot, expiry, production_date, serial)
+	units = code.split(".")
+	return {
+		"hri": code,
+		"hri_html": Markup(".<wbr>").join(
+			Markup('<span class="md-nowrap">{}</span>').format(u) for u in units
+		),
+		"svg": "",
+		"datamatrix": symbol_svg(ma_symbol(code), MA_QR_X_MM),
+	}
+
+
+def ahm_label(di, lot=None, expiry=None, production_date=None, serial=None) -> dict:
+	from markupsafe import Markup
+
+	code = ahm_code(di, lot, expiry, production_date, serial)
+	return {
+		"hri": code.replace(GS, " "),
+		"hri_html": Markup("<wbr> ").join(
+			Markup('<span class="md-nowrap">{}</span>').format(u) for u in code.split(GS)
+		),
+		"svg": "",
+		"datamatrix": symbol_svg(ahm_symbol(code), DATAMATRIX_X_MM),
+	}
+
+
 def udi_label(item_code: str, batch: str | None = None, serial: str | None = None) -> dict:
-	"""Jinja method for print formats: {"hri", "svg"} of the item's default GS1 DI with this batch or serial,
-	or {"error"} saying why no label can be printed."""
+	"""Jinja method for print formats: {"hri", "hri_html", "svg", "datamatrix"} of the item's default DI with this
+	batch or serial (GS1, MA or AHM, each in its own symbols), or {"error"} saying why no label can be printed."""
 	import frappe
 	from frappe import _
 	from frappe.utils import getdate
 
 	di = frappe.db.get_value("Item", item_code, "md_default_di")
-	if not di or frappe.db.get_value("UDI Device Identifier", di, "issuing_agency") != "GS1":
-		return {"error": _("Item {0} has no default GS1 device identifier.").format(item_code)}
+	agency = di and frappe.db.get_value("UDI Device Identifier", di, "issuing_agency")
+	if agency not in ("GS1", "MA", "AHM"):
+		return {"error": _("Item {0} has no default GS1, MA or AHM device identifier.").format(item_code)}
 	lot = expiry = production = None
 	if batch:
 		row = frappe.db.get_value(
@@ -125,6 +204,10 @@ def udi_label(item_code: str, batch: str | None = None, serial: str | None = Non
 		lot = row.batch_id
 		expiry = getdate(row.expiry_date) if row.expiry_date else None
 		production = getdate(row.manufacturing_date) if row.manufacturing_date else None
+	if agency == "MA":
+		return ma_label(di, lot, expiry, production, serial)
+	if agency == "AHM":
+		return ahm_label(di, lot, expiry, production, serial)
 	elements = gs1_udi_elements(di, lot, expiry, production, serial)
 	return {
 		"hri": human_readable(elements),

@@ -288,7 +288,7 @@ def test_udi_labels_print_for_a_batch_and_a_delivery_note():
 	assert hri in text_of(html) and html.count("<svg") == 2  # one label: its GS1 DataMatrix and its GS1-128
 
 	frappe.db.set_value("Item", "_Test MD Scan Batch", "md_default_di", None)
-	assert "no default GS1 device identifier" in render("Batch", batch, "UDI Batch Label")
+	assert "no default GS1, MA or AHM device identifier" in render("Batch", batch, "UDI Batch Label")
 
 
 def test_a_60_by_40_label_prints_on_its_own_stock_and_its_datamatrix_scans():
@@ -379,3 +379,26 @@ def test_keyboard_wedge_stand_in_from_the_settings():
 		scan(wedge)  # "|" is no separator yet: the lot would swallow the serial and fail
 	frappe.db.set_single_value("Medical Device Settings", "scanner_gs_standins", "|")
 	assert frappe.db.get_value("Batch", scan(wedge)["batch_no"], "batch_id") == "LOT-W1"
+
+
+def test_items_coded_in_the_ma_and_ahm_formats_get_their_own_labels():
+	"""A device whose default DI is an MA (IDcode) or AHM code prints a label with its own symbol (QR code or
+	DataMatrix) and text, on the batch label and on the 60 x 40 mm label stock."""
+	from tests.factories import new_batch
+
+	for agency, di, symbol_text in (
+		("MA", "MA.156.M0.100001.7MDLBL", "MA.156.M0.100001.7MDLBL"),
+		("AHM", "MF7MDLBL0001", "MF7MDLBL0001"),
+	):
+		item = ensure_item(f"_Test MD Label {agency}")
+		ensure_device_identifier(di, item, issuing_agency=agency)
+		frappe.db.set_value("Item", item, "md_default_di", di)
+		batch = new_batch(item, f"LBL{agency}")
+		for print_format in ("UDI Batch Label", "UDI Label 60 x 40 mm"):
+			html = render("Batch", batch.name, print_format)
+			text = text_of(html)
+			assert symbol_text in text.replace("\n", "") or all(
+				part in text for part in symbol_text.split(".")
+			), (agency, print_format)
+			assert batch.batch_id in text and "<svg" in html, (agency, print_format)
+			assert "no default GS1, MA or AHM" not in text

@@ -120,3 +120,33 @@ def test_symbols_print_at_gs1_healthcare_sizes_not_shrunk_to_fit():
 	assert DATAMATRIX_X_MM >= 1.5 * 0.25 and GS1_128_X_MM >= 0.25
 	linear = gs1_128_svg(elements)
 	assert 'height="' in linear and "mm" in re.search(r"<svg[^>]*>", linear).group(0)
+
+
+def test_ma_and_ahm_labels_read_back_as_their_own_udi():
+	"""Items coded by the Chinese issuing agencies: the MA code in a QR code, the AHM code in a DataMatrix, each
+	read back by a barcode reader and parsed to the same DI, lot, serial and dates."""
+	import zxingcpp
+
+	from medical_devices.udi.labels import ahm_code, ahm_label, ahm_symbol, ma_code, ma_label, ma_symbol
+
+	cases = (
+		("MA", "MA.156.M0.100001.1A2B3", ma_code, ma_symbol, ma_label, zxingcpp.BarcodeFormat.QRCode),
+		("AHM", "MF12345678AB", ahm_code, ahm_symbol, ahm_label, zxingcpp.BarcodeFormat.DataMatrix),
+	)
+	for issuer, di, code_of, symbol_of, label_of, symbology in cases:
+		for lot, serial in (("LOT7", None), ("L2026A", "SN0001")):
+			code = code_of(di, lot, D(2028, 7, 23), D(2026, 1, 5), serial)
+			(found,) = zxingcpp.read_barcodes(zxingcpp.write_barcode_to_image(symbol_of(code), scale=4))
+			assert found.format == symbology
+			udi = parse_udi(found.text)
+			assert (udi.issuer, udi.di, udi.lot, udi.serial, udi.expiry, udi.production_date) == (
+				issuer,
+				di,
+				lot,
+				serial,
+				D(2028, 7, 23),
+				D(2026, 1, 5),
+			)
+			label = label_of(di, lot, D(2028, 7, 23), D(2026, 1, 5), serial)
+			assert label["svg"] == "" and 'mm" height="' in label["datamatrix"]
+			assert lot in label["hri"] and "md-nowrap" in label["hri_html"]
