@@ -16,36 +16,36 @@ CURRENCY = "CNY"
 # ERPNext's only Chinese chart ("unverified") is a flat list without root or account types, on which
 # company setup fails; the standard chart is used until ERPNext ships a verified one.
 CHART_OF_ACCOUNTS = "Standard"
-ITEM_GROUP = "医疗器械 Medical Devices"
+ITEM_GROUP = "医疗器械"
 DEMO_USER = "ra@md-demo.localhost"
 DEMO_USER_PASSWORD = "md-demo-2026"
 
 ITEMS = [
 	# item_code, item_name, class, shelf life (days), storage condition, (min, max) °C for cold chain
-	("MD-I-MASK", "医用外科口罩 Surgical Mask", "Class I", 730, "常温、干燥 Room temperature, dry", None),
+	("MD-I-MASK", "医用外科口罩", "Class I", 730, "常温、干燥", None),
 	(
 		"MD-II-SYRINGE",
-		"一次性使用无菌注射器 Sterile Syringe 5 ml",
+		"一次性使用无菌注射器 5ml",
 		"Class II",
 		1095,
-		"常温 Room temperature",
+		"常温",
 		None,
 	),
 	(
 		"MD-II-THERMO",
-		"医用电子体温计 Electronic Thermometer",
+		"医用电子体温计",
 		"Class II",
 		1825,
-		"常温 Room temperature",
+		"常温",
 		None,
 	),
-	("MD-III-IVD", "新型冠状病毒抗原检测试剂 SARS-CoV-2 Antigen Test", "Class III", 540, "2-8 °C", (2, 8)),
+	("MD-III-IVD", "新型冠状病毒（2019-nCoV）抗原检测试剂盒", "Class III", 540, "2-8 °C", (2, 8)),
 	(
 		"MD-III-STENT",
-		"冠状动脉药物洗脱支架 Drug-eluting Coronary Stent",
+		"冠状动脉药物洗脱支架系统",
 		"Class III",
 		730,
-		"常温、避光 Room temperature, dark",
+		"常温、避光",
 		None,
 	),
 ]
@@ -103,10 +103,10 @@ BATCHES = [
 # Quality costs posted to batches, and damaged stock written off (prepared by the demo user, approved by the
 # administrator): the Batch Cost report and the finance cards have something to show.
 QUALITY_COSTS = [
-	("ZSQ2025A07", "Laboratory Testing", 1500, "第三方检测 Third-party test"),
-	("ZJ2025D15", "Inspection", 800, "入库检验 Incoming inspection"),
+	("ZSQ2025A07", "Laboratory Testing", 1500, "第三方检测"),
+	("ZJ2025D15", "Inspection", 800, "入库检验"),
 ]
-WRITE_OFFS = [("KZ20250601", 20, "Damaged", "纸箱受潮 Cartons soaked in the warehouse")]
+WRITE_OFFS = [("KZ20250601", 20, "Damaged", "仓库纸箱受潮")]
 
 # Receipts and deliveries of these batches are invoiced (and left unpaid): payables and receivables.
 INVOICED_BATCHES = ("KZ20250601", "ZSQ2025A07", "TWJ2025B12")
@@ -606,7 +606,7 @@ def ensure_qualification(party_type, party_name, licence_type, number, days_ago,
 			"party": party,
 			"licence_type": licence_type,
 			"certificate_number": number,
-			"issuer": "市场监督管理局 Market Supervision Administration",
+			"issuer": "市场监督管理局",
 			"valid_from": valid_from,
 			"valid_to": add_days(valid_from, valid_days) if valid_days else None,
 			**{f"covers_class_{roman.lower()}": 1 for roman in classes},
@@ -622,7 +622,7 @@ def approve_first_business(doctype: str, name: str):
 	user = frappe.session.user
 	frappe.set_user(DEMO_USER if frappe.db.exists("User", DEMO_USER) else "Administrator")
 	try:
-		record_first_business_decision(doctype, name, "Approved", "首营资料齐全 First-business file complete")
+		record_first_business_decision(doctype, name, "Approved", "首营资料齐全")
 	finally:
 		frappe.set_user(user)
 
@@ -633,7 +633,7 @@ def release_batch(batch: str):
 
 	first_status_only = frappe.db.count("Batch Status Change", {"batch": batch}) == 1
 	if first_status_only and frappe.db.get_value("Batch", batch, "md_batch_status") == "Quarantine":
-		set_batch_status(batch, "Released", "验收合格 Incoming inspection passed (demo)", check_role=False)
+		set_batch_status(batch, "Released", "到货验收合格", check_role=False)
 
 
 def ensure_excursion_log(customer: str):
@@ -666,8 +666,8 @@ def ensure_recalls(company: str):
 	from medical_devices.recall.doctype.device_recall.device_recall import close_recall
 
 	for batch_id, recall_class, is_mock, reason in (
-		("ZSQ2025A07", "Class II Recall", 1, "模拟召回演练 Annual mock recall drill"),
-		("ZJ2025D15", "Class I Recall", 0, "输送系统球囊可能破裂 Delivery-system balloon may burst"),
+		("ZSQ2025A07", "Class II Recall", 1, "年度模拟召回演练"),
+		("ZJ2025D15", "Class I Recall", 0, "输送系统球囊可能破裂"),
 	):
 		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
 		if frappe.db.exists("Device Recall Batch", {"batch": batch, "docstatus": 1}):
@@ -680,7 +680,7 @@ def ensure_recalls(company: str):
 				"is_mock": is_mock,
 				"start_date": add_days(today(), -2),
 				"reason": reason,
-				"hazard_assessment": "见健康危害评估报告 See the health hazard assessment report",
+				"hazard_assessment": "见健康危害评估报告",
 				"batches": [{"batch": batch}],
 			}
 		)
@@ -691,7 +691,7 @@ def ensure_recalls(company: str):
 		if is_mock:
 			close_recall(
 				recall.name,
-				"追溯于数秒内完成，客户与数量核对无误 Trace complete in seconds; customers and quantities checked",
+				"追溯于数秒内完成，客户与数量核对无误",
 			)
 	ensure_recall_costs(company)
 
@@ -699,17 +699,17 @@ def ensure_recalls(company: str):
 # What the open recall's regulatory forms say beyond the recall's own data.
 OPEN_RECALL_REPORT = {
 	"recall_method": "Market Withdrawal",
-	"intended_use": "用于冠状动脉狭窄的介入治疗 Percutaneous treatment of coronary artery stenosis",
+	"intended_use": "用于冠状动脉狭窄的介入治疗",
 	"responsible_person": "王建国",
 	"responsible_phone": "0571-8888 6666",
 	"handler_name": "李敏",
 	"handler_phone": "0571-8888 6688",
-	"corrective_action": "停止销售和使用，隔离并退回该批次 Stop sale and use, quarantine and return the batch",
-	"investigation_result": "球囊材料供应商批次异常，正在调查 Balloon material lot anomaly under investigation",
-	"recall_measures": "质量部组织，覆盖全部收货医院，7 日内完成 QA-led, all receiving hospitals, within 7 days",
-	"disclosure": "书面通知收货单位 Written notice to consignees",
-	"expected_effect": "全部在库及已售产品收回 All units in stock and sold recovered",
-	"treatment": "在监管部门监督下销毁 Destroyed under regulator supervision",
+	"corrective_action": "停止销售和使用，隔离并退回该批次",
+	"investigation_result": "球囊材料供应商批次异常，正在调查",
+	"recall_measures": "质量部组织，覆盖全部收货医院，7 日内完成",
+	"disclosure": "书面通知收货单位",
+	"expected_effect": "全部在库及已售产品收回",
+	"treatment": "在监管部门监督下销毁",
 }
 
 
@@ -725,7 +725,7 @@ def ensure_recall_costs(company: str):
 			[
 				{
 					"entry_type": "Actual Cost",
-					"costs": [{"cost_category": "Labour", "amount": 800, "description": "演练 Drill"}],
+					"costs": [{"cost_category": "Labour", "amount": 800, "description": "演练"}],
 				}
 			]
 			if recall.is_mock
@@ -737,10 +737,10 @@ def ensure_recall_costs(company: str):
 						{
 							"cost_category": "Logistics",
 							"amount": 1200,
-							"description": "冷链回收 Return freight",
+							"description": "冷链回收运费",
 						},
-						{"cost_category": "Notification", "amount": 300, "description": "通知函 Notices"},
-						{"cost_category": "Labour", "amount": 2000, "description": "质量部加班 QA overtime"},
+						{"cost_category": "Notification", "amount": 300, "description": "通知函"},
+						{"cost_category": "Labour", "amount": 2000, "description": "质量部加班"},
 					],
 				},
 			]

@@ -19,10 +19,10 @@ SWEEP_PASSWORD = "Md-e2e-zh-sweep-2026!"
 # Codes, standards, units and product names that read the same in a Chinese text.
 ALLOWED = {
 	*"UDI DI PI GS1 GTIN HIBC ICCBBA IFA MA AHM NMPA GSP FDA MDR EU EUDAMED GUDID IVD EMDN GMDN UDID".split(),
-	*"CNY PDF CSV XML TSV JSON API REST ID SKU QA CAPA NHSA SPD HRI FNC1 GS URL UTC CFR Part ISO".split(),
+	*"CNY PDF CSV XML TSV JSON API REST ID IP SKU QA CAPA NHSA SPD HRI FNC1 GS URL UTC CFR Part ISO".split(),
 	*"ERPNext Frappe Excel DataMatrix Digital Link IDcode".split(),
 }
-ENGLISH = re.compile(r"[A-Za-z][\w'’/-]*")
+ENGLISH = re.compile(r"[A-Za-z][A-Za-z0-9_'’/-]*")
 CODE = re.compile(r"[\d/_]")  # a code, number or zone name (MAT-DN-2026-00001, GS1, Asia/Shanghai)
 MAIN_FORMS = ("Device Recall", "Batch", "Adverse Event Report", "Registration Certificate", "Temperature Log")
 
@@ -84,8 +84,13 @@ def pages(sweep_user):
 
 	from medical_devices.audit.scope import app_modules
 	from medical_devices.demo import create_demo_data
+	from medical_devices.gsp.batch_status import set_batch_status
+	from tests.factories import ensure_item, new_batch, release
 
 	create_demo_data()
+	blocked = new_batch(ensure_item("_Test MD Sweep Device"), "SWEEP")  # a status whose word differs (冻结)
+	release(blocked.name)
+	set_batch_status(blocked.name, "Blocked", "Damaged cartons", check_role=False)
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	from frappe.utils.user import UserPermissions
 
@@ -167,6 +172,10 @@ def test_every_page_of_the_app_reads_in_chinese(
 	wrong = wrong_words()
 	problems = {}
 	for kind, name, route in pages:
+		# leaving a new, unsaved form: no "leave this page?" prompt
+		browser.execute_script(
+			"window.onbeforeunload = null; window.jQuery && jQuery(window).off('beforeunload')"
+		)
 		browser.get(f"{server_url}/app/{path(route)}")  # a fresh page each: no state carried from the last
 		try:
 			wait(browser, 20).until(lambda d, kind=kind, name=name: settled(d, kind, name))
@@ -185,6 +194,10 @@ def test_every_page_of_the_app_reads_in_chinese(
 			problems[f"{kind} {name}"] = sorted(english | wrong_here)
 		if kind == "form" and name in MAIN_FORMS:
 			browser.save_screenshot(str(log_dir() / f"zh-{name.lower().replace(' ', '-')}.png"))
+	browser.execute_script(
+		"window.onbeforeunload = null; window.jQuery && jQuery(window).off('beforeunload')"
+	)
+	browser.get("about:blank")  # nothing left loading for the next test
 	(log_dir() / "zh-page-sweep.json").write_text(json.dumps(problems, ensure_ascii=False, indent=1))
 	assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
 	errors = [error for error in js_errors(browser) if "beforeunload" not in error]  # leaving a new form

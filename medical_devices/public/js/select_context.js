@@ -34,3 +34,20 @@ medical_devices.translated_values = function (contexts, then) {
 		return set_description.call(this);
 	};
 })();
+
+// The list view writes a Select column's value through __(value) without its doctype's context (a blocked batch
+// status change would read 已屏蔽): the value reads as the form and the indicators read it.
+(function () {
+	const ListView = frappe.views && frappe.views.ListView;
+	if (!ListView) return;
+	const get_column_html = ListView.prototype.get_column_html;
+	ListView.prototype.get_column_html = function (col, doc) {
+		const html = get_column_html.call(this, col, doc);
+		const df = (col && col.df) || {};
+		const value = df.fieldtype === "Select" && doc[df.fieldname];
+		if (!value || typeof value !== "string") return html;
+		const plain = __(value);
+		const in_context = __(value, null, df.parent);
+		return plain === in_context ? html : html.split(` ${plain} `).join(` ${in_context} `);
+	};
+})();
