@@ -104,7 +104,7 @@ def add_batch_details(rows):
 def add_party_details(rows, party_type: str):
 	"""Where the document names no address or contact, the party's primary ones: the record names where and whom
 	the goods came from or went to."""
-	from frappe.contacts.doctype.address.address import get_address_display, get_default_address
+	from frappe.contacts.doctype.address.address import get_default_address, render_address
 	from frappe.contacts.doctype.contact.contact import get_default_contact
 
 	found = {}
@@ -121,7 +121,9 @@ def add_party_details(rows, party_type: str):
 				if contact
 				else None
 			)
-			found[row.party] = (one_line(get_address_display(address)) if address else "", person)
+			# the record's reader may read the report but not Address: the record names it all the same
+			shown = render_address(address, check_permissions=False) if address else ""
+			found[row.party] = (one_line(shown), person)
 		address, person = found[row.party]
 		row.party_address = row.party_address or address
 		if person and row.contact_display in (None, "", person.full_name):
@@ -425,11 +427,13 @@ def link_column(fieldname, label, doctype, width) -> dict:
 	return {"fieldname": fieldname, "label": label, "fieldtype": "Link", "options": doctype, "width": width}
 
 
-def accompanying_list(doc) -> list[frappe._dict]:
-	"""Jinja method for the 随货同行单 (Decree 54 Art 40): the device rows of a submitted Delivery Note, one per
-	batch or serial, with their certificate, registrant, manufacturing licence, expiry and outbound reviewer."""
+def accompanying_list(doc) -> frappe._dict:
+	"""Jinja method for the 随货同行单 (Decree 54 Art 40): the delivery address as one line of text, and the device
+	rows of a submitted Delivery Note, one per batch or serial, with their certificate, registrant, manufacturing
+	licence, expiry and outbound reviewer."""
+	address = one_line(doc.get("shipping_address") or doc.get("address_display"))
 	if doc.doctype != "Delivery Note" or doc.docstatus != 1:
-		return []
+		return frappe._dict(address=address, rows=[])
 	filters = {
 		"company": doc.company,
 		"from_date": doc.posting_date,
@@ -438,4 +442,4 @@ def accompanying_list(doc) -> list[frappe._dict]:
 	}
 	rows = [row for row in movements("Delivery Note", filters) if row.voucher_no == doc.name]
 	add_review(rows)
-	return rows
+	return frappe._dict(address=address, rows=rows)

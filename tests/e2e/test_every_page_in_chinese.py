@@ -36,6 +36,7 @@ const selectors = [
 	".btn:not(.hidden)", ".indicator-pill", ".list-row-head", ".dt-cell--header .dt-cell__content",
 	".widget-title", ".link-text", ".help-box", ".ce-header", ".frappe-control .help", ".no-result",
 	".sidebar-label", ".list-row-head .list-subject", ".page-form .frappe-control .control-label",
+	".grid-heading-row .static-area",
 ];
 const seen = new Set();
 const texts = [];

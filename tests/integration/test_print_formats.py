@@ -20,7 +20,7 @@ from tests.outputs import compact, pdf_lines, print_format_pdf
 from tests.vocabulary import wrong_words
 
 SITE_FORMAT = "dd.mm.yyyy"  # not the test site's own format: a date printed in any fixed format shows up
-DATE_LIKE = re.compile(r"(?<![\d.(])(\d{1,4})([-./])(\d{1,2})\2(\d{2,4})(?![\d.)])")
+DATE_LIKE = re.compile(r"(?<![\d(])(\d{1,4})([-./])(\d{1,2})\2(\d{2,4})(?!\d)")
 SITE_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -43,6 +43,8 @@ EXPECTED = {
 	"GSP Sales Record": ["销售记录", "购货单位许可证/备案编号"],
 	"GSP Outbound Review Record": ["出库复核记录", "复核人", "出库时质量状态"],
 }
+# What a form prints when it found nothing: the demo's forms all have something.
+NOT_EXPECTED = {"GSP Accompanying Goods List": ["本次发货无医疗器械", "未提交"]}
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +189,8 @@ def test_the_form_prints_its_chinese_words_and_none_the_vocabulary_calls_wrong(p
 	text = compact("".join(lines))
 	missing = [word for word in EXPECTED[form] if word not in text]
 	assert not missing, f"{form} lacks {missing}"
+	empty = [word for word in NOT_EXPECTED.get(form, ()) if word in text]
+	assert not empty, f"{form} prints {empty}: it found nothing to print"
 	wrong = {word for word in wrong_words() if word in text}
 	assert not wrong, f"{form} prints {sorted(wrong)}, which docs/vocabulary.md calls wrong"
 
@@ -195,6 +199,7 @@ def test_the_form_prints_its_chinese_words_and_none_the_vocabulary_calls_wrong(p
 def test_the_form_prints_dates_in_the_sites_format(printed, form):
 	lines, _html = printed(form)
 	dates = [match.group(0) for line in lines for match in DATE_LIKE.finditer(line)]
+	assert any(SITE_DATE.fullmatch(date) for date in dates), f"{form} prints no date at all"
 	foreign = [date for date in dates if not SITE_DATE.fullmatch(date)]
 	assert not foreign, f"{form} prints {foreign} although the site writes {formatdate(today())}"
 
@@ -235,3 +240,20 @@ def test_the_purchase_record_names_each_suppliers_address_and_contact():
 	for row in rows:
 		assert row.party_address and row.supplier_contact, row.voucher_no
 		assert re.search(r"\d{3,4}-\d{7,8}", row.supplier_contact), row.supplier_contact
+
+
+def test_a_reader_without_address_rights_still_gets_the_suppliers_address():
+	"""The record's reader may read receipts but not Address (a stock or quality user): the record names the
+	supplier's address all the same, and refuses nothing."""
+	from medical_devices.nmpa.gsp_records import purchase_record
+	from tests.factories import ensure_user
+
+	create_demo_data()
+	user = ensure_user("md-gsp-reader@example.com", "Stock User", "Quality Manager")
+	frappe.set_user(user)
+	address = frappe.db.get_value(
+		"Dynamic Link", {"parenttype": "Address", "link_doctype": "Supplier"}, "parent"
+	)
+	assert not frappe.has_permission("Address", "read", doc=address, user=user)
+	_columns, rows = purchase_record({"company": COMPANY, "from_date": add_days(today(), -400)})
+	assert rows and all(row.party_address for row in rows)

@@ -28,7 +28,7 @@ medical_devices.translated_values = function (contexts, then) {
 	const set_description = ControlDatetime.prototype.set_description;
 	ControlDatetime.prototype.set_description = function () {
 		if (this.df.description && !this.df.md_description_translated) {
-			this.df.description = __(this.df.description);
+			this.df.description = __(this.df.description, null, this.df.parent);
 			this.df.md_description_translated = true;
 		}
 		return set_description.call(this);
@@ -46,8 +46,9 @@ medical_devices.translated_values = function (contexts, then) {
 		const df = (col && col.df) || {};
 		const value = df.fieldtype === "Select" && doc[df.fieldname];
 		if (!value || typeof value !== "string") return html;
-		const plain = __(value);
-		const in_context = __(value, null, df.parent);
-		return plain === in_context ? html : html.split(` ${plain} `).join(` ${in_context} `);
+		const escape = frappe.utils.escape_html;
+		const shown = __(escape(value)); // as the list view writes it
+		const in_context = escape(__(value, null, df.parent));
+		return shown === in_context ? html : html.split(` ${shown} `).join(` ${in_context} `);
 	};
 })();
