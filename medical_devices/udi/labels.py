@@ -22,6 +22,8 @@ import zxingcpp
 from barcode.codex import Gs1_128
 from barcode.writer import SVGWriter
 
+from medical_devices.udi.parser.normalize import GS
+
 FNC1 = "\xf1"  # python-barcode's FNC1: the separator after a variable-length element that is not last
 
 
@@ -60,11 +62,7 @@ def human_readable(elements: list[tuple[str, str]]) -> str:
 
 def hri_html(elements: list[tuple[str, str]]):
 	"""The human-readable text for a label's box: it wraps between element strings, never inside one."""
-	from markupsafe import Markup
-
-	return Markup("<wbr>").join(
-		Markup('<span class="md-nowrap">({}){}</span>').format(ai, value) for ai, value in elements
-	)
+	return wrapping_text(f"({ai}){value}" for ai, value in elements)
 
 
 def gs1_128(elements: list[tuple[str, str]]) -> Gs1_128:
@@ -105,33 +103,34 @@ def gs1_datamatrix_svg(elements: list[tuple[str, str]], module_mm: float = DATAM
 
 
 MA_QR_X_MM = 0.4
-GS = "\x1d"
+MA_TAGS = ("M", "E", "L", "S")  # production date, expiry, lot, serial
+AHM_TAGS = ("MD", "ED", "BA", "SN")
+
+
+def tagged_code(di, tags, separator, lot=None, expiry=None, production_date=None, serial=None) -> str:
+	"""The DI followed by its data units, each behind the issuing agency's tag, in the order of `tags`."""
+	values = (
+		production_date and production_date.strftime("%y%m%d"),
+		expiry and expiry.strftime("%y%m%d"),
+		lot,
+		serial,
+	)
+	return separator.join([di, *(tag + value for tag, value in zip(tags, values, strict=True) if value)])
 
 
 def ma_code(di, lot=None, expiry=None, production_date=None, serial=None) -> str:
-	units = [di]
-	if production_date:
-		units.append("M" + production_date.strftime("%y%m%d"))
-	if expiry:
-		units.append("E" + expiry.strftime("%y%m%d"))
-	if lot:
-		units.append("L" + lot)
-	if serial:
-		units.append("S" + serial)
-	return ".".join(units)
+	return tagged_code(di, MA_TAGS, ".", lot, expiry, production_date, serial)
 
 
 def ahm_code(di, lot=None, expiry=None, production_date=None, serial=None) -> str:
-	units = [di]
-	if production_date:
-		units.append("MD" + production_date.strftime("%y%m%d"))
-	if expiry:
-		units.append("ED" + expiry.strftime("%y%m%d"))
-	if lot:
-		units.append("BA" + lot)
-	if serial:
-		units.append("SN" + serial)
-	return GS.join(units)
+	return tagged_code(di, AHM_TAGS, GS, lot, expiry, production_date, serial)
+
+
+def wrapping_text(parts, joiner: str = ""):
+	"""Label text that wraps only between its parts (element strings, data units), never inside one."""
+	from markupsafe import Markup
+
+	return Markup(joiner + "<wbr>").join(Markup('<span class="md-nowrap">{}</span>').format(p) for p in parts)
 
 
 def ma_symbol(code: str):
@@ -172,14 +171,10 @@ def ma_label(di, lot=None, expiry=None, production_date=None, serial=None) -> di
 
 
 def ahm_label(di, lot=None, expiry=None, production_date=None, serial=None) -> dict:
-	from markupsafe import Markup
-
 	code = ahm_code(di, lot, expiry, production_date, serial)
 	return {
 		"hri": code.replace(GS, " "),
-		"hri_html": Markup("<wbr> ").join(
-			Markup('<span class="md-nowrap">{}</span>').format(u) for u in code.split(GS)
-		),
+		"hri_html": wrapping_text(code.split(GS), " "),
 		"svg": "",
 		"datamatrix": symbol_svg(ahm_symbol(code), DATAMATRIX_X_MM),
 	}

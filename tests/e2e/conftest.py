@@ -90,19 +90,14 @@ ZH_PASSWORD = "Md-e2e-zh-2026!"
 def chinese_user(frappe_site):
 	"""A desk user who reads Chinese first (on the run's shared connection: closing it would cut off every module
 	that uses it after this one)."""
-	import frappe
-	from frappe.utils.password import update_password
+	from tests.e2e.desk import desk_user
 
-	from tests.factories import ensure_user
-
-	ensure_user(
+	return desk_user(
 		ZH_USER,
+		ZH_PASSWORD,
 		"System Manager",
 		"Regulatory Affairs Manager",
 		"Stock User",
 		first_name="测试",
 		language="zh",
 	)
-	update_password(ZH_USER, ZH_PASSWORD)
-	frappe.db.commit()  # nosemgrep: the web server process must see the user
-	return ZH_USER, ZH_PASSWORD

@@ -47,3 +47,16 @@ def login(driver, base_url, user="Administrator", password=None):
 	wait(driver).until(
 		lambda d: d.execute_script("return !!(window.frappe && frappe.boot && frappe.boot.user)")
 	)
+
+
+def desk_user(email: str, password: str, *roles: str, **fields) -> tuple[str, str]:
+	"""A desk user with a known password, committed: the web server process must see it."""
+	import frappe
+	from frappe.utils.password import update_password
+
+	from tests.factories import ensure_user
+
+	ensure_user(email, *roles, **fields)
+	update_password(email, password)
+	frappe.db.commit()  # nosemgrep: the web server process must see the user
+	return email, password

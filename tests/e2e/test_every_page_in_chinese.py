@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.e2e.desk import collect_uncaught_errors, js_errors, login, wait
+from tests.e2e.desk import collect_uncaught_errors, desk_user, js_errors, login, wait
 from tests.frappe_site import log_dir
 from tests.vocabulary import wrong_words
 
@@ -56,14 +56,11 @@ return texts;
 
 @pytest.fixture(scope="module")
 def sweep_user(frappe_site):
-	import frappe
-	from frappe.utils.password import update_password
-
 	from medical_devices.medical_devices.constants.roles import ROLES
-	from tests.factories import ensure_user
 
-	ensure_user(
+	return desk_user(
 		SWEEP_USER,
+		SWEEP_PASSWORD,
 		"System Manager",
 		"Stock User",
 		"Stock Manager",
@@ -72,9 +69,6 @@ def sweep_user(frappe_site):
 		first_name="巡检",
 		language="zh",
 	)
-	update_password(SWEEP_USER, SWEEP_PASSWORD)
-	frappe.db.commit()  # nosemgrep: the web server process must see the user
-	return SWEEP_USER, SWEEP_PASSWORD
 
 
 @pytest.fixture(scope="module")
