@@ -1,11 +1,14 @@
 """What the desk's scripts need of the app's rules, from their one Python source (boot_session): the batch
 statuses' colours and the transitions quality staff make by hand, the roles that see each action, the meanings
-of an electronic signature, and the documents that carry devices. The server enforces every one of them; the desk only shows them."""
+of an electronic signature, the documents that carry devices, and the messages of the texts the app stores. The
+server enforces every one of them; the desk only shows them."""
 
+from medical_devices import stored_texts
 from medical_devices.audit.signature import MEANINGS, REVIEWER_ROLE
 from medical_devices.controls import DEVICE_CLASSIFIERS, FIRST_BUSINESS_REVIEWERS, QA_ROLES
 from medical_devices.devices import ITEM_TABLES
 from medical_devices.gsp import rules
+from medical_devices.gsp.constants.grids import GRID_COLUMNS
 from medical_devices.recall.doctype.device_recall.device_recall import STATUS_COLOURS as RECALL_COLOURS
 from medical_devices.udi.doctype.registration_certificate.registration_certificate import STATUS_COLOURS
 
@@ -24,6 +27,10 @@ def desk_rules() -> dict:
 		"signature": {"meanings": list(MEANINGS), "reviewer_role": REVIEWER_ROLE},
 		# the documents whose item tables carry devices: their scan field has the focus on a draft
 		"stock_forms": sorted(ITEM_TABLES),
+		# the item grids that show a batch's expiry beside it
+		"grid_tables": list(GRID_COLUMNS),
+		# the texts the app stores, read in the reader's language
+		"stored_texts": stored_texts.for_desk(),
 	}
 
 

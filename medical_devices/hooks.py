@@ -177,6 +177,10 @@ app_include_js = [
 	"/assets/medical_devices/js/scan_context.js",
 	# statuses read in their doctype's context (docs/vocabulary.md)
 	"/assets/medical_devices/js/select_context.js",
+	# texts the app stores (status and trail reasons) read in the reader's language (medical_devices/stored_texts.py)
+	"/assets/medical_devices/js/stored_texts.js",
+	# the stock forms' item grids: a batch's expiry beside it (medical_devices/gsp/constants/grids.py)
+	"/assets/medical_devices/js/stock_grids.js",
 ]
 # The desk reads the audited doctypes and signature rules, and the rules' roles, transitions, meanings and colours,
 # from the server (its scripts repeat none of them).

@@ -83,11 +83,11 @@ def apply_property_setters():
 				"field_name": setter["fieldname"],
 				"property": setter["property"],
 			},
-			["name", "value"],
+			["name", "value", "is_system_generated"],
 			as_dict=True,
 		)
-		if existing and existing.value == str(setter["value"]):
-			continue
+		if existing and (existing.value == str(setter["value"]) or not existing.is_system_generated):
+			continue  # already so, or a consultant's own choice
 		frappe.make_property_setter(
 			{
 				"doctype": setter["doctype"],

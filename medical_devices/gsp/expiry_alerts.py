@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, formatdate, get_url_to_report, getdate, now_datetime
 
+from medical_devices import stored_texts
 from medical_devices.audit import trail
 from medical_devices.gsp import rules
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
@@ -82,7 +83,7 @@ def flag_expiring_batches(on_date: datetime.date) -> dict:
 			names,
 			{"md_expiry_alert_window": window},
 			FLAG_EXPIRING,
-			_("Entered the {0}-day expiry window (daily expiry check)").format(window),
+			stored_texts.EXPIRY_WINDOW.text(window),
 			update_modified=False,
 		)
 	alert_entered_windows(entered, on_date)
@@ -100,7 +101,7 @@ def mark_expired(rows: list, on_date: datetime.date):
 	from medical_devices.gsp.batch_status import append_history
 
 	changed_on = now_datetime()
-	reason = _("Expired (daily expiry check)")
+	reason = stored_texts.EXPIRED.text()
 	for start in range(0, len(rows), CHUNK):
 		chunk = rows[start : start + CHUNK]
 		trail.set_values(
@@ -123,7 +124,7 @@ def mark_expired(rows: list, on_date: datetime.date):
 					"item": row.item,
 					"from_status": row.md_batch_status,
 					"to_status": rules.EXPIRED,
-					"reason": _("Expired on {0} (daily expiry check)").format(formatdate(row.expiry_date)),
+					"reason": stored_texts.EXPIRED_ON.text(row.expiry_date),
 					"changed_on": changed_on,
 				}
 				for row in chunk

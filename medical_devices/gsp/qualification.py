@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import formatdate, get_link_to_form, getdate, now_datetime
 
-from medical_devices import access, inputs
+from medical_devices import access, inputs, stored_texts
 from medical_devices.audit import controlled
 from medical_devices.audit.origin import clean_reason, mark
 from medical_devices.controls import FIRST_BUSINESS_REVIEWERS
@@ -119,7 +119,7 @@ def record_first_business_decision(doctype: str, name: str, decision: str, remar
 		md_first_business_approved_on=now_datetime(),
 		md_first_business_remarks=remarks,
 	)
-	doc.md_reason = remarks or _("First-business review: {0}").format(_(decision))
+	doc.md_reason = remarks or stored_texts.FIRST_BUSINESS_REVIEW.text(decision)
 	mark(doc, RECORD_DECISION)
 	doc.flags.ignore_permissions = True
 	doc.save()

@@ -4,7 +4,7 @@ quality costs and write-offs, and the write-off and quality cost accounts of eac
 import frappe
 from frappe import _
 
-from medical_devices import access, inputs
+from medical_devices import access, inputs, stored_texts
 from medical_devices.audit.origin import mark
 from medical_devices.medical_devices import ledger
 
@@ -18,8 +18,9 @@ PURPOSES = (WRITE_OFF, QUALITY_COSTS)
 
 
 def account_name(purpose: str) -> str:
-	"""The account each purpose gets from Create Finance Accounts, in the user's language."""
-	return {WRITE_OFF: _("Device Stock Write-Offs"), QUALITY_COSTS: _("Device Quality Costs")}[purpose]
+	"""The account each purpose gets from Create Finance Accounts, in the site's language (the books')."""
+	with stored_texts.in_site_language():
+		return {WRITE_OFF: _("Device Stock Write-Offs"), QUALITY_COSTS: _("Device Quality Costs")}[purpose]
 
 
 def ensure_batch_dimension():
@@ -69,5 +70,5 @@ def create_finance_accounts(company: str) -> dict:
 		PURPOSES,
 		lambda purpose: ledger.ensure_account(company, account_name(purpose), parent),
 		f"{__name__}.create_finance_accounts",
-		_("Write-off and quality cost accounts created for {0}").format(company),
+		stored_texts.FINANCE_ACCOUNTS.text(company),
 	)

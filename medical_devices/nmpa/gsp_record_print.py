@@ -2,7 +2,6 @@
 
 import json
 import re
-from contextlib import contextmanager
 
 import frappe
 from frappe import _
@@ -11,6 +10,7 @@ from frappe.utils.pdf import get_pdf
 
 from medical_devices import access, inputs
 from medical_devices.nmpa.gsp_records import outbound_review_record, purchase_record, sales_record
+from medical_devices.stored_texts import in_language
 
 RECORDS = {
 	"GSP Purchase Record": purchase_record,
@@ -43,16 +43,6 @@ def record_table(report_name: str, filters: dict) -> tuple[list[dict], list[list
 		column["numeric"] = column["fieldtype"] in ("Float", "Currency", "Int")
 		column["nowrap"] = column["numeric"] or column["fieldtype"] == "Date" or column["fieldname"] in NOWRAP
 	return columns, [[printed(row, column) for column in columns] for row in rows]
-
-
-@contextmanager
-def in_language(lang: str):
-	before = frappe.local.lang
-	frappe.local.lang = lang
-	try:
-		yield
-	finally:
-		frappe.local.lang = before
 
 
 def printed(row, column) -> str:

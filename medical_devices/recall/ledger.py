@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from medical_devices import access, inputs
+from medical_devices import access, inputs, stored_texts
 from medical_devices.audit.origin import mark
 from medical_devices.medical_devices import ledger
 from medical_devices.recall import costs
@@ -91,13 +91,16 @@ def create_recall_accounts(company: str) -> dict:
 	company = access.company(company, "Account", "create", required=True)
 
 	expense_parent = ledger.group_account(company, "Expense", "Indirect Expenses")
-	group = ledger.ensure_account(company, _("Recall Costs"), expense_parent, is_group=1)
+	with stored_texts.in_site_language():  # account names are the books': in the site's language
+		names = {purpose: _("Recall {0}").format(_(purpose)) for purpose in costs.ACCOUNT_PURPOSES}
+		names[costs.PROVISION_LIABILITY] = _("Recall Provision")
+		group_name = _("Recall Costs")
+	group = ledger.ensure_account(company, group_name, expense_parent, is_group=1)
 	liability_parent = ledger.group_account(company, "Liability", "Current Liabilities")
 
 	def make_account(purpose):
-		if purpose == costs.PROVISION_LIABILITY:
-			return ledger.ensure_account(company, _("Recall Provision"), liability_parent)
-		return ledger.ensure_account(company, _("Recall {0}").format(_(purpose)), group)
+		parent = liability_parent if purpose == costs.PROVISION_LIABILITY else group
+		return ledger.ensure_account(company, names[purpose], parent)
 
 	return ledger.set_up_accounts(
 		ACCOUNTS_TABLE,
@@ -105,5 +108,5 @@ def create_recall_accounts(company: str) -> dict:
 		costs.ACCOUNT_PURPOSES,
 		make_account,
 		f"{__name__}.create_recall_accounts",
-		_("Recall cost accounts created for {0}").format(company),
+		stored_texts.RECALL_ACCOUNTS.text(company),
 	)

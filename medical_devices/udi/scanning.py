@@ -81,6 +81,8 @@ def scan_result_for(udi: UDI, ctx: dict) -> dict:
 		result.serial_no = check_serial(identifier.item, udi.serial)
 	if result.get("batch_no"):
 		result.md_warning = outward_warning(ctx, identifier.item, result.batch_no)
+		# the grid shows it beside the batch at once, also to a clerk who may not read batches (it is on the label)
+		result.md_expiry_date = frappe.db.get_value("Batch", result.batch_no, "expiry_date")
 	return with_item_details(result, ctx)
 
 

@@ -23,6 +23,7 @@ def records(frappe_site):
 	from medical_devices.gsp.batch_status import set_batch_status
 
 	set_batch_status(blocked.name, "Blocked", "Damaged cartons", check_role=False)
+	quarantined = new_batch(ensure_item("_Test MD Words Device"), "WORDSQ")
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	return frappe._dict(
 		open_recall=frappe.db.get_value(
@@ -32,6 +33,7 @@ def records(frappe_site):
 			"Device Recall", {"company": COMPANY, "docstatus": 1, "status": "Closed"}, "name"
 		),
 		blocked=blocked.name,
+		quarantined=quarantined.name,
 	)
 
 
@@ -76,3 +78,35 @@ def test_recall_and_batch_statuses_read_as_the_domain_writes_them(
 	assert not [word for word in ("批次ID", "到期时间", "项目名称", "已屏蔽") if word in labels], labels
 	browser.save_screenshot(str(log_dir() / "batch-blocked-zh.png"))
 	assert js_errors(browser) == []
+
+
+def test_texts_the_app_stored_read_in_the_readers_language(
+	browser, server_url, chinese_user, records, screenshot_on_failure
+):
+	"""The reason is stored as the English facts ("New batch"): the form and the history list read 新批次, a reason
+	someone typed reads as typed."""
+	import frappe
+
+	assert frappe.db.get_value("Batch", records.quarantined, "md_status_reason") == "New batch"
+	login(browser, server_url, *chinese_user)
+	open_form(browser, server_url, f"batch/{records.quarantined}", "Batch")
+	shown = wait(browser).until(
+		lambda d: d.execute_script(
+			"return cur_frm.fields_dict.md_status_reason.$wrapper.find('.control-value').text().trim()"
+		)
+	)
+	assert shown == "新批次"
+	open_form(browser, server_url, f"batch/{records.blocked}", "Batch")
+	assert (
+		browser.execute_script(
+			"return cur_frm.fields_dict.md_status_reason.$wrapper.find('.control-value').text().trim()"
+		)
+		== "Damaged cartons"
+	)
+
+	browser.get(f"{server_url}/app/batch-status-change?batch={records.quarantined}")
+	wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".list-row-container")))
+	rows = browser.find_element(By.CSS_SELECTOR, ".frappe-list").text
+	browser.save_screenshot(str(log_dir() / "batch-status-change-zh.png"))
+	assert js_errors(browser) == []
+	assert "新批次" in rows and "New batch" not in rows, rows

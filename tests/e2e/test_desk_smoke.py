@@ -111,6 +111,17 @@ def test_scanning_a_udi_into_a_purchase_receipt_fills_the_row(
 		[item_code, batch.name, "Nos", 1, 1],
 		[item_code, batch.name, "_Test MD E2E Case", 1, 12],
 	]
+	# the grid shows each row's batch, its expiry and the unit, the expiry read from the batch at the scan
+	columns = browser.execute_script(
+		"return cur_frm.fields_dict.items.grid.visible_columns.map(c => c[0].fieldname)"
+	)
+	assert {"batch_no", "md_expiry_date", "uom"} <= set(columns), columns
+	wait(browser).until(
+		lambda d: d.execute_script(
+			"return cur_frm.doc.items.filter(r => r.item_code).every(r => r.md_expiry_date === arguments[0])",
+			str(expiry),
+		)
+	)
 	browser.save_screenshot(str(log_dir() / "scan-purchase-receipt.png"))
 	assert js_errors(browser) == []
 
@@ -158,6 +169,11 @@ def test_a_receiving_clerk_scans_a_new_lot_into_a_purchase_receipt(
 	assert batch.md_batch_status == "Quarantine"
 	assert (
 		browser.execute_script("return cur_frm.doc.items.filter(r => r.batch_no)[0].batch_no") == batch.name
+	)
+	# the clerk may not read batches, yet the grid shows the expiry the scan read
+	wait(browser).until(
+		lambda d: d.execute_script("return cur_frm.doc.items.filter(r => r.batch_no)[0].md_expiry_date")
+		== str(expiry)
 	)
 	# ERPNext's own receipt form reads Accounts Settings, which a Stock User may not: those 403s are not ours
 	assert [error for error in js_errors(browser) if "Accounts" not in error] == []

@@ -22,11 +22,17 @@ def our_custom_fields():
 
 
 def our_property_setters():
-	return frappe.get_all(
-		"Property Setter",
-		filters={"doc_type": ("in", [s["doctype"] for s in PROPERTY_SETTERS]), "is_system_generated": 1},
-		fields=["doc_type", "field_name", "property", "value", "modified"],
-	)
+	"""The app's property setters (ERPNext makes system-generated ones of its own on the same doctypes)."""
+	ours = {(s["doctype"], s["fieldname"], s["property"]) for s in PROPERTY_SETTERS}
+	return [
+		row
+		for row in frappe.get_all(
+			"Property Setter",
+			filters={"doc_type": ("in", [s["doctype"] for s in PROPERTY_SETTERS]), "is_system_generated": 1},
+			fields=["doc_type", "field_name", "property", "value", "modified"],
+		)
+		if (row.doc_type, row.field_name, row.property) in ours
+	]
 
 
 def site_state() -> dict:

@@ -1,5 +1,6 @@
 from frappe.desk.page.setup_wizard.install_fixtures import _  # marks labels for translation, stores English
 
+from medical_devices.gsp.constants.grids import GRID_COLUMNS
 from medical_devices.gsp.rules import BATCH_STATUSES
 
 FIRST_BUSINESS_STATUSES = ("Pending", "Approved", "Rejected")
@@ -60,6 +61,19 @@ def first_business_fields(insert_after: str, depends_on: str | None = None) -> l
 			"no_copy": 1,
 		},
 	]
+
+
+def expiry_field() -> dict:
+	"""The batch's expiry beside the batch on the stock forms' item grids (medical_devices/gsp/constants/grids.py)."""
+	return {
+		"fieldname": "md_expiry_date",
+		"label": _("Expiry Date"),
+		"fieldtype": "Date",
+		"fetch_from": "batch_no.expiry_date",
+		"read_only": 1,
+		"insert_after": "batch_no",
+		"no_copy": 1,
+	}
 
 
 def shelf_life_field(insert_after: str, depends_on: str | None = None) -> dict:
@@ -182,6 +196,7 @@ CUSTOM_FIELDS = {
 			"insert_after": "md_temperature_min",
 		},
 	],
+	**{table: [expiry_field()] for table in GRID_COLUMNS},
 	"Stock Entry": [
 		{
 			"fieldname": "md_is_disposal",

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from medical_devices import stored_texts
 from medical_devices.audit import controlled
 from medical_devices.devices import is_device
 from medical_devices.gsp import rules
@@ -25,7 +26,7 @@ def set_initial_status(doc, method=None):
 		doc,
 		SET_INITIAL_STATUS,
 		md_batch_status=rules.QUARANTINE if get_settings().quarantine_on_receipt else rules.RELEASED,
-		md_status_reason=_("New batch"),
+		md_status_reason=stored_texts.NEW_BATCH.text(),
 		md_status_changed_by=frappe.session.user,
 		md_status_changed_on=now_datetime(),
 	)
@@ -43,7 +44,7 @@ def record_initial_status(doc, method=None):
 				"item": doc.item,
 				"from_status": None,
 				"to_status": doc.md_batch_status,
-				"reason": doc.md_status_reason or _("New batch"),
+				"reason": doc.md_status_reason or stored_texts.NEW_BATCH.text(),
 				"changed_on": doc.md_status_changed_on or now_datetime(),
 				"reference_doctype": doc.get("reference_doctype"),
 				"reference_name": doc.get("reference_name"),

@@ -3,6 +3,7 @@ of the group's own companies) is reviewed again."""
 
 from frappe import _
 
+from medical_devices import stored_texts
 from medical_devices.audit import controlled
 from medical_devices.gsp.qualification import IDENTITY_FIELDS
 
@@ -23,5 +24,5 @@ def review_again_when_identity_changes(doc, method=None):
 		md_first_business_status="Pending",
 		md_first_business_approved_by=None,
 		md_first_business_approved_on=None,
-		md_first_business_remarks=_("Review again: whether it is one of the group's own companies changed"),
+		md_first_business_remarks=stored_texts.FIRST_BUSINESS_AGAIN.text(),
 	)

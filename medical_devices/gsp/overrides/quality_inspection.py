@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from medical_devices import stored_texts
 from medical_devices.devices import is_device
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import batch_label, has_qa_role, set_batch_status
@@ -30,9 +31,9 @@ def apply_quality_inspection(doc, method=None):
 		)
 		return
 	if doc.status == "Accepted":
-		new_status, reason = rules.RELEASED, _("Quality Inspection {0} accepted").format(doc.name)
+		new_status, reason = rules.RELEASED, stored_texts.QUALITY_INSPECTION_ACCEPTED.text(doc.name)
 	elif doc.status == "Rejected":
-		new_status, reason = rules.BLOCKED, _("Quality Inspection {0} rejected").format(doc.name)
+		new_status, reason = rules.BLOCKED, stored_texts.QUALITY_INSPECTION_REJECTED.text(doc.name)
 	else:
 		return
 	set_batch_status(batch, new_status, reason, "Quality Inspection", doc.name, check_role=False)

@@ -21,6 +21,11 @@
 				},
 			})
 			.then((r) => {
+				// the scanned batch's expiry, for the grid (stock_grids.js)
+				if (r && r.message && r.message.batch_no && r.message.md_expiry_date) {
+					frappe.provide("medical_devices.batch_expiry");
+					medical_devices.batch_expiry[r.message.batch_no] = r.message.md_expiry_date;
+				}
 				// a batch the GSP guard will refuse on this document is said at once, not at submit
 				if (r && r.message && r.message.md_warning) {
 					frappe.msgprint({

@@ -3,6 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from medical_devices import stored_texts
 from medical_devices.audit import controlled, trail
 from medical_devices.gsp import rules
 from medical_devices.udi.doctype.registration_certificate.registration_certificate import (
@@ -94,5 +95,5 @@ def update_qualification_statuses():
 				row.name,
 				{"status": status},
 				f"{__name__}.update_qualification_statuses",
-				_("Status follows the licence's dates (daily check)"),
+				stored_texts.LICENCE_STATUS.text(),
 			)

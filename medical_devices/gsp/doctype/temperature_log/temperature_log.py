@@ -9,7 +9,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime
 
-from medical_devices import inputs
+from medical_devices import inputs, stored_texts
 from medical_devices.devices import device_items
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
@@ -162,7 +162,7 @@ def warehouse_batches(warehouse: str) -> dict[str, str]:
 
 
 def quarantine_affected_batches(log) -> list[str]:
-	reason = _("Temperature excursion in {0}: {1} readings outside {2} – {3} °C").format(
+	reason = stored_texts.TEMPERATURE_EXCURSION.text(
 		log.name, log.excursion_count, fmt(log.allowed_min), fmt(log.allowed_max)
 	)
 	quarantined = []

@@ -9,7 +9,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate, today
 
-from medical_devices import access, inputs
+from medical_devices import access, inputs, stored_texts
 from medical_devices.audit import controlled
 from medical_devices.controls import WRITE_OFF_APPROVERS
 from medical_devices.devices import is_device
@@ -126,9 +126,10 @@ class DeviceWriteOff(Document):
 			}
 			for row in self.items
 		]
-		remark = _("Write-off ({0}) approved by {1}: {2}").format(
-			_(self.reason), self.approved_by, self.reason_details
-		)
+		with stored_texts.in_site_language():  # the books' language
+			remark = _("Write-off ({0}) approved by {1}: {2}").format(
+				_(self.reason), self.approved_by, self.reason_details
+			)
 		return ledger.post_material_issue(self, rows, remark, {"md_is_disposal": 1})
 
 	def before_cancel(self):

@@ -8,6 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from medical_devices import stored_texts
 from medical_devices.audit import controlled
 from medical_devices.md_finance.ledger import BATCH_FIELD, QUALITY_COSTS, finance_account
 from medical_devices.medical_devices import ledger
@@ -45,7 +46,11 @@ class QualityCostEntry(Document):
 
 	def on_submit(self):
 		ledger.refuse_second_posting(self)
-		remark = f"{_(self.cost_type)}: {self.description}"
+		with stored_texts.in_site_language():  # the books' language
+			remark = f"{_(self.cost_type)}: {self.description}"
+			journal_remark = _("Quality cost of batch {0} (Quality Cost Entry {1})").format(
+				frappe.db.get_value("Batch", self.batch, "batch_id") or self.batch, self.name
+			)
 		debit = {"account": self.expense_account, "debit": self.amount, "remark": remark}
 		credit = {
 			"account": self.credit_account,
@@ -57,9 +62,7 @@ class QualityCostEntry(Document):
 		journal_entry = ledger.post_journal_entry(
 			self,
 			[debit, credit],
-			_("Quality cost of batch {0} (Quality Cost Entry {1})").format(
-				frappe.db.get_value("Batch", self.batch, "batch_id") or self.batch, self.name
-			),
+			journal_remark,
 			{BATCH_FIELD: self.batch},
 		)
 		controlled.allow(self, f"{__name__}.QualityCostEntry.on_submit", journal_entry=journal_entry)

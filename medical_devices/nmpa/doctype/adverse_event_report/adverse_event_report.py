@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
+from medical_devices import stored_texts
 from medical_devices.audit import controlled, trail
 from medical_devices.devices import is_device
 from medical_devices.nmpa.adverse_event_rules import is_overdue, reporting_deadlines
@@ -116,7 +117,7 @@ def flag_overdue_reports():
 				name,
 				{"overdue": overdue},
 				f"{__name__}.flag_overdue_reports",
-				_("Reporting deadline passed (daily check)"),
+				stored_texts.ADVERSE_EVENT_OVERDUE.text(),
 			)
 		if overdue or (get_datetime(doc.report_due) - now).days < 2:
 			soon.append(doc)

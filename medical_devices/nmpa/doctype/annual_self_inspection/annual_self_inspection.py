@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime, strip_html_tags
 
+from medical_devices import stored_texts
 from medical_devices.audit.origin import mark
 from medical_devices.nmpa import self_inspection
 
@@ -76,5 +77,5 @@ class AnnualSelfInspection(Document):
 			frappe.throw(_("The facts of a submitted report stay as they were submitted."))
 		self.check_permission("write")
 		mark(self, f"{__name__}.AnnualSelfInspection.refresh_facts")
-		self.md_reason = _("Facts of the year collected again")
+		self.md_reason = stored_texts.SELF_INSPECTION_RECOLLECTED.text()
 		self.save()

@@ -10,7 +10,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, flt, getdate
 
-from medical_devices import access, inputs
+from medical_devices import access, inputs, stored_texts
 from medical_devices.audit import controlled, trail
 from medical_devices.audit.origin import mark
 from medical_devices.controls import RECALL_MANAGERS, RECALL_SCOPE_FIELDS
@@ -120,7 +120,7 @@ class DeviceRecall(Document):
 	def on_submit(self):
 		if self.is_mock:
 			return
-		reason = _("Recall {0} ({1}): {2}").format(self.name, _(self.recall_class), self.reason)
+		reason = stored_texts.RECALLED.text(self.name, self.recall_class, self.reason)
 		for batch in self.flags.affected_batches:
 			status = frappe.db.get_value("Batch", batch, "md_batch_status")
 			if rules.can_transition(status or rules.RELEASED, rules.RECALLED):
@@ -211,7 +211,7 @@ def close_recall(
 	)
 	if (summary_evaluation or "").strip():
 		doc.summary_evaluation = summary_evaluation.strip()
-	doc.md_reason = _("Recall closed out: {0}").format(effectiveness_check.strip())
+	doc.md_reason = stored_texts.RECALL_CLOSED.text(effectiveness_check.strip())
 	mark(doc, CLOSE_RECALL)
 	doc.flags.ignore_validate_update_after_submit = True
 	doc.flags.ignore_permissions = True
@@ -322,5 +322,5 @@ def flag_overdue_recalls():
 				name,
 				{"notification_overdue": overdue},
 				f"{__name__}.flag_overdue_recalls",
-				_("Notification deadline passed (daily check)"),
+				stored_texts.RECALL_NOTIFICATION_OVERDUE.text(),
 			)

@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
-from medical_devices import access, inputs
+from medical_devices import access, inputs, stored_texts
 from medical_devices.audit import controlled, trail
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import check_batch_and_warehouse
@@ -131,13 +131,12 @@ class RecallCostEntry(Document):
 			)
 		lines = self.journal_lines()
 		if lines:
-			self.journal_entry = ledger.post_journal_entry(
-				self,
-				lines,
-				_("{0} for recall {1} (Recall Cost Entry {2})").format(
+			with stored_texts.in_site_language():
+				remark = _("{0} for recall {1} (Recall Cost Entry {2})").format(
 					_(self.entry_type), self.device_recall, self.name
-				),
-				{DIMENSION_FIELD: self.device_recall},
+				)
+			self.journal_entry = ledger.post_journal_entry(
+				self, lines, remark, {DIMENSION_FIELD: self.device_recall}
 			)
 		controlled.allow_current(
 			self, f"{__name__}.RecallCostEntry.on_submit", "journal_entry", "stock_entry"
@@ -148,6 +147,10 @@ class RecallCostEntry(Document):
 
 	def issue_replacement_stock(self):
 		account = recall_account(self.company, costs.REPLACEMENT)
+		with stored_texts.in_site_language():
+			remark = _("Replacement product for recall {0} (Recall Cost Entry {1})").format(
+				self.device_recall, self.name
+			)
 		entry = ledger.post_material_issue(
 			self,
 			[
@@ -161,9 +164,7 @@ class RecallCostEntry(Document):
 				}
 				for row in self.replacement_items
 			],
-			_("Replacement product for recall {0} (Recall Cost Entry {1})").format(
-				self.device_recall, self.name
-			),
+			remark,
 			{DIMENSION_FIELD: self.device_recall},
 		)
 		for row, detail in zip(self.replacement_items, entry.items, strict=True):
@@ -172,10 +173,12 @@ class RecallCostEntry(Document):
 		self.stock_entry = entry.name
 
 	def journal_lines(self) -> list[dict]:
-		"""Balanced debit/credit rows: one pair per cost line, then the provision movement."""
+		"""Balanced debit/credit rows: one pair per cost line, then the provision movement (remarks in the site's
+		language: they are the books')."""
 		rows = []
 		for row in self.costs:
-			remark = f"{_(row.cost_category)}: {row.description or ''}".strip(": ")
+			with stored_texts.in_site_language():
+				remark = f"{_(row.cost_category)}: {row.description or ''}".strip(": ")
 			rows.append({"account": row.expense_account, "debit": row.amount, "remark": remark})
 			rows.append(
 				{
@@ -195,7 +198,8 @@ class RecallCostEntry(Document):
 		if provision:
 			liability = recall_account(self.company, costs.PROVISION_LIABILITY)
 			expense = recall_account(self.company, costs.PROVISION_EXPENSE)
-			remark = _("Provision released") if release else _("Provision for recall costs")
+			with stored_texts.in_site_language():
+				remark = _("Provision released") if release else _("Provision for recall costs")
 			debit, credit = (liability, expense) if release else (expense, liability)
 			rows.append({"account": debit, "debit": provision, "remark": remark})
 			rows.append({"account": credit, "credit": provision, "remark": remark})
@@ -233,7 +237,7 @@ def update_recall_cost(recall: str):
 		recall,
 		{"total_cost": flt(total)},
 		f"{__name__}.update_recall_cost",
-		_("Actual cost of its Recall Cost Entries"),
+		stored_texts.RECALL_ACTUAL_COST.text(),
 		update_modified=False,
 	)
 

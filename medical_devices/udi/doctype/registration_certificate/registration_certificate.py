@@ -5,6 +5,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
 
+from medical_devices import stored_texts
 from medical_devices.audit import controlled, trail
 from medical_devices.devices import is_device
 
@@ -105,5 +106,5 @@ def update_certificate_statuses():
 				row.name,
 				{"status": status},
 				f"{__name__}.update_certificate_statuses",
-				_("Status follows the certificate's dates (daily check)"),
+				stored_texts.CERTIFICATE_STATUS.text(),
 			)
