@@ -5,10 +5,18 @@ server enforces every one of them; the desk only shows them."""
 
 from medical_devices import stored_texts
 from medical_devices.audit.signature import MEANINGS, REVIEWER_ROLE
-from medical_devices.controls import DEVICE_CLASSIFIERS, FIRST_BUSINESS_REVIEWERS, QA_ROLES
+from medical_devices.controls import (
+	COMPLAINT_DECIDERS,
+	DEVICE_CLASSIFIERS,
+	FIRST_BUSINESS_REVIEWERS,
+	QA_ROLES,
+)
 from medical_devices.devices import ITEM_TABLES
 from medical_devices.gsp import rules
 from medical_devices.gsp.constants.grids import GRID_COLUMNS
+from medical_devices.md_quality.doctype.device_complaint.device_complaint import (
+	STATUS_COLOURS as COMPLAINT_COLOURS,
+)
 from medical_devices.recall.doctype.device_recall.device_recall import STATUS_COLOURS as RECALL_COLOURS
 from medical_devices.udi.doctype.registration_certificate.registration_certificate import STATUS_COLOURS
 
@@ -22,6 +30,7 @@ def desk_rules() -> dict:
 		},
 		"registration_certificate": {"colours": STATUS_COLOURS},
 		"device_recall": {"colours": RECALL_COLOURS},
+		"device_complaint": {"colours": COMPLAINT_COLOURS, "deciders": list(COMPLAINT_DECIDERS)},
 		"first_business_reviewers": list(FIRST_BUSINESS_REVIEWERS),
 		"device_classifiers": list(DEVICE_CLASSIFIERS),
 		"signature": {"meanings": list(MEANINGS), "reviewer_role": REVIEWER_ROLE},

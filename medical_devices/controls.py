@@ -29,6 +29,7 @@ FIRST_BUSINESS_REVIEWERS = ("Quality Manager", "QA Reviewer", "Regulatory Affair
 RECALL_MANAGERS = ("Regulatory Affairs Manager", "Quality Manager")
 WRITE_OFF_APPROVERS = ("Accounts Manager", "Quality Manager")
 DEVICE_CLASSIFIERS = ("Regulatory Affairs Manager", "Quality Manager")
+COMPLAINT_DECIDERS = ("Regulatory Affairs Manager", "Quality Manager")
 
 BATCH_STATUS_FIELDS = ("md_batch_status", "md_status_reason", "md_status_changed_by", "md_status_changed_on")
 FIRST_BUSINESS_FIELDS = (
@@ -64,6 +65,7 @@ _WRITE_OFF = "medical_devices.md_finance.doctype.device_write_off.device_write_o
 _QUALITY_COST = "medical_devices.md_finance.doctype.quality_cost_entry.quality_cost_entry"
 _ADVERSE_EVENT = "medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report"
 _LEDGER = "medical_devices.medical_devices.ledger"
+_COMPLAINT = "medical_devices.md_quality.doctype.device_complaint.device_complaint"
 
 CONTROLS = (
 	Control(
@@ -188,6 +190,40 @@ CONTROLS = (
 			f"{_ADVERSE_EVENT}.flag_overdue_reports",
 		),
 		_lt("the report's awareness time and severity (the deadlines follow them)"),
+	),
+	Control(
+		"Adverse Event Report",
+		("device_complaint",),
+		(f"{_COMPLAINT}.decide_reportability",),
+		_lt("Decide Reportability on the complaint"),
+		COMPLAINT_DECIDERS,
+	),
+	Control(
+		"Device Complaint",
+		("reportability", "reportability_reason", "decided_by", "decided_on", "adverse_event_report"),
+		(f"{_COMPLAINT}.decide_reportability",),
+		_lt("Decide Reportability on the complaint"),
+		COMPLAINT_DECIDERS,
+	),
+	Control(
+		"Device Complaint",
+		("status", "closed_by", "closed_on"),
+		(f"{_COMPLAINT}.decide_reportability", f"{_COMPLAINT}.close_complaint"),
+		_lt("Decide Reportability and Close Complaint"),
+		COMPLAINT_DECIDERS,
+		{"status": "Open"},
+	),
+	Control(
+		"Device Complaint",
+		("report_due",),
+		(f"{_COMPLAINT}.decide_reportability", f"{_COMPLAINT}.follow_report_clock"),
+		_lt("the adverse event report's deadline"),
+	),
+	Control(
+		"Device Complaint",
+		("delivery_doctype", "delivery"),
+		(f"{_COMPLAINT}.DeviceComplaint.validate",),
+		_lt("the complaint's batch or serial number (the delivery is found from the trace)"),
 	),
 	# Postings: a Journal Entry or Stock Entry names its source document only when that document's submit posts it
 	# (medical_devices/medical_devices/ledger.py); one made by hand cannot pose as a posting.

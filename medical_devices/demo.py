@@ -4,7 +4,7 @@ Idempotent: every record is looked up by a natural key first, so running it agai
 """
 
 import frappe
-from frappe.utils import add_days, getdate, today
+from frappe.utils import add_days, getdate, now_datetime, today
 from frappe.utils.nestedset import get_root_of
 
 from medical_devices.audit import trail
@@ -352,6 +352,7 @@ def _create_demo_data() -> list[str]:
 	ensure_invoices(receipt_date, delivery_date)
 	ensure_excursion_log(customers[2])
 	ensure_recalls(company)
+	ensure_complaint(company)
 	from medical_devices.gsp.expiry_alerts import flag_expiring_batches
 
 	flag_expiring_batches(getdate(today()))
@@ -367,6 +368,7 @@ def _create_demo_data() -> list[str]:
 		f"batches: {len(BATCHES) + 1} (one in quarantine), receipts: {len(BATCHES) + 1}, "
 		f"deliveries: {len(DELIVERIES)}, licences: {len(QUALIFICATIONS)} (one expired), "
 		"one cold-chain excursion, an open recall (with a provision and costs) and a closed mock recall, "
+		"a hospital's complaint decided reportable, "
 		f"{len(QUALITY_COSTS)} quality costs and {len(WRITE_OFFS)} write-off of damaged stock",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
@@ -694,6 +696,42 @@ def ensure_recalls(company: str):
 				"追溯于数秒内完成，客户与数量核对无误",
 			)
 	ensure_recall_costs(company)
+
+
+def ensure_complaint(company: str):
+	"""华山医院's complaint on the recalled stent batch: decided reportable, its adverse event report opened."""
+	from medical_devices.md_quality.doctype.device_complaint.device_complaint import decide_reportability
+
+	batch = frappe.db.get_value("Batch", {"batch_id": "ZJ2025D15"})
+	if frappe.db.exists("Device Complaint", {"batch": batch}):
+		return
+	complaint = frappe.get_doc(
+		{
+			"doctype": "Device Complaint",
+			"company": company,
+			"complainant_type": "Hospital",
+			"complainant_name": "心内科 张医生",
+			"complainant_contact": "021-5288 9999",
+			"channel": "Phone",
+			"received_on": add_days(now_datetime(), -1),
+			"event_date": add_days(today(), -2),
+			"item_code": frappe.db.get_value("Batch", batch, "item"),
+			"batch": batch,
+			"qty": 1,
+			"description": "术中输送系统球囊扩张时破裂，支架未完全释放，改用备用支架完成手术",
+			"failure_mode": "球囊破裂",
+			"patient_involved": 1,
+			"patient_outcome": "Injury",
+			"investigation": "同批次另有一例相同报告；留样复检球囊爆破压低于规格下限",
+			"sample_returned": 1,
+			"device_recall": frappe.db.get_value(
+				"Device Recall Batch", {"batch": batch, "docstatus": 1}, "parent"
+			),
+		}
+	).insert(ignore_permissions=True)
+	decide_reportability(
+		complaint.name, 1, "可能导致严重伤害：球囊破裂可致血管损伤", "Serious Injury", "Distributor"
+	)
 
 
 # What the open recall's regulatory forms say beyond the recall's own data.

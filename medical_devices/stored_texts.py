@@ -41,7 +41,7 @@ class Message:
 	@property
 	def pattern(self) -> re.Pattern:
 		parts = re.split(r"\{\d+\}", self.english)
-		return re.compile("^" + "(.*?)".join(map(re.escape, parts)) + "$", re.S)
+		return re.compile("(.*?)".join(map(re.escape, parts)), re.S)
 
 
 NEW_BATCH = Message(_lt("New batch"))
@@ -62,6 +62,7 @@ FIRST_BUSINESS_AGAIN = Message(_lt("Review again: whether it is one of the group
 ADVERSE_EVENT_OVERDUE = Message(_lt("Reporting deadline passed (daily check)"))
 RECALL_ACCOUNTS = Message(_lt("Recall cost accounts created for {0}"))
 FINANCE_ACCOUNTS = Message(_lt("Write-off and quality cost accounts created for {0}"))
+COMPLAINT_CLOCK = Message(_lt("The deadline of Adverse Event Report {0}"))
 SELF_INSPECTION_RECOLLECTED = Message(_lt("Facts of the year collected again"))
 
 MESSAGES = tuple(value for value in list(globals().values()) if isinstance(value, Message))
@@ -81,7 +82,7 @@ def translated(text: str | None, lang: str | None = None) -> str:
 	if not text:
 		return text or ""
 	for message in MESSAGES:
-		match = message.pattern.match(text)
+		match = message.pattern.fullmatch(text)
 		if match:
 			facts = [read_fact(message, i, fact, lang) for i, fact in enumerate(match.groups())]
 			return _(message.english, lang).format(*facts)

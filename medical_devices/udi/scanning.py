@@ -8,7 +8,7 @@ import re
 
 import frappe
 from frappe import _
-from frappe.utils import formatdate, getdate
+from frappe.utils import escape_html, formatdate, getdate
 
 from erpnext.stock.utils import scan_barcode as erpnext_scan_barcode
 
@@ -140,7 +140,7 @@ def find_or_create_batch(item_code: str, udi: UDI, ctx: dict | None = None) -> s
 	if frappe.db.exists("Batch", {"batch_id": udi.lot}):
 		frappe.throw(
 			_("Batch number {0} already belongs to another item: check the label.").format(
-				frappe.bold(udi.lot)
+				frappe.bold(escape_html(udi.lot))
 			),
 			title=_("Batch of Another Item"),
 		)

@@ -42,7 +42,8 @@ HTTP_PATHS = ("desk", "resource", "v1", "v2", "set_value", "client_save", "bulk_
 @pytest.fixture(scope="module")
 def records(frappe_site):
 	"""A recalled device batch with stock, a customer pending first-business review, the demo's submitted recall,
-	write-off, cost entries and certificates, an overdue submitted adverse event report, and a QA and a sales user."""
+	write-off, cost entries and certificates, an overdue submitted adverse event report, an open complaint, and a QA
+	and a sales user."""
 	import frappe
 	from frappe.utils import add_to_date, now_datetime
 	from frappe.utils.password import update_password
@@ -68,6 +69,17 @@ def records(frappe_site):
 	qualify_party("Supplier", supplier)
 	report = adverse_event_report(DEVICE, add_to_date(now_datetime(), days=-40)).insert()
 	report.submit()
+	complaint = frappe.get_doc(
+		{
+			"doctype": "Device Complaint",
+			"company": report.company,
+			"complainant_type": "Hospital",
+			"received_on": add_to_date(now_datetime(), hours=-3),
+			"item_code": DEVICE,
+			"batch": recalled.name,
+			"description": "Packaging torn",
+		}
+	).insert()
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	return frappe._dict(
 		batch=recalled.name,
@@ -80,6 +92,7 @@ def records(frappe_site):
 		registration=frappe.db.get_value("Registration Certificate", {}, "name"),
 		licence=frappe.db.get_value("Qualification Certificate", {"disabled": 0}, "name"),
 		adverse_event=report.name,
+		complaint=complaint.name,
 		history=frappe.db.get_value("Batch Status Change", {"batch": recalled.name}, "name"),
 		entry=frappe.db.get_value("Audit Trail Entry", {"ref_name": recalled.name}, "name"),
 	)
@@ -200,7 +213,7 @@ def assert_refused(result, name, error=None):
 
 # --- the matrix -----------------------------------------------------------------------------------------------
 
-# (what, doctype key in `records`, doctype, values the attacker sends)
+# (what, doctype key in `records`, doctype, values the attacker sends; "@key" sends the record `key` of `records`)
 ATTACKS = [
 	("clear a recalled batch's status", "batch", "Batch", {"md_batch_status": ""}),
 	("release a recalled batch", "batch", "Batch", {"md_batch_status": "Released", "md_status_reason": "ok"}),
@@ -222,6 +235,15 @@ ATTACKS = [
 	("unlink a quality cost's journal", "quality_cost", "Quality Cost Entry", {"journal_entry": ""}),
 	("unlink a recall cost's journal", "recall_cost", "Recall Cost Entry", {"journal_entry": ""}),
 	("clear a late report's overdue flag", "adverse_event", "Adverse Event Report", {"overdue": 0}),
+	("decide a complaint by hand", "complaint", "Device Complaint", {"reportability": "Not Reportable"}),
+	("close a complaint by hand", "complaint", "Device Complaint", {"status": "Closed"}),
+	("forge a complaint's delivery", "complaint", "Device Complaint", {"delivery_doctype": "Delivery Note"}),
+	(
+		"tie a report to a complaint",
+		"adverse_event",
+		"Adverse Event Report",
+		{"device_complaint": "@complaint"},
+	),
 	("rewrite the batch status history", "history", "Batch Status Change", {"to_status": "Released"}),
 	("rewrite an audit entry", "entry", "Audit Trail Entry", {"reason": "rewritten"}),
 ]
@@ -238,6 +260,9 @@ def test_a_controlled_field_is_refused_on_every_http_path_and_nothing_changes(
 	server_url, admin, records, path, what, key, doctype, values
 ):
 	name = record_name(records, key, doctype)
+	values = {
+		field: records[value[1:]] if str(value).startswith("@") else value for field, value in values.items()
+	}
 	values = {**values, "md_reason": "An insider tries"}
 	before = snapshot(doctype, name, [field for field in values if field != "md_reason"])
 	error = "PermissionError" if doctype in APPEND_ONLY else "ControlledFieldError"
@@ -1020,3 +1045,48 @@ def test_a_posting_of_a_source_document_is_not_cancelled_on_its_own_on_any_path(
 		assert "cancel that entry instead" in str(result if path == "bulk_cancel" else result.text)
 	assert posting_state(doctype, name) == before
 	assert frappe.db.get_value(source_doctype, records[key], "docstatus") == 1
+
+
+def test_a_complaint_sent_through_the_rest_api_is_filled_from_its_label_and_cannot_decide_itself(
+	server_url, records
+):
+	"""A hospital's system posts a complaint with the scanned label: the device, batch, customer and delivery are
+	filled from it; the decision it sends along is not taken; a label of an unknown lot is refused (417)."""
+	import frappe
+	from frappe.utils import add_to_date, now_datetime
+
+	from medical_devices.demo import COMPANY
+
+	client = session(server_url, SALES_USER, PASSWORD)
+	body = {
+		"company": COMPANY,
+		"complainant_type": "Hospital",
+		"channel": "REST API",
+		"received_on": str(add_to_date(now_datetime(), hours=-1)).split(".")[0],
+		"description": "Needle bent on opening",
+		"udi": "(01)06901234100020(17)301231(10)ZSQ2025A07",
+		"reportability": "Not Reportable",
+		"decided_by": SALES_USER,
+	}
+	response = client.post(f"{server_url}/api/resource/Device Complaint", json=body, timeout=30)
+	assert response.status_code == 200, response.text[:500]
+	data = response.json()["data"]
+	frappe.db.rollback()
+	batch = frappe.db.get_value("Batch", {"batch_id": "ZSQ2025A07"})
+	assert (data["item_code"], data["batch"], data["customer"]) == (
+		"MD-II-SYRINGE",
+		batch,
+		"上海市第一人民医院",
+	)
+	assert data["delivery_doctype"] == "Delivery Note" and data["delivery"]
+	assert not data.get("reportability") and not data.get("decided_by") and data["status"] == "Open"
+
+	before = frappe.db.count("Device Complaint")
+	refused = client.post(
+		f"{server_url}/api/resource/Device Complaint",
+		json={**body, "udi": "(01)06901234100020(10)NO-SUCH-LOT"},
+		timeout=30,
+	)
+	assert refused.status_code == 417, refused.text[:300]
+	frappe.db.rollback()
+	assert frappe.db.count("Device Complaint") == before

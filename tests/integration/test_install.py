@@ -11,7 +11,17 @@ from medical_devices.setup import apply_setup, get_custom_fields
 from tests.factories import first_company
 from tests.frappe_site import bench_cli
 
-MODULES = ["UDI", "GSP", "Traceability", "Recall", "NMPA", "Audit", "MD Finance", "Medical Devices"]
+MODULES = [
+	"UDI",
+	"GSP",
+	"Traceability",
+	"Recall",
+	"NMPA",
+	"Audit",
+	"MD Finance",
+	"MD Quality",
+	"Medical Devices",
+]
 ROLE_NAMES = [role["role_name"] for role in ROLES]
 
 

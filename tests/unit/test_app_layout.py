@@ -11,7 +11,17 @@ from medical_devices import hooks
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "medical_devices"
-EXPECTED_MODULES = ["UDI", "GSP", "Traceability", "Recall", "NMPA", "Audit", "MD Finance", "Medical Devices"]
+EXPECTED_MODULES = [
+	"UDI",
+	"GSP",
+	"Traceability",
+	"Recall",
+	"NMPA",
+	"Audit",
+	"MD Finance",
+	"MD Quality",
+	"Medical Devices",
+]
 
 
 def scrub(name: str) -> str:

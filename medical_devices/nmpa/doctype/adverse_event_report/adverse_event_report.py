@@ -76,6 +76,15 @@ class AdverseEventReport(Document):
 			frappe.throw(_("Enter the time of death."))
 		if get_datetime(self.aware_at) > now_datetime():
 			frappe.throw(_("The time the event was discovered or learned of lies in the future."))
+		received = self.device_complaint and frappe.db.get_value(
+			"Device Complaint", self.device_complaint, "received_on"
+		)
+		if received and get_datetime(self.aware_at) > get_datetime(received):
+			frappe.throw(
+				_(
+					"The company learned of this event when complaint {0} was received, on {1}: it cannot be later."
+				).format(self.device_complaint, frappe.utils.format_datetime(received))
+			)
 
 	def set_deadlines(self):
 		for fieldname in DUE_FIELDS.values():
@@ -94,6 +103,11 @@ class AdverseEventReport(Document):
 	def is_overdue(self, now=None) -> bool:
 		reported = get_datetime(self.reported_on) if self.reported_on else None
 		return any(is_overdue(deadline, reported, now or now_datetime()) for deadline in self.deadlines())
+
+	def on_update(self):
+		from medical_devices.md_quality.doctype.device_complaint.device_complaint import follow_report_clock
+
+		follow_report_clock(self)
 
 	def before_submit(self):
 		self.reported_on = self.reported_on or now_datetime()
