@@ -26,7 +26,7 @@ from tests.factories import (
 	trace_story,
 )
 
-DI = "06970000000017"
+DI = "06970000005210"  # a device identifier no other test module uses
 REGULATORY = "md-complaint-ra@example.com"
 SALES = "md-complaint-sales@example.com"
 
