@@ -105,8 +105,12 @@ def test_texts_the_app_stored_read_in_the_readers_language(
 	)
 
 	browser.get(f"{server_url}/app/batch-status-change?batch={records.quarantined}")
-	wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".list-row-container")))
-	rows = browser.find_element(By.CSS_SELECTOR, ".frappe-list").text
+	# the list has drawn its rows (not only its refreshing placeholder)
+	rows = wait(browser).until(
+		lambda d: (text := d.find_element(By.CSS_SELECTOR, ".frappe-list").text)
+		and ("新批次" in text or "New batch" in text)
+		and text
+	)
 	browser.save_screenshot(str(log_dir() / "batch-status-change-zh.png"))
 	assert js_errors(browser) == []
 	assert "新批次" in rows and "New batch" not in rows, rows

@@ -1,0 +1,89 @@
+"""Complaint Trend (medical_devices/md_quality/report/complaint_trend): complaints per million units shipped, by
+product, batch and failure mode, checked against the story's deliveries (9 units of the finished batch shipped,
+1 returned) and its complaints."""
+
+import pytest
+
+import frappe
+from frappe.utils import add_days, add_to_date, now_datetime, today
+
+from medical_devices.md_quality.report.complaint_trend.complaint_trend import execute
+from tests.factories import TRACE_FINISHED, first_company, trace_masters, trace_story
+
+
+@pytest.fixture(scope="module", autouse=True)
+def masters(frappe_site):
+	trace_masters()
+	yield
+
+
+def complain(batch: str, failure_mode: str, **fields):
+	return frappe.get_doc(
+		{
+			"doctype": "Device Complaint",
+			"company": first_company(),
+			"complainant_type": "Hospital",
+			"received_on": add_to_date(now_datetime(), hours=-1),
+			"item_code": TRACE_FINISHED,
+			"batch": batch,
+			"failure_mode": failure_mode,
+			"description": f"{failure_mode} reported by the ward",
+			**fields,
+		}
+	).insert()
+
+
+def report(group_by: str, **filters):
+	columns, data, _message, chart = execute(
+		{
+			"company": first_company(),
+			"from_date": add_days(today(), -30),
+			"to_date": today(),
+			"group_by": group_by,
+			"item_code": TRACE_FINISHED,
+			**filters,
+		}
+	)
+	return columns, {row["group"]: row for row in data}, chart
+
+
+def test_complaints_per_million_units_shipped_by_item_batch_and_failure_mode():
+	story = trace_story()
+	for mode in ("Balloon burst", "Balloon burst", "Kinked shaft"):
+		complain(story.finished, mode)
+	shipped = 4 + 3 + 2 - 1  # the story's deliveries, net of the return
+
+	_columns, by_item, chart = report("Item")
+	assert by_item[TRACE_FINISHED]["complaints"] == 3
+	assert by_item[TRACE_FINISHED]["units_shipped"] == shipped
+	assert by_item[TRACE_FINISHED]["per_million"] == round(3 * 1_000_000 / shipped, 1)
+	assert chart["data"]["datasets"][0]["values"] == [by_item[TRACE_FINISHED]["per_million"]]
+
+	_columns, by_batch, _chart = report("Batch")
+	assert by_batch[story.finished]["units_shipped"] == shipped
+	assert by_batch[story.finished]["complaints"] == 3
+
+	_columns, by_mode, _chart = report("Failure Mode", alert_ppm=300_000)
+	assert by_mode["Balloon burst"]["complaints"] == 2 and by_mode["Kinked shaft"]["complaints"] == 1
+	assert by_mode["Balloon burst"]["per_million"] == round(2 * 1_000_000 / shipped, 1)  # 250,000
+	assert by_mode["Balloon burst"]["above_alert"] == 0 and by_mode["Kinked shaft"]["above_alert"] == 0
+	_columns, by_mode, _chart = report("Failure Mode", alert_ppm=200_000)
+	assert by_mode["Balloon burst"]["above_alert"] == 1 and by_mode["Kinked shaft"]["above_alert"] == 0
+
+
+def test_a_complaint_outside_the_period_or_company_is_not_counted():
+	story = trace_story()
+	complain(story.finished, "Kinked shaft", received_on=add_days(now_datetime(), -60))
+	_columns, by_item, _chart = report("Item")
+	assert TRACE_FINISHED not in by_item
+
+
+def test_the_report_refuses_a_company_the_user_may_not_read_and_junk_filters():
+	from medical_devices.inputs import InvalidInputError
+
+	with pytest.raises(InvalidInputError):
+		report("Colour")
+	with pytest.raises(InvalidInputError):
+		report("Item", from_date="not a date")
+	with pytest.raises((frappe.PermissionError, frappe.DoesNotExistError, InvalidInputError)):
+		report("Item", company="No Such Company Ltd")
