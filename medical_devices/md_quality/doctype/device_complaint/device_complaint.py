@@ -134,12 +134,7 @@ class DeviceComplaint(Document):
 		to one customer, to that customer), from the trace engine: deliveries of the complaint's company that the
 		user may read, so that a complaint is no window onto deliveries they may not see."""
 		self.delivery_doctype = self.delivery = None
-		deliveries = [
-			row
-			for row in deliveries_of(self.batch, self.serial_no, self.item_code)
-			if frappe.db.get_value(row["voucher_type"], row["voucher_no"], "company") == self.company
-			and frappe.has_permission(row["voucher_type"], "read", row["voucher_no"])
-		]
+		deliveries = readable(deliveries_of(self.batch, self.serial_no, self.item_code), self.company)
 		if not self.customer and len({row["party"] for row in deliveries}) == 1:
 			self.customer = deliveries[0]["party"]
 		mine = [row for row in deliveries if row["party"] == self.customer]
@@ -163,6 +158,22 @@ def deliveries_of(batch: str | None, serial_no: str | None, item_code: str | Non
 		and node["qty"] < 0
 		and (not batch or node["batch"] == batch)
 	]
+
+
+def readable(deliveries: list[dict], company: str) -> list[dict]:
+	"""The deliveries of `company` the user may read: one permission-aware query per voucher type."""
+	vouchers: dict[str, set[str]] = {}
+	for row in deliveries:
+		vouchers.setdefault(row["voucher_type"], set()).add(row["voucher_no"])
+	allowed = {
+		(doctype, name)
+		for doctype, names in vouchers.items()
+		if frappe.has_permission(doctype, "read")  # else get_list refuses rather than returning none
+		for name in frappe.get_list(
+			doctype, filters={"name": ("in", sorted(names)), "company": company}, pluck="name"
+		)
+	}
+	return [row for row in deliveries if (row["voucher_type"], row["voucher_no"]) in allowed]
 
 
 def other_complaints(doc) -> list[dict]:

@@ -29,9 +29,10 @@ def trend(filters) -> list[dict]:
 	field = GROUPS[filters.group_by]
 	complaints = complaint_counts(filters, field)
 	shipped = shipped_units(filters, field)
+	all_units = sum(shipped.values())
 	rows = []
 	for key, counted in complaints.items():
-		units = shipped.get(key, 0.0) if field != "failure_mode" else sum(shipped.values())
+		units = all_units if field == "failure_mode" else shipped.get(key, 0.0)
 		rate = flt(counted.complaints * PER / units, 1) if units else None
 		rows.append(
 			{
