@@ -10,12 +10,24 @@ from medical_devices.controls import (
 	DEVICE_CLASSIFIERS,
 	FIRST_BUSINESS_REVIEWERS,
 	QA_ROLES,
+	SUPPLIER_QUALIFIERS,
 )
 from medical_devices.devices import ITEM_TABLES
 from medical_devices.gsp import rules
 from medical_devices.gsp.constants.grids import GRID_COLUMNS
+from medical_devices.md_quality.doctype.approved_supplier.approved_supplier import (
+	DECISIONS as SUPPLIER_DECISIONS,
+)
+from medical_devices.md_quality.doctype.approved_supplier.approved_supplier import (
+	STATUS_COLOURS as SUPPLIER_COLOURS,
+)
+from medical_devices.md_quality.doctype.capa.capa import CHECKERS as CAPA_CHECKERS
+from medical_devices.md_quality.doctype.capa.capa import STATUS_COLOURS as CAPA_COLOURS
 from medical_devices.md_quality.doctype.device_complaint.device_complaint import (
 	STATUS_COLOURS as COMPLAINT_COLOURS,
+)
+from medical_devices.md_quality.doctype.device_nonconformance.device_nonconformance import (
+	STATUS_COLOURS as NONCONFORMANCE_COLOURS,
 )
 from medical_devices.recall.doctype.device_recall.device_recall import STATUS_COLOURS as RECALL_COLOURS
 from medical_devices.udi.doctype.registration_certificate.registration_certificate import STATUS_COLOURS
@@ -31,6 +43,13 @@ def desk_rules() -> dict:
 		"registration_certificate": {"colours": STATUS_COLOURS},
 		"device_recall": {"colours": RECALL_COLOURS},
 		"device_complaint": {"colours": COMPLAINT_COLOURS, "deciders": list(COMPLAINT_DECIDERS)},
+		"device_nonconformance": {"colours": NONCONFORMANCE_COLOURS},
+		"capa": {"colours": CAPA_COLOURS, "checkers": list(CAPA_CHECKERS)},
+		"approved_supplier": {
+			"colours": SUPPLIER_COLOURS,
+			"decisions": list(SUPPLIER_DECISIONS),
+			"deciders": list(SUPPLIER_QUALIFIERS),
+		},
 		"first_business_reviewers": list(FIRST_BUSINESS_REVIEWERS),
 		"device_classifiers": list(DEVICE_CLASSIFIERS),
 		"signature": {"meanings": list(MEANINGS), "reviewer_role": REVIEWER_ROLE},

@@ -30,6 +30,7 @@ RECALL_MANAGERS = ("Regulatory Affairs Manager", "Quality Manager")
 WRITE_OFF_APPROVERS = ("Accounts Manager", "Quality Manager")
 DEVICE_CLASSIFIERS = ("Regulatory Affairs Manager", "Quality Manager")
 COMPLAINT_DECIDERS = ("Regulatory Affairs Manager", "Quality Manager")
+SUPPLIER_QUALIFIERS = ("Quality Manager", "Regulatory Affairs Manager")
 
 BATCH_STATUS_FIELDS = ("md_batch_status", "md_status_reason", "md_status_changed_by", "md_status_changed_on")
 FIRST_BUSINESS_FIELDS = (
@@ -66,6 +67,11 @@ _QUALITY_COST = "medical_devices.md_finance.doctype.quality_cost_entry.quality_c
 _ADVERSE_EVENT = "medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report"
 _LEDGER = "medical_devices.medical_devices.ledger"
 _COMPLAINT = "medical_devices.md_quality.doctype.device_complaint.device_complaint"
+_NONCONFORMANCE = "medical_devices.md_quality.doctype.device_nonconformance.device_nonconformance"
+_CAPA = "medical_devices.md_quality.doctype.capa.capa"
+_BATCH_RECORD = "medical_devices.md_quality.doctype.device_batch_record.device_batch_record"
+_APPROVED_SUPPLIER = "medical_devices.md_quality.doctype.approved_supplier.approved_supplier"
+_SUPPLIER_AUDIT = "medical_devices.md_quality.doctype.supplier_audit.supplier_audit"
 
 CONTROLS = (
 	Control(
@@ -225,18 +231,122 @@ CONTROLS = (
 		(f"{_COMPLAINT}.DeviceComplaint.validate",),
 		_lt("the complaint's batch or serial number (the delivery is found from the trace)"),
 	),
+	# The approved supplier list (合格供方名录): a supplier's standing changes by a decision or by a disqualifying
+	# audit; what its last audit found comes from the audit's submit only.
+	Control(
+		"Approved Supplier",
+		("status", "conditions", "decided_by", "decided_on", "decision_reason"),
+		(f"{_APPROVED_SUPPLIER}.qualify_supplier", f"{_SUPPLIER_AUDIT}.SupplierAudit.on_submit"),
+		_lt("Change Status on the entry, or a supplier audit with the result Disqualified"),
+		SUPPLIER_QUALIFIERS,
+		{"status": "Pending"},
+	),
+	Control(
+		"Approved Supplier",
+		("last_audit", "last_audit_score", "next_audit_due"),
+		(f"{_SUPPLIER_AUDIT}.SupplierAudit.on_submit",),
+		_lt("submitting a Supplier Audit of the supplier"),
+		SUPPLIER_QUALIFIERS,
+	),
+	Control(
+		"Device Nonconformance",
+		("status_before_hold", "hold_entry"),
+		(f"{_NONCONFORMANCE}.DeviceNonconformance.after_insert",),
+		_lt("raising the nonconformance (its hold)"),
+	),
+	Control(
+		"Device Nonconformance",
+		(
+			"dispositioned_by",
+			"dispositioned_on",
+			"stock_entry",
+			"scrap_value",
+			"journal_entry",
+			"purchase_return",
+		),
+		(f"{_NONCONFORMANCE}.DeviceNonconformance.on_submit",),
+		_lt("the signed disposition (Submit)"),
+	),
+	Control(
+		"CAPA",
+		("status", "effectiveness_due", "cost"),
+		(f"{_CAPA}.CAPA.validate", f"{_CAPA}.CAPA.before_submit"),
+		_lt("the CAPA's actions and closure (derived)"),
+	),
+	Control(
+		"CAPA",
+		(
+			"effectiveness_result",
+			"effectiveness_evidence",
+			"effectiveness_checked_by",
+			"effectiveness_checked_on",
+		),
+		(f"{_CAPA}.record_effectiveness",),
+		_lt("Record Effectiveness on the CAPA"),
+		("Quality Manager", "QA Reviewer"),
+	),
+	Control(
+		"CAPA",
+		("closed_by", "closed_on"),
+		(f"{_CAPA}.CAPA.before_submit",),
+		_lt("the signed closure (Submit)"),
+		("Quality Manager",),
+	),
+	Control(
+		"Device Batch Record",
+		(
+			"item_code",
+			"item_name",
+			"work_order",
+			"bom_no",
+			"qty_produced",
+			"stock_uom",
+			"manufacturing_date",
+			"expiry_date",
+			"sterilisation_batch",
+			"production_entries",
+			"inputs",
+			"inspections",
+			"nonconformances",
+			"label_sample",
+			"prepared_by",
+			"prepared_on",
+		),
+		(f"{_BATCH_RECORD}.DeviceBatchRecord.validate", f"{_BATCH_RECORD}.DeviceBatchRecord.before_submit"),
+		_lt("the ledger (the record is assembled from it on each save)"),
+	),
+	Control(
+		"Device Batch Record",
+		("status", "released_by", "released_on"),
+		(f"{_BATCH_RECORD}.DeviceBatchRecord.validate", f"{_BATCH_RECORD}.DeviceBatchRecord.before_submit"),
+		_lt("the signed release (Submit) by a second QA person"),
+		QA_ROLES,
+		{"status": "Draft"},
+	),
+	Control(
+		"Device Complaint",
+		("capa",),
+		(f"{_CAPA}.CAPA.link_sources",),
+		_lt("the CAPA that names it as a source"),
+	),
+	Control(
+		"Device Nonconformance",
+		("capa",),
+		(f"{_CAPA}.CAPA.link_sources",),
+		_lt("the CAPA that names it as a source"),
+	),
 	# Postings: a Journal Entry or Stock Entry names its source document only when that document's submit posts it
 	# (medical_devices/medical_devices/ledger.py); one made by hand cannot pose as a posting.
 	Control(
 		"Journal Entry",
-		("md_recall_cost_entry", "md_quality_cost_entry"),
+		("md_recall_cost_entry", "md_quality_cost_entry", "md_device_nonconformance"),
 		(f"{_LEDGER}.post_journal_entry",),
 		_lt("the submit of the document that posts it"),
 	),
 	Control(
 		"Stock Entry",
-		("md_recall_cost_entry", "md_device_write_off"),
-		(f"{_LEDGER}.post_material_issue",),
+		("md_recall_cost_entry", "md_device_write_off", "md_device_nonconformance"),
+		(f"{_LEDGER}.post_stock_entry",),
 		_lt("the submit of the document that posts it"),
 	),
 )

@@ -358,6 +358,7 @@ def _create_demo_data() -> list[str]:
 	flag_expiring_batches(getdate(today()))
 	ensure_demo_user(company)
 	ensure_batch_costs(company, warehouse)
+	ensure_quality_system(company, warehouse, suppliers[0], receipt_date, price_lists["buying"])
 	settings = frappe.get_single("Medical Device Settings")
 	if settings.default_company != company:
 		settings.default_company = company
@@ -368,7 +369,9 @@ def _create_demo_data() -> list[str]:
 		f"batches: {len(BATCHES) + 1} (one in quarantine), receipts: {len(BATCHES) + 1}, "
 		f"deliveries: {len(DELIVERIES)}, licences: {len(QUALIFICATIONS)} (one expired), "
 		"one cold-chain excursion, an open recall (with a provision and costs) and a closed mock recall, "
-		"a hospital's complaint decided reportable, "
+		"a hospital's complaint decided reportable, a supplier audit and its approved supplier, a syringe batch "
+		"made by Work Order and released by its signed batch record, a nonconformance scrapped, a CAPA in "
+		"progress, "
 		f"{len(QUALITY_COSTS)} quality costs and {len(WRITE_OFFS)} write-off of damaged stock",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
@@ -732,6 +735,252 @@ def ensure_complaint(company: str):
 	decide_reportability(
 		complaint.name, 1, "可能导致严重伤害：球囊破裂可致血管损伤", "Serious Injury", "Distributor"
 	)
+
+
+# The quality loop: a component bought from an audited, approved supplier, a syringe batch made of it by Work Order
+# and released by its batch record, signed by the demo's QA user (the administrator prepared it); a nonconformance
+# on a syringe batch scrapped; a CAPA on the stent complaint in progress.
+COMPONENT = ("RM-SYRINGE-BARREL", "注射器空筒组件（原材料）")
+COMPONENT_BATCH = ("HK2026B01", 6000, 0.12)
+MANUFACTURED_BATCH = ("ZSQ2026M01", 2000, "EO2026-011")
+SCRAPPED = ("ZSQ2025A07", 30)
+
+
+def ensure_quality_system(company: str, warehouse: str, supplier: str, receipt_date: str, price_list: str):
+	from medical_devices.audit.signature import sign
+
+	ensure_supplier_audit(company, supplier)
+	code, name = COMPONENT
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_name": name,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0, "name": ("!=", ITEM_GROUP)}),
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"has_batch_no": 1,
+				"md_approved_suppliers_only": 1,
+				"valuation_rate": COMPONENT_BATCH[2],
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Approved Supplier", {"supplier": supplier, "item_code": code}):
+		from medical_devices.md_quality.doctype.approved_supplier.approved_supplier import qualify_supplier
+
+		entry = frappe.get_doc(
+			{"doctype": "Approved Supplier", "supplier": supplier, "scope": "Item", "item_code": code}
+		).insert(ignore_permissions=True)
+		qualify_supplier(entry.name, "Approved", "首次审核合格，样品检验符合要求")
+	component = ensure_batch(COMPONENT_BATCH[0], code, 1500)
+	ensure_purchase_receipt(
+		company,
+		supplier,
+		warehouse,
+		code,
+		component,
+		COMPONENT_BATCH[1],
+		COMPONENT_BATCH[2],
+		receipt_date,
+		price_list,
+	)
+	batch_id, qty, sterilisation = MANUFACTURED_BATCH
+	syringe = "MD-II-SYRINGE"
+	made = frappe.db.get_value("Batch", {"batch_id": batch_id, "item": syringe})
+	if not made:
+		made = manufacture_demo_batch(company, warehouse, syringe, component, batch_id, qty, sterilisation)
+	record = frappe.db.get_value(
+		"Device Batch Record", {"batch": made, "docstatus": ("!=", 2)}, ["name", "docstatus"], as_dict=True
+	)
+	if not record:
+		record = frappe.get_doc(
+			{
+				"doctype": "Device Batch Record",
+				"company": company,
+				"batch": made,
+				"labels_issued": qty + 20,
+				"labels_used": qty,
+				"labels_destroyed": 20,
+				"deviations": "无",
+			}
+		).insert(ignore_permissions=True)
+	if record.docstatus == 0:
+		with demo_user_signing():
+			sign("Device Batch Record", record.name, "Submit", "Released", DEMO_USER_PASSWORD)
+			doc = frappe.get_doc("Device Batch Record", record.name)
+			doc.md_reason = "批生产记录审核通过，准予放行"
+			doc.submit()
+	ensure_scrapped_nonconformance(company, warehouse)
+	ensure_capa(company)
+
+
+def manufacture_demo_batch(company, warehouse, item_code, component, batch_id, qty, sterilisation) -> str:
+	from erpnext.manufacturing.doctype.work_order.work_order import make_stock_entry
+
+	bom = frappe.db.get_value("BOM", {"item": item_code, "is_default": 1, "docstatus": 1})
+	if not bom:
+		bom = frappe.get_doc(
+			{
+				"doctype": "BOM",
+				"item": item_code,
+				"company": company,
+				"quantity": 1,
+				"currency": CURRENCY,
+				"rm_cost_as_per": "Valuation Rate",
+				"items": [{"item_code": COMPONENT[0], "qty": 1, "rate": COMPONENT_BATCH[2]}],
+			}
+		)
+		bom.insert(ignore_permissions=True)
+		bom.submit()
+		bom = bom.name
+	work_order = frappe.get_doc(
+		{
+			"doctype": "Work Order",
+			"production_item": item_code,
+			"bom_no": bom,
+			"qty": qty,
+			"company": company,
+			"skip_transfer": 1,
+			"source_warehouse": warehouse,
+			"wip_warehouse": warehouse,
+			"fg_warehouse": warehouse,
+		}
+	)
+	work_order.insert(ignore_permissions=True)
+	work_order.submit()
+	batch = ensure_batch(batch_id, item_code, 1095)
+	frappe.db.set_value(
+		"Batch", batch, "md_sterilisation_batch", sterilisation
+	)  # a new batch: no trail yet to break
+	entry = frappe.get_doc(make_stock_entry(work_order.name, "Manufacture", qty))
+	for row in entry.items:
+		row.use_serial_batch_fields = 1
+		row.batch_no = batch if row.is_finished_item else component
+	entry.insert(ignore_permissions=True)
+	entry.submit()
+	inspection = frappe.get_doc(
+		{
+			"doctype": "Quality Inspection",
+			"inspection_type": "In Process",
+			"reference_type": "Stock Entry",
+			"reference_name": entry.name,
+			"item_code": item_code,
+			"batch_no": batch,
+			"sample_size": 20,
+			"inspected_by": "Administrator",
+			"status": "Accepted",
+			"manual_inspection": 1,
+			"remarks": "无菌、环氧乙烷残留量、密封性检验合格",
+		}
+	)
+	inspection.insert(ignore_permissions=True)
+	inspection.submit()
+	return batch
+
+
+class demo_user_signing:
+	"""The demo's QA user (not the administrator who prepared the records) signs and submits."""
+
+	def __enter__(self):
+		self.user = frappe.session.user
+		frappe.set_user(DEMO_USER)
+
+	def __exit__(self, *exc):
+		frappe.set_user(self.user)
+
+
+def ensure_supplier_audit(company: str, supplier: str):
+	if frappe.db.exists("Supplier Audit", {"supplier": supplier, "docstatus": 1}):
+		return
+	audit = frappe.get_doc(
+		{
+			"doctype": "Supplier Audit",
+			"company": company,
+			"supplier": supplier,
+			"audit_type": "Initial",
+			"planned_date": add_days(today(), -100),
+			"audit_date": add_days(today(), -95),
+			"auditor": "Administrator",
+			"score": 88,
+			"result": "Approved",
+			"next_audit_due": add_days(today(), 270),
+			"findings": [
+				{"finding": "洁净车间压差记录缺少两日", "classification": "Minor"},
+				{"finding": "原材料供应商清单未及时更新", "classification": "Observation"},
+			],
+		}
+	).insert(ignore_permissions=True)
+	audit.submit()
+
+
+def ensure_scrapped_nonconformance(company: str, warehouse: str):
+	from medical_devices.audit.signature import sign
+
+	batch_id, qty = SCRAPPED
+	batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
+	if frappe.db.exists("Device Nonconformance", {"batch": batch}):
+		return
+	nonconformance = frappe.get_doc(
+		{
+			"doctype": "Device Nonconformance",
+			"company": company,
+			"source": "Manual",
+			"item_code": "MD-II-SYRINGE",
+			"batch": batch,
+			"qty": qty,
+			"warehouse": warehouse,
+			"hold": "Block Batch",
+			"description": "养护检查发现 30 支外包装破损，无菌屏障可能失效",
+		}
+	).insert(ignore_permissions=True)
+	with demo_user_signing():
+		doc = frappe.get_doc("Device Nonconformance", nonconformance.name)
+		doc.disposition, doc.md_reason = "Scrap", "无菌屏障破损，不可使用，报废"
+		doc.save()
+		sign("Device Nonconformance", doc.name, "Submit", "Approved", DEMO_USER_PASSWORD)
+		doc.submit()
+
+
+def ensure_capa(company: str):
+	complaint = frappe.db.get_value(
+		"Device Complaint", {"batch": frappe.db.get_value("Batch", {"batch_id": "ZJ2025D15"})}
+	)
+	if not complaint or frappe.db.exists("CAPA", {"title": "支架输送系统球囊破裂"}):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "CAPA",
+			"company": company,
+			"title": "支架输送系统球囊破裂",
+			"capa_type": "Corrective",
+			"responsible": DEMO_USER,
+			"item_code": "MD-III-STENT",
+			"problem": "同一批次两例术中球囊破裂，爆破压低于规格下限",
+			"containment": "隔离在库产品，通知客户暂停使用",
+			"sources": [{"source_type": "Device Complaint", "reference_name": complaint}],
+			"why_1": "球囊爆破压不足",
+			"why_2": "球囊材料批次壁厚偏薄",
+			"why_3": "供应商来料检验未覆盖壁厚",
+			"cause_material": "球囊管材壁厚偏差",
+			"cause_measurement": "来料检验项目不全",
+			"actions": [
+				{
+					"description": "来料检验增加球囊壁厚和爆破压抽检",
+					"action_type": "Corrective",
+					"assigned_to": DEMO_USER,
+					"due_date": add_days(today(), 14),
+					"status": "Completed",
+					"evidence": "检验规程 QI-023 第 3 版已发布",
+				},
+				{
+					"description": "对供应商进行有因审核",
+					"action_type": "Preventive",
+					"assigned_to": DEMO_USER,
+					"due_date": add_days(today(), 30),
+				},
+			],
+		}
+	).insert(ignore_permissions=True)
 
 
 # What the open recall's regulatory forms say beyond the recall's own data.

@@ -103,7 +103,11 @@ doc_events = {
 	},
 	# GSP: a submitted inspection releases (Accepted) or blocks (Rejected) a quarantined device batch.
 	"Quality Inspection": {
-		"on_submit": "medical_devices.gsp.overrides.quality_inspection.apply_quality_inspection"
+		"on_submit": [
+			"medical_devices.gsp.overrides.quality_inspection.apply_quality_inspection",
+			# Quality: a rejected device batch is nonconforming product, held until its disposition.
+			"medical_devices.md_quality.overrides.quality_inspection.raise_nonconformance",
+		]
 	},
 	"Delivery Note": {
 		"validate": [
@@ -113,6 +117,8 @@ doc_events = {
 			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
 			# ... and the customer, its licences and the items' registrations are approved for first business.
 			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+			# Quality: product a nonconformance holds in a rejected warehouse leaves only by its disposition.
+			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 		],
 		# Recall: a return naming a recall updates its progress.
 		"on_submit": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
@@ -123,12 +129,21 @@ doc_events = {
 			"medical_devices.gsp.overrides.fefo.pick_device_batches",
 			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
 			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 		]
 	},
 	"POS Invoice": {"validate": "medical_devices.gsp.overrides.outward_stock.validate_stock_document"},
-	"Pick List": {"validate": "medical_devices.gsp.overrides.outward_stock.validate_stock_document"},
+	"Pick List": {
+		"validate": [
+			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
+			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+		]
+	},
 	"Stock Entry": {
-		"validate": "medical_devices.gsp.overrides.outward_stock.validate_stock_document",
+		"validate": [
+			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
+			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+		],
 		"on_submit": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
 		"on_cancel": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
 		# Postings: a Stock Entry one of the app's source documents posted is reversed through that document.
@@ -181,6 +196,8 @@ app_include_js = [
 	"/assets/medical_devices/js/stored_texts.js",
 	# the stock forms' item grids: a batch's expiry beside it (medical_devices/gsp/constants/grids.py)
 	"/assets/medical_devices/js/stock_grids.js",
+	# the quality loop: a CAPA or nonconformance opened from the record it follows
+	"/assets/medical_devices/js/quality.js",
 ]
 # The desk reads the audited doctypes and signature rules, and the rules' roles, transitions, meanings and colours,
 # from the server (its scripts repeat none of them).
@@ -192,6 +209,7 @@ doctype_js = {
 	"Supplier": "public/js/first_business.js",
 	"Customer": "public/js/first_business.js",
 	"Item": ["public/js/first_business.js", "public/js/item.js"],
+	"Quality Inspection": "public/js/quality_inspection.js",
 }
 
 scheduler_events = {
@@ -203,6 +221,8 @@ scheduler_events = {
 		"medical_devices.recall.doctype.device_recall.device_recall.flag_overdue_recalls",
 		"medical_devices.nmpa.doctype.adverse_event_report.adverse_event_report.flag_overdue_reports",
 		"medical_devices.audit.anchor.export_daily",
+		"medical_devices.md_quality.alerts.alert_complaint_trends",
+		"medical_devices.md_quality.doctype.capa.capa.alert_overdue",
 	],
 	"daily_long": [
 		"medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliation.reconcile_every_company",
@@ -254,6 +274,19 @@ md_posting_sources = {
 	"Recall Cost Entry": "md_recall_cost_entry",
 	"Quality Cost Entry": "md_quality_cost_entry",
 	"Device Write Off": "md_device_write_off",
+	"Device Nonconformance": "md_device_nonconformance",
+}
+
+# GSP: rules that may refuse a batch's release (medical_devices/gsp/batch_status.py): a manufactured device batch is
+# released by the signed approval of its batch record only.
+md_release_rules = ["medical_devices.md_quality.batch_records.release_refusal"]
+
+# Signatures: actions that are signed whatever Medical Device Settings' rules say (medical_devices/audit/signature.py):
+# a nonconformance's disposition, a CAPA's closure, a batch record's release.
+md_signed_actions = {
+	"Device Nonconformance": ["Submit"],
+	"CAPA": ["Submit"],
+	"Device Batch Record": ["Submit"],
 }
 
 # Print formats call this to draw GS1-128 UDI symbols.

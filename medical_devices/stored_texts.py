@@ -63,7 +63,12 @@ ADVERSE_EVENT_OVERDUE = Message(_lt("Reporting deadline passed (daily check)"))
 RECALL_ACCOUNTS = Message(_lt("Recall cost accounts created for {0}"))
 FINANCE_ACCOUNTS = Message(_lt("Write-off and quality cost accounts created for {0}"))
 COMPLAINT_CLOCK = Message(_lt("The deadline of Adverse Event Report {0}"))
+SUPPLIER_AUDIT_RESULT = Message(_lt("Supplier Audit {0}: {1}"), {1: "Supplier Audit"})
 SELF_INSPECTION_RECOLLECTED = Message(_lt("Facts of the year collected again"))
+NONCONFORMANCE_HOLD = Message(_lt("Nonconformance {0}: held until its disposition"))
+NONCONFORMANCE_DISPOSITION = Message(_lt("Nonconformance {0}: {1}"), {1: "Device Nonconformance"})
+BATCH_RECORD_RELEASE = Message(_lt("Released by its batch record {0}"))
+CAPA_OPENED = Message(_lt("Taken up by CAPA {0}"))
 
 MESSAGES = tuple(value for value in list(globals().values()) if isinstance(value, Message))
 
@@ -73,6 +78,7 @@ FIELDS = {
 	"Audit Trail Entry": ("reason",),
 	"Customer": ("md_first_business_remarks",),
 	"Supplier": ("md_first_business_remarks",),
+	"Approved Supplier": ("decision_reason",),
 }
 """The fields that hold stored texts: the desk reads them through `translated` too."""
 

@@ -493,3 +493,177 @@ def device_recall(batches, recall_class: str = "Class I Recall", **fields):
 			**fields,
 		}
 	)
+
+
+# --- supplier control: the approved supplier list and supplier audits (medical_devices/md_quality) ---------------
+
+
+def ensure_item_group(name: str, parent: str = "All Item Groups") -> str:
+	"""An item group (not a group of groups) of that name under `parent`."""
+	if not frappe.db.exists("Item Group", name):
+		frappe.get_doc(
+			{"doctype": "Item Group", "item_group_name": name, "parent_item_group": parent, "is_group": 0}
+		).insert()
+	return name
+
+
+def approved_supplier(
+	supplier: str,
+	item_code: str | None = None,
+	item_group: str | None = None,
+	status: str | None = "Approved",
+	conditions: str | None = None,
+):
+	"""The supplier's entry on the approved supplier list for the item (or item group), with `status` decided
+	through the app's one writer of the decision (None: left pending)."""
+	from medical_devices.md_quality.doctype.approved_supplier.approved_supplier import qualify_supplier
+
+	scope = (
+		{"scope": "Item", "item_code": item_code}
+		if item_code
+		else {"scope": "Item Group", "item_group": item_group}
+	)
+	name = frappe.db.get_value(
+		"Approved Supplier", {"supplier": supplier, **{k: v for k, v in scope.items() if k != "scope"}}
+	)
+	if not name:
+		name = frappe.get_doc({"doctype": "Approved Supplier", "supplier": supplier, **scope}).insert().name
+	current = frappe.db.get_value("Approved Supplier", name, ["status", "conditions"], as_dict=True)
+	if status and (current.status, current.conditions or None) != (status, conditions):
+		qualify_supplier(name, status, f"{status} for the test", conditions)
+	return frappe.get_doc("Approved Supplier", name)
+
+
+def supplier_audit(
+	supplier: str,
+	score: float = 90,
+	result: str = "Approved",
+	audit_date=None,
+	next_audit_due=None,
+	submit: bool = True,
+	**fields,
+):
+	"""A Supplier Audit of the supplier done on `audit_date` (today unless given), next due a year later unless
+	given; submitted unless told (a draft is a planned audit). The same audit asked for again is the one made."""
+	audit_date = audit_date or today()
+	if next_audit_due is None and result != "Disqualified":
+		next_audit_due = add_days(audit_date, 365)
+	key = {"supplier": supplier, "audit_date": audit_date, "score": score, "result": result, "docstatus": 1}
+	existing = submit and frappe.db.get_value("Supplier Audit", key)
+	if existing:
+		return frappe.get_doc("Supplier Audit", existing)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Supplier Audit",
+			"supplier": supplier,
+			"company": first_company(),
+			"audit_type": "Periodic",
+			"planned_date": audit_date,
+			"audit_date": audit_date,
+			"auditor": "Administrator",
+			"score": score,
+			"result": result,
+			"next_audit_due": next_audit_due,
+			**fields,
+		}
+	).insert()
+	if submit:
+		doc.submit()
+	return doc
+
+
+# --- the quality loop: manufacture by Work Order, inspections, rejected stock ------------------------------------
+
+
+def ensure_bom(item_code: str, components: dict[str, float]) -> str:
+	"""The item's active default BOM of these components (per unit), submitted."""
+	existing = frappe.db.get_value("BOM", {"item": item_code, "is_default": 1, "docstatus": 1})
+	if existing:
+		return existing
+	bom = frappe.get_doc(
+		{
+			"doctype": "BOM",
+			"item": item_code,
+			"company": first_company(),
+			"quantity": 1,
+			"is_active": 1,
+			"is_default": 1,
+			"rm_cost_as_per": "Valuation Rate",
+			"items": [{"item_code": code, "qty": qty, "rate": 4} for code, qty in components.items()],
+		}
+	)
+	bom.insert()
+	bom.submit()
+	return bom.name
+
+
+def manufacture(
+	item_code: str, qty: float, inputs: list[tuple[str, str, float]], batch_id: str | None = None
+):
+	"""A submitted Work Order of `qty` units and its Manufacture entry consuming `inputs` ([(item, batch, qty)])
+	from Stores into a new batch of the item; returns {work_order, entry, batch}."""
+	from erpnext.manufacturing.doctype.work_order.work_order import make_stock_entry
+
+	stores = company_stores().stores
+	bom = ensure_bom(item_code, {code: flt_qty / qty for code, _batch, flt_qty in inputs[:1]})
+	work_order = frappe.get_doc(
+		{
+			"doctype": "Work Order",
+			"production_item": item_code,
+			"bom_no": bom,
+			"qty": qty,
+			"company": first_company(),
+			"skip_transfer": 1,
+			"source_warehouse": stores,
+			"wip_warehouse": stores,
+			"fg_warehouse": stores,
+		}
+	)
+	work_order.insert()
+	work_order.submit()
+	batch = named_batch(batch_id or f"MFG-{frappe.generate_hash(length=6)}", item_code)
+	entry = frappe.get_doc(make_stock_entry(work_order.name, "Manufacture", qty))
+	finished = [row for row in entry.items if row.is_finished_item]
+	entry.items = []
+	for code, input_batch, input_qty in inputs:
+		entry.append(
+			"items",
+			{
+				"item_code": code,
+				"qty": input_qty,
+				"s_warehouse": stores,
+				"batch_no": input_batch,
+				"use_serial_batch_fields": 1,
+			},
+		)
+	for row in finished:
+		row.update({"batch_no": batch, "use_serial_batch_fields": 1, "t_warehouse": stores})
+		entry.append("items", row)
+	entry.insert()
+	entry.submit()
+	return frappe._dict(work_order=work_order.name, entry=entry.name, batch=batch)
+
+
+def quality_inspection(item_code: str, batch: str, status: str = "Accepted", reference=("Stock Entry", None)):
+	"""A submitted manual Quality Inspection of the batch with this result."""
+	inspection = frappe.get_doc(
+		{
+			"doctype": "Quality Inspection",
+			"inspection_type": "In Process" if reference[0] == "Stock Entry" else "Incoming",
+			"reference_type": reference[0],
+			"reference_name": reference[1],
+			"item_code": item_code,
+			"batch_no": batch,
+			"sample_size": 1,
+			"inspected_by": "Administrator",
+			"status": status,
+			"manual_inspection": 1,
+		}
+	).insert()
+	inspection.submit()
+	return inspection.name
+
+
+def rejected_warehouse() -> str:
+	"""The test company's rejected warehouse (Is Rejected Warehouse)."""
+	return ensure_warehouse("_Test MD Rejected", company_stores().stores, is_rejected_warehouse=1)

@@ -3,17 +3,18 @@
 import frappe
 
 from medical_devices.audit.scope import audited_doctypes, is_audited, is_regulated
+from medical_devices.audit.signature import signature_rules
 
 
 def add_audited_doctypes(bootinfo):
 	bootinfo.md_audited_doctypes = sorted(audited_doctypes())
 	bootinfo.md_signature_rules = {
-		row.document_type: {
-			"sign_submit": row.sign_submit,
-			"sign_cancel": row.sign_cancel,
-			"require_review": row.require_review,
+		doctype: {
+			"sign_submit": rule.sign_submit,
+			"sign_cancel": rule.sign_cancel,
+			"require_review": rule.require_review,
 		}
-		for row in frappe.get_cached_doc("Medical Device Settings").get("signature_rules") or []
+		for doctype, rule in signature_rules().items()
 	}
 
 

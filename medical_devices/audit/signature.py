@@ -55,11 +55,25 @@ class SignatureFailedError(frappe.AuthenticationError):
 # --- rules -------------------------------------------------------------------------------------------------------
 
 
+def signature_rules() -> dict[str, frappe._dict]:
+	"""Document type -> its rule: Medical Device Settings' rules, and the actions other apps' modules always have
+	signed (the `md_signed_actions` hook: a release or a disposition is a signature by definition, which no setting
+	turns off)."""
+	rules = {
+		row.document_type: frappe._dict(
+			sign_submit=row.sign_submit, sign_cancel=row.sign_cancel, require_review=row.require_review
+		)
+		for row in frappe.get_cached_doc("Medical Device Settings").get("signature_rules") or []
+	}
+	for doctype, actions in (frappe.get_hooks("md_signed_actions") or {}).items():
+		rule = rules.setdefault(doctype, frappe._dict(sign_submit=0, sign_cancel=0, require_review=0))
+		rule.sign_submit = 1 if SUBMIT in actions else rule.sign_submit
+		rule.sign_cancel = 1 if CANCEL in actions else rule.sign_cancel
+	return rules
+
+
 def signature_rule(doctype: str):
-	for row in frappe.get_cached_doc("Medical Device Settings").get("signature_rules") or []:
-		if row.document_type == doctype:
-			return row
-	return None
+	return signature_rules().get(doctype)
 
 
 def needs_signature(doctype: str, action: str) -> bool:

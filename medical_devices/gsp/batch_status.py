@@ -87,6 +87,10 @@ def set_batch_status(
 			title=_("Status Change Not Allowed"),
 		)
 
+	refusal = release_refusal(batch, current.md_batch_status, status, reference_doctype, reference_name)
+	if refusal:
+		frappe.throw(refusal, frappe.ValidationError, title=_("Status Change Not Allowed"))
+
 	changed_on = now_datetime()
 	trail.set_values(
 		"Batch",
@@ -117,6 +121,15 @@ def set_batch_status(
 		SET_STATUS,
 	)
 	return True
+
+
+def release_refusal(batch, status, new_status, reference_doctype=None, reference_name=None) -> str | None:
+	"""Why another app's rule (the `md_release_rules` hook) refuses this status change, or None."""
+	for rule in frappe.get_hooks("md_release_rules") or []:
+		refusal = frappe.get_attr(rule)(batch, status, new_status, reference_doctype, reference_name)
+		if refusal:
+			return refusal
+	return None
 
 
 def append_history(rows: list[dict], function: str):

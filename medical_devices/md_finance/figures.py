@@ -11,6 +11,12 @@ and the recall.
   account a quality cost. Quality Cost Entries and Device Write Offs post them; a cost booked to a batch by hand
   counts as well (and the reconciliation shows it against no source document).
 - A company's quality cost and write-offs in a period are the sums of its batches' ones.
+- The **cost of poor quality** of a batch is its quality cost told by where each posting came from: complaint
+  handling (a Quality Cost Entry of a complaint, or of type Complaint Handling), nonconformance dispositions (the
+  scrap and disposition cost a Device Nonconformance posts, or a Quality Cost Entry of one), CAPA (a Quality Cost
+  Entry of a CAPA, or of type CAPA), supplier returns (a nonconformance returned to its supplier, or a Quality
+  Cost Entry of type Supplier Return), and other quality costs (inspection, testing, costs booked by hand). The
+  parts add up to the quality cost.
 """
 
 import frappe
@@ -52,6 +58,51 @@ def batch_ledger_costs(company: str, from_date, to_date, batches: list[str] | No
 		batch: {"quality": flt(quality), "write_off": flt(write_off)}
 		for batch, quality, write_off in _batch_cost_rows(company, from_date, to_date, "batch", batches)
 	}
+
+
+COPQ_PARTS = ("complaints", "nonconformances", "capa", "supplier_returns", "other_quality")
+_COPQ_PART = """case
+	when nc.name is not null and nc.disposition = 'Return to Supplier' then 'supplier_returns'
+	when nc.name is not null then 'nonconformances'
+	when qce.quality_record_type = 'Device Complaint' or qce.cost_type = 'Complaint Handling' then 'complaints'
+	when qce.quality_record_type = 'CAPA' or qce.cost_type = 'CAPA' then 'capa'
+	when qce.quality_record_type = 'Device Nonconformance' then 'nonconformances'
+	when qce.cost_type = 'Supplier Return' then 'supplier_returns'
+	else 'other_quality' end"""
+
+
+def cost_of_poor_quality(
+	company: str, from_date, to_date, batches: list[str] | None = None
+) -> dict[str, dict]:
+	"""Batch -> {part: amount} of its quality cost in the period (from the start when `from_date` is None)."""
+	conditions = ""
+	if from_date:
+		conditions += " and gle.posting_date >= %(from_date)s"
+	if batches:
+		conditions += f" and gle.{BATCH_FIELD} in %(batches)s"
+	parts: dict[str, dict] = {}
+	for batch, part, amount in frappe.db.sql(
+		f"""select gle.{BATCH_FIELD}, {_COPQ_PART}, sum(gle.debit - gle.credit)
+		from `tabGL Entry` gle
+		join `tabAccount` account on account.name = gle.account
+		left join `tabJournal Entry` journal on gle.voucher_type = 'Journal Entry' and journal.name = gle.voucher_no
+		left join `tabStock Entry` stock on gle.voucher_type = 'Stock Entry' and stock.name = gle.voucher_no
+		left join `tabQuality Cost Entry` qce on qce.name = journal.md_quality_cost_entry
+		left join `tabDevice Nonconformance` nc
+			on nc.name = coalesce(journal.md_device_nonconformance, stock.md_device_nonconformance)
+		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(to_date)s
+		and {BATCH_COST_POSTING} and gle.account not in %(write_offs)s {conditions}
+		group by 1, 2""",
+		{
+			"company": company,
+			"from_date": from_date,
+			"to_date": to_date,
+			"write_offs": write_off_accounts(company) or [""],
+			"batches": batches or [""],
+		},
+	):
+		parts.setdefault(batch, dict.fromkeys(COPQ_PARTS, 0.0))[part] = flt(amount, 2)
+	return parts
 
 
 def quality_costs(company: str, from_date, to_date, by_month: bool = False):

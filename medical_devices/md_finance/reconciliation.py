@@ -171,8 +171,8 @@ def recall_lines(company: str, as_of) -> list[dict]:
 
 
 def quality_sources(company: str, as_of, batch: str | None = None) -> list[tuple]:
-	"""(batch, source doctype, source name, posting date, value) of every submitted Quality Cost Entry and Device
-	Write Off row up to the date."""
+	"""(batch, source doctype, source name, posting date, value) of every submitted Quality Cost Entry, Device
+	Write Off row and dispositioned Device Nonconformance up to the date."""
 	params = {"company": company, "as_of": as_of, "batch": batch}
 	only = " and {0} = %(batch)s" if batch else ""
 	return frappe.db.sql(
@@ -183,7 +183,13 @@ def quality_sources(company: str, as_of, batch: str | None = None) -> list[tuple
 		select item.batch_no, 'Device Write Off', write_off.name, write_off.posting_date, item.amount
 		from `tabDevice Write Off Item` item join `tabDevice Write Off` write_off on write_off.name = item.parent
 		where write_off.company = %(company)s and write_off.docstatus = 1 and write_off.posting_date <= %(as_of)s
-		{only.format("item.batch_no")}""",
+		{only.format("item.batch_no")}
+		union all
+		select nc.batch, 'Device Nonconformance', nc.name, nc.posting_date,
+			ifnull(nc.scrap_value, 0) + ifnull(nc.disposition_cost, 0)
+		from `tabDevice Nonconformance` nc where nc.company = %(company)s and nc.docstatus = 1
+		and nc.posting_date <= %(as_of)s and ifnull(nc.batch, '') != ''
+		and ifnull(nc.scrap_value, 0) + ifnull(nc.disposition_cost, 0) != 0 {only.format("nc.batch")}""",
 		params,
 	)
 
@@ -209,9 +215,10 @@ def quality_voucher_differences(company, as_of, batch):
 		subledger[(doctype, name)] = subledger.get((doctype, name), 0) + flt(value)
 		dates[(doctype, name)] = posting_date
 	gl, gl_dates = {}, {}
-	for voucher_type, voucher_no, posting_date, value, cost_entry, write_off in frappe.db.sql(
+	for voucher_type, voucher_no, posting_date, value, cost_entry, write_off, nonconformance in frappe.db.sql(
 		f"""select gle.voucher_type, gle.voucher_no, max(gle.posting_date), sum(gle.debit) - sum(gle.credit),
-			max(journal.md_quality_cost_entry), max(stock.md_device_write_off)
+			max(journal.md_quality_cost_entry), max(stock.md_device_write_off),
+			max(coalesce(journal.md_device_nonconformance, stock.md_device_nonconformance))
 		from `tabGL Entry` gle
 		join `tabAccount` account on account.name = gle.account
 		left join `tabJournal Entry` journal on gle.voucher_type = 'Journal Entry' and journal.name = gle.voucher_no
@@ -225,6 +232,8 @@ def quality_voucher_differences(company, as_of, batch):
 			key = ("Quality Cost Entry", cost_entry)
 		elif write_off:
 			key = ("Device Write Off", write_off)
+		elif nonconformance:
+			key = ("Device Nonconformance", nonconformance)
 		else:
 			key = (voucher_type, voucher_no)
 		gl[key] = gl.get(key, 0) + flt(value)

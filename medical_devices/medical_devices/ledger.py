@@ -7,7 +7,7 @@ back to it) and uses this module for:
 
 - the accounting dimensions its postings carry (`ensure_dimension`), the accounts it posts to (`ensure_account`,
   `settings_account`), and the checks every source makes (`set_cost_center`, `check_account`, `check_credit`);
-- the postings themselves (`post_journal_entry`, `post_material_issue`), made beneath the source's own submit: they
+- the postings themselves (`post_journal_entry`, `post_material_issue`, `post_material_transfer`), made beneath the source's own submit: they
   are part of its change, so the source's reason and electronic signature cover them (no second prompt);
 - the cancel contract: `before_cancel` (the postings link back, and are cancelled with the source, not refused
   because of it), `cancel_postings` (on_cancel), and one guard, `refuse_cancel_alone`, on Journal Entry and
@@ -32,7 +32,7 @@ LINKED_LEDGER_DOCTYPES = (
 )
 SETTINGS_DOCTYPE = "Medical Device Settings"
 POST_JOURNAL_ENTRY = f"{__name__}.post_journal_entry"
-POST_MATERIAL_ISSUE = f"{__name__}.post_material_issue"
+POST_STOCK_ENTRY = f"{__name__}.post_stock_entry"
 
 
 class NotPostedBySourceError(frappe.ValidationError):
@@ -313,27 +313,37 @@ def post_journal_entry(source, lines: list[dict], remark: str, dimensions: dict 
 def post_material_issue(source, rows: list[dict], remark: str, header: dict | None = None):
 	"""Submit a Material Issue for `source`: `rows` of {item_code, warehouse, qty, batch_no, expense_account,
 	dimension fields}, on the source's cost center. Returns the Stock Entry (its rows carry the issued values)."""
+	rows = [{**row, "s_warehouse": row["warehouse"]} for row in rows]
+	for row in rows:
+		del row["warehouse"]
+	return post_stock_entry(source, "Material Issue", rows, remark, header)
+
+
+def post_material_transfer(source, rows: list[dict], remark: str, header: dict | None = None):
+	"""Submit a Material Transfer for `source`: `rows` of {item_code, s_warehouse, t_warehouse, qty, batch_no}."""
+	return post_stock_entry(source, "Material Transfer", rows, remark, header)
+
+
+def post_stock_entry(source, purpose: str, rows: list[dict], remark: str, header: dict | None = None):
 	entry = frappe.new_doc("Stock Entry")
 	entry.update(
 		{
-			"stock_entry_type": "Material Issue",
-			"purpose": "Material Issue",
+			"stock_entry_type": purpose,
+			"purpose": purpose,
 			"company": source.company,
-			"posting_date": source.posting_date,
+			"posting_date": source.get("posting_date") or frappe.utils.today(),
 			"set_posting_time": 1,
 			"remarks": remark,
 			**(header or {}),
 		}
 	)
-	controlled.allow(entry, POST_MATERIAL_ISSUE, **{link_field(source.doctype): source.name})
+	controlled.allow(entry, POST_STOCK_ENTRY, **{link_field(source.doctype): source.name})
 	for row in rows:
-		row = dict(row)
 		entry.append(
 			"items",
 			{
-				"s_warehouse": row.pop("warehouse"),
-				"use_serial_batch_fields": 1 if row.get("batch_no") else 0,
-				"cost_center": source.cost_center,
+				"use_serial_batch_fields": 1 if row.get("batch_no") or row.get("serial_no") else 0,
+				"cost_center": source.get("cost_center"),
 				**row,
 			},
 		)
@@ -366,7 +376,8 @@ def refuse_cancel_alone(doc, method=None):
 	"""Journal Entry / Stock Entry before_cancel: a posting of a submitted source document is reversed by
 	cancelling the source (whose cancel has already stored it as cancelled when it cancels its postings)."""
 	source = source_of(doc)
-	if source and frappe.db.get_value(*source, "docstatus") == 1:
+	# a draft source may post already (a nonconformance's hold): its posting waits for it as well
+	if source and frappe.db.get_value(*source, "docstatus") in (0, 1):
 		frappe.throw(
 			_("{0} {1} is posted by {2} {3}: cancel that entry instead.").format(
 				_(doc.doctype), doc.name, _(source[0]), source[1]

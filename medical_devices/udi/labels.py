@@ -118,8 +118,12 @@ def tagged_code(di, tags, separator, lot=None, expiry=None, production_date=None
 	return separator.join([di, *(tag + value for tag, value in zip(tags, values, strict=True) if value)])
 
 
-def ma_code(di, lot=None, expiry=None, production_date=None, serial=None) -> str:
-	return tagged_code(di, MA_TAGS, ".", lot, expiry, production_date, serial)
+def ma_code(di, lot=None, expiry=None, production_date=None, serial=None, sterilisation_lot=None) -> str:
+	"""The MA code; a sterilised batch carries its sterilisation lot (灭菌批号) as the `.D` unit before the serial."""
+	code = tagged_code(di, MA_TAGS, ".", lot, expiry, production_date)
+	if sterilisation_lot:
+		code += ".D" + sterilisation_lot
+	return code + (".S" + serial if serial else "")
 
 
 def ahm_code(di, lot=None, expiry=None, production_date=None, serial=None) -> str:
@@ -155,10 +159,10 @@ def symbol_svg(barcode, module_mm: float) -> str:
 	)
 
 
-def ma_label(di, lot=None, expiry=None, production_date=None, serial=None) -> dict:
+def ma_label(di, lot=None, expiry=None, production_date=None, serial=None, sterilisation_lot=None) -> dict:
 	from markupsafe import Markup
 
-	code = ma_code(di, lot, expiry, production_date, serial)
+	code = ma_code(di, lot, expiry, production_date, serial, sterilisation_lot)
 	units = code.split(".")
 	return {
 		"hri": code,
@@ -191,22 +195,28 @@ def udi_label(item_code: str, batch: str | None = None, serial: str | None = Non
 	agency = di and frappe.db.get_value("UDI Device Identifier", di, "issuing_agency")
 	if agency not in ("GS1", "MA", "AHM"):
 		return {"error": _("Item {0} has no default GS1, MA or AHM device identifier.").format(item_code)}
-	lot = expiry = production = None
+	lot = expiry = production = sterilisation = None
 	if batch:
 		row = frappe.db.get_value(
-			"Batch", batch, ["batch_id", "expiry_date", "manufacturing_date"], as_dict=True
+			"Batch",
+			batch,
+			["batch_id", "expiry_date", "manufacturing_date", "md_sterilisation_batch"],
+			as_dict=True,
 		)
-		lot = row.batch_id
+		lot, sterilisation = row.batch_id, row.md_sterilisation_batch
 		expiry = getdate(row.expiry_date) if row.expiry_date else None
 		production = getdate(row.manufacturing_date) if row.manufacturing_date else None
 	if agency == "MA":
-		return ma_label(di, lot, expiry, production, serial)
-	if agency == "AHM":
-		return ahm_label(di, lot, expiry, production, serial)
-	elements = gs1_udi_elements(di, lot, expiry, production, serial)
-	return {
-		"hri": human_readable(elements),
-		"hri_html": hri_html(elements),
-		"svg": gs1_128_svg(elements),
-		"datamatrix": gs1_datamatrix_svg(elements),
-	}
+		label = ma_label(di, lot, expiry, production, serial, sterilisation)
+	elif agency == "AHM":
+		label = ahm_label(di, lot, expiry, production, serial)
+	else:
+		elements = gs1_udi_elements(di, lot, expiry, production, serial)
+		label = {
+			"hri": human_readable(elements),
+			"hri_html": hri_html(elements),
+			"svg": gs1_128_svg(elements),
+			"datamatrix": gs1_datamatrix_svg(elements),
+		}
+	# printed beside the symbol: GS1 and AHM have no element for it
+	return {**label, "sterilisation_batch": sterilisation}

@@ -80,8 +80,22 @@ def records(frappe_site):
 			"description": "Packaging torn",
 		}
 	).insert()
+	nonconformance = frappe.get_doc(
+		{
+			"doctype": "Device Nonconformance",
+			"company": report.company,
+			"item_code": DEVICE,
+			"batch": recalled.name,
+			"qty": 1,
+			"hold": "Block Batch",
+			"description": "Seal open",
+		}
+	).insert()
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	return frappe._dict(
+		nonconformance=nonconformance.name,
+		capa=frappe.db.get_value("CAPA", {"docstatus": 0}, "name"),
+		approved_supplier=frappe.db.get_value("Approved Supplier", {"status": "Approved"}, "name"),
 		batch=recalled.name,
 		customer=customer,
 		supplier=supplier,
@@ -243,6 +257,21 @@ ATTACKS = [
 		"adverse_event",
 		"Adverse Event Report",
 		{"device_complaint": "@complaint"},
+	),
+	(
+		"forge what a nonconformance held",
+		"nonconformance",
+		"Device Nonconformance",
+		{"status_before_hold": "Released"},
+	),
+	("record a CAPA effective by hand", "capa", "CAPA", {"effectiveness_result": "Effective"}),
+	("close a CAPA by hand", "capa", "CAPA", {"closed_by": QA_USER}),
+	("disqualify a supplier by hand", "approved_supplier", "Approved Supplier", {"status": "Disqualified"}),
+	(
+		"postpone a supplier's audit",
+		"approved_supplier",
+		"Approved Supplier",
+		{"next_audit_due": "2099-12-31"},
 	),
 	("rewrite the batch status history", "history", "Batch Status Change", {"to_status": "Released"}),
 	("rewrite an audit entry", "entry", "Audit Trail Entry", {"reason": "rewritten"}),

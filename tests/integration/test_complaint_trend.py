@@ -87,3 +87,22 @@ def test_the_report_refuses_a_company_the_user_may_not_read_and_junk_filters():
 		report("Item", from_date="not a date")
 	with pytest.raises((frappe.PermissionError, frappe.DoesNotExistError, InvalidInputError)):
 		report("Item", company="No Such Company Ltd")
+
+
+def test_the_daily_alert_tells_the_alert_roles_of_a_product_above_the_rate_once_a_day():
+	from medical_devices.md_quality.alerts import LINK, alert_complaint_trends
+	from tests.factories import settings
+
+	story = trace_story()
+	complain(story.finished, "Balloon burst")  # 1 in 8 shipped: 125,000 per million
+	with settings(complaint_alert_ppm=0):
+		assert alert_complaint_trends() == []
+	with settings(complaint_alert_ppm=200_000, complaint_trend_days=30):
+		assert [row["group"] for row in alert_complaint_trends() if row["group"] == TRACE_FINISHED] == []
+	with settings(complaint_alert_ppm=100_000, complaint_trend_days=30):
+		alerted = [row for row in alert_complaint_trends() if row["group"] == TRACE_FINISHED]
+		assert [row["per_million"] for row in alerted] == [125_000]
+		sent = frappe.db.count("Notification Log", {"document_name": TRACE_FINISHED, "link": LINK})
+		assert sent >= 1
+		assert [row for row in alert_complaint_trends() if row["group"] == TRACE_FINISHED] == []  # once a day
+		assert frappe.db.count("Notification Log", {"document_name": TRACE_FINISHED, "link": LINK}) == sent

@@ -7,10 +7,15 @@ from medical_devices.demo import (
 	BATCHES,
 	CERTIFICATES,
 	COMPANY,
+	COMPONENT_BATCH,
 	DELIVERIES,
+	DEMO_USER,
 	DEVICE_IDENTIFIERS,
 	ITEMS,
+	MANUFACTURED_BATCH,
 	QUARANTINED_BATCH,
+	SCRAPPED,
+	SUPPLIERS,
 	WRITE_OFFS,
 	create_demo_data,
 )
@@ -47,7 +52,7 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 	delivered = {}
 	for _, batch_id, qty, _ in DELIVERIES:
 		delivered[batch_id] = delivered.get(batch_id, 0) + qty
-	for batch_id, qty, *_ in WRITE_OFFS:
+	for batch_id, qty, *_ in (*WRITE_OFFS, SCRAPPED):
 		delivered[batch_id] = delivered.get(batch_id, 0) + qty
 	for batch_id, _item, _, _, received, _ in BATCHES:
 		batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
@@ -61,7 +66,31 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 		COMPANY,
 	)[0][0]
 	received = [*BATCHES, QUARANTINED_BATCH]
-	assert round(stock_value, 2) == round(sum(qty * rate for *_, qty, rate in received), 2)
+	component = COMPONENT_BATCH[1] * COMPONENT_BATCH[2]
+	assert round(stock_value, 2) == round(sum(qty * rate for *_, qty, rate in received) + component, 2)
+
+
+def test_demo_shows_the_quality_loop():
+	create_demo_data()
+	batch_id, qty, sterilisation = MANUFACTURED_BATCH
+	made = frappe.db.get_value(
+		"Batch", {"batch_id": batch_id}, ["name", "md_batch_status", "md_sterilisation_batch"], as_dict=True
+	)
+	assert (made.md_batch_status, made.md_sterilisation_batch) == ("Released", sterilisation)
+	record = frappe.get_doc("Device Batch Record", {"batch": made.name})
+	assert (record.docstatus, record.released_by, record.qty_produced) == (1, DEMO_USER, qty)
+	assert record.released_by != record.prepared_by and record.work_order
+	assert [row.supplier for row in record.inputs] == [SUPPLIERS[0]]
+	scrapped = frappe.get_doc(
+		"Device Nonconformance", {"batch": frappe.db.get_value("Batch", {"batch_id": SCRAPPED[0]})}
+	)
+	assert (scrapped.disposition, scrapped.docstatus, scrapped.qty) == ("Scrap", 1, SCRAPPED[1])
+	assert scrapped.scrap_value > 0
+	capa = frappe.get_doc("CAPA", {"title": "支架输送系统球囊破裂"})
+	assert capa.status == "In Progress" and capa.docstatus == 0
+	assert frappe.db.get_value("Device Complaint", capa.sources[0].reference_name, "capa") == capa.name
+	assert frappe.db.get_value("Supplier Audit", {"supplier": SUPPLIERS[0], "docstatus": 1}, "score") == 88
+	assert frappe.db.get_value("Approved Supplier", {"supplier": SUPPLIERS[0]}, "status") == "Approved"
 
 
 def test_demo_shows_each_gsp_control_at_work():

@@ -7,7 +7,7 @@ import pytest
 import frappe
 from frappe.utils import flt, today
 
-from medical_devices.demo import COMPANY, QUALITY_COSTS, WRITE_OFFS, create_demo_data
+from medical_devices.demo import COMPANY, QUALITY_COSTS, SCRAPPED, WRITE_OFFS, create_demo_data
 from medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliation import (
 	reconcile_every_company,
 	run_reconciliation,
@@ -46,10 +46,18 @@ def test_the_demo_ledgers_agree_and_each_figure_matches_erpnext():
 	written_off = frappe.db.get_value(
 		"Device Write Off", {"company": COMPANY, "docstatus": 1}, "total_amount"
 	)
-	assert quality == {
+	expected = {
 		**{batch_id: amount for batch_id, _type, amount, _text in QUALITY_COSTS},
 		**{batch_id: written_off for batch_id, *_ in WRITE_OFFS},
 	}
+	# the demo's scrapped nonconformance, a quality cost of its batch through its own posting
+	scrapped = frappe.db.get_value(
+		"Device Nonconformance", {"company": COMPANY, "docstatus": 1}, ["batch", "scrap_value"]
+	)
+	scrapped_id = frappe.db.get_value("Batch", scrapped[0], "batch_id")
+	assert scrapped_id == SCRAPPED[0] and scrapped[1] > 0
+	expected[scrapped_id] = flt(expected.get(scrapped_id, 0) + scrapped[1], 2)
+	assert quality == expected
 	for row in lines:
 		if row["check"] == "Stock":
 			account_balance, stock_value, _warehouses = get_stock_and_account_balance(

@@ -138,10 +138,25 @@ def test_hooks_is_the_whole_map_every_binding_names_its_handler_where_it_lives()
 				misplaced.append((doctype, path))
 	assert misplaced == []
 	assert not [name for name in vars(hooks) if name.startswith("_") and not name.startswith("__")]
-	for name in ("md_regulated_records", "scheduler_events", "has_permission", "permission_query_conditions"):
+	for name in (
+		"md_regulated_records",
+		"scheduler_events",
+		"has_permission",
+		"permission_query_conditions",
+		"md_release_rules",
+	):
 		for path in hook_paths(getattr(hooks, name)):
 			assert callable(function(path)), path
-	assert set(hooks.md_posting_sources) == {"Recall Cost Entry", "Quality Cost Entry", "Device Write Off"}
+	assert set(hooks.md_posting_sources) == {
+		"Recall Cost Entry",
+		"Quality Cost Entry",
+		"Device Write Off",
+		"Device Nonconformance",
+	}
+	app_doctypes = {
+		json.loads(path.read_text(encoding="utf-8"))["name"] for path in APP.glob("*/doctype/*/*.json")
+	}
+	assert set(hooks.md_signed_actions) <= app_doctypes
 
 
 def test_the_desk_reads_roles_transitions_meanings_and_colours_from_the_server():

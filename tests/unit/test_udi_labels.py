@@ -150,3 +150,14 @@ def test_ma_and_ahm_labels_read_back_as_their_own_udi():
 			label = label_of(di, lot, D(2028, 7, 23), D(2026, 1, 5), serial)
 			assert label["svg"] == "" and 'mm" height="' in label["datamatrix"]
 			assert lot in label["hri"] and "md-nowrap" in label["hri_html"]
+
+
+def test_the_ma_code_carries_the_sterilisation_batch_before_the_serial():
+	from medical_devices.udi.labels import ma_code
+	from medical_devices.udi.parser import parse_udi
+
+	code = ma_code("MA.156.M0.100761.21234561", lot="2601A", serial="0001", sterilisation_lot="EO2601")
+	assert code == "MA.156.M0.100761.21234561.L2601A.DEO2601.S0001"
+	udi = parse_udi(code)
+	assert (udi.lot, udi.serial, udi.elements["sterilisation_lot"]) == ("2601A", "0001", "EO2601")
+	assert ma_code("MA.156.M0.100761.21234561", lot="2601A") == "MA.156.M0.100761.21234561.L2601A"

@@ -6,7 +6,7 @@ from frappe import _
 from medical_devices import stored_texts
 from medical_devices.devices import is_device
 from medical_devices.gsp import rules
-from medical_devices.gsp.batch_status import batch_label, has_qa_role, set_batch_status
+from medical_devices.gsp.batch_status import batch_label, has_qa_role, release_refusal, set_batch_status
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	get_settings,
 )
@@ -27,6 +27,14 @@ def apply_quality_inspection(doc, method=None):
 			_(
 				"Batch {0} stays in Quarantine: only a Quality Manager or QA Reviewer can release or block it."
 			).format(frappe.bold(batch_label(batch))),
+			alert=True,
+		)
+		return
+	if doc.status == "Accepted" and release_refusal(batch, status, rules.RELEASED):
+		frappe.msgprint(
+			_("Batch {0} stays in Quarantine: {1}").format(
+				frappe.bold(batch_label(batch)), release_refusal(batch, status, rules.RELEASED)
+			),
 			alert=True,
 		)
 		return

@@ -70,6 +70,16 @@ CUSTOM_FIELDS = {
 			"mandatory_depends_on": "eval:doc.md_is_medical_device && doc.md_requires_cold_chain",
 		},
 		{
+			# supplier control (ISO 13485 §7.4, 合格供方): for components too, not only for medical devices
+			"fieldname": "md_approved_suppliers_only",
+			"label": _("Approved Suppliers Only"),
+			"fieldtype": "Check",
+			"insert_after": "md_storage_temperature_max",
+			"description": _(
+				"Bought only from suppliers the approved supplier list approves for it, device or component"
+			),
+		},
+		{
 			"fieldname": "md_default_di",
 			"label": _("Default Device Identifier (DI)"),
 			"fieldtype": "Link",

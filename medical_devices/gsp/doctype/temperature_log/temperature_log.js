@@ -3,6 +3,10 @@ frappe.ui.form.on("Temperature Log", {
 		if (frm.doc.docstatus === 0) {
 			frm.add_custom_button(__("Import Logger CSV"), () => import_logger_csv(frm));
 		}
+		if (frm.doc.has_excursion && frm.doc.docstatus === 1 && frm.doc.quarantined_batches) {
+			// the quality loop (public/js/quality.js): the excursion's product as a nonconformance
+			frm.add_custom_button(__("Nonconformance"), () => md_quality_new_from("Device Nonconformance", frm), __("Create"));
+		}
 		if (frm.doc.has_excursion) {
 			frm.dashboard.set_headline_alert(
 				__("{0} readings outside {1} – {2} °C", [

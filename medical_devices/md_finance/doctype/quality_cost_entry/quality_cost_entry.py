@@ -23,6 +23,7 @@ class QualityCostEntry(Document):
 		if flt(self.amount) <= 0:
 			frappe.throw(_("Enter an amount greater than zero."))
 		self.validate_batch()
+		self.validate_quality_record()
 		ledger.set_cost_center(self)
 		if not self.expense_account:
 			self.expense_account = finance_account(self.company, QUALITY_COSTS)
@@ -43,6 +44,25 @@ class QualityCostEntry(Document):
 						self.quality_inspection
 					)
 				)
+
+	def validate_quality_record(self):
+		"""The complaint, nonconformance or CAPA whose cost this is: of the same batch when it names one."""
+		if not self.quality_record_type:
+			self.quality_record = None
+			return
+		if not self.quality_record:
+			frappe.throw(_("Name the {0} this cost belongs to.").format(_(self.quality_record_type)))
+		batch = frappe.db.get_value(self.quality_record_type, self.quality_record, "batch")
+		if batch is None and not frappe.db.exists(self.quality_record_type, self.quality_record):
+			frappe.throw(
+				_("{0} {1} does not exist.").format(_(self.quality_record_type), self.quality_record)
+			)
+		if batch and batch != self.batch:
+			frappe.throw(
+				_("{0} {1} is about batch {2}, not {3}.").format(
+					_(self.quality_record_type), self.quality_record, batch, self.batch
+				)
+			)
 
 	def on_submit(self):
 		ledger.refuse_second_posting(self)

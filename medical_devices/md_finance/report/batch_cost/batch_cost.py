@@ -6,6 +6,7 @@ from frappe.utils import flt, getdate, today
 
 from medical_devices import access
 from medical_devices.md_finance.batch_costs import batch_costs
+from medical_devices.md_finance.figures import COPQ_PARTS, cost_of_poor_quality
 
 COST_COLUMNS = ("acquisition_cost", "quality_costs", "write_offs", "recall_costs", "total_cost")
 
@@ -27,6 +28,7 @@ def get_data(filters, to_date) -> list[dict]:
 	costs = batch_costs(filters.company, to_date, batches)
 	if not costs:
 		return []
+	copq = cost_of_poor_quality(filters.company, None, to_date, list(costs))
 	batch = frappe.qb.DocType("Batch")
 	item = frappe.qb.DocType("Item")
 	details = {
@@ -63,6 +65,7 @@ def get_data(filters, to_date) -> list[dict]:
 				"device_class": _(detail.device_class) if detail.device_class else "",
 				"expiry_date": detail.expiry_date,
 				**cost,
+				**{part: copq.get(name, {}).get(part, 0.0) for part in COPQ_PARTS},
 				"currency": currency,
 				"cost_of_failure": flt(extra / cost["total_cost"] * 100, 2) if cost["total_cost"] else None,
 			}
@@ -125,6 +128,7 @@ def get_columns():
 		{**currency, "fieldname": "acquisition_cost", "label": _("Purchase or Production Cost")},
 		{**currency, "fieldname": "unit_cost", "label": _("Unit Cost")},
 		{**currency, "fieldname": "quality_costs", "label": _("Quality Costs")},
+		*copq_columns(currency),
 		{**currency, "fieldname": "write_offs", "label": _("Write-Offs")},
 		{**currency, "fieldname": "recall_costs", "label": _("Recall Costs")},
 		{**currency, "fieldname": "total_cost", "label": _("Total Cost")},
@@ -136,6 +140,18 @@ def get_columns():
 			"width": 120,
 		},
 	]
+
+
+def copq_columns(currency: dict) -> list[dict]:
+	"""The parts of the quality cost (md_finance/figures.py), for Batch Cost and Product Line Margin alike."""
+	labels = {
+		"complaints": _("Complaint Handling"),
+		"nonconformances": _("Nonconformances"),
+		"capa": _("CAPA"),
+		"supplier_returns": _("Supplier Returns"),
+		"other_quality": _("Other Quality Costs"),
+	}
+	return [{**currency, "fieldname": part, "label": labels[part]} for part in COPQ_PARTS]
 
 
 def get_summary(data, company):

@@ -9,10 +9,11 @@ from frappe.utils import flt, getdate
 
 from medical_devices import access
 from medical_devices.md_finance.batch_costs import SALES_VOUCHERS, allocated_recall_costs
-from medical_devices.md_finance.figures import batch_ledger_costs
+from medical_devices.md_finance.figures import COPQ_PARTS, batch_ledger_costs, cost_of_poor_quality
+from medical_devices.md_finance.report.batch_cost.batch_cost import copq_columns
 
 GROUPINGS = {"Item Group": "item_group", "Device Class": "device_class", "Item": "item_code"}
-AMOUNTS = ("revenue", "cost_of_goods_sold", "quality_costs", "write_offs", "recall_costs")
+AMOUNTS = ("revenue", "cost_of_goods_sold", "quality_costs", *COPQ_PARTS, "write_offs", "recall_costs")
 UNALLOCATED = "Unallocated"
 
 
@@ -60,6 +61,9 @@ def item_amounts(company: str, from_date, to_date) -> dict[str, dict]:
 		item_code = item_of.get(batch, "")
 		amounts[item_code]["quality_costs"] += values["quality"]
 		amounts[item_code]["write_offs"] += values["write_off"]
+	for batch, parts in cost_of_poor_quality(company, from_date, to_date).items():
+		for part, amount in parts.items():
+			amounts[item_of.get(batch, "")][part] += amount
 	for row in allocated_recall_costs(company, from_date, to_date):
 		amounts[row["item_code"] or ""]["recall_costs"] += flt(row["amount"])
 	return dict(amounts)
@@ -132,6 +136,7 @@ def get_columns(group_by: str):
 		{**currency, "fieldname": "cost_of_goods_sold", "label": _("Cost of Goods Sold")},
 		{**currency, "fieldname": "gross_margin", "label": _("Gross Margin")},
 		{**currency, "fieldname": "quality_costs", "label": _("Quality Costs")},
+		*copq_columns(currency),
 		{**currency, "fieldname": "write_offs", "label": _("Write-Offs")},
 		{**currency, "fieldname": "recall_costs", "label": _("Recall Costs")},
 		{**currency, "fieldname": "margin", "label": _("Margin after Quality and Recalls")},

@@ -26,6 +26,10 @@ frappe.ui.form.on("Device Complaint", {
 				frappe.set_route("query-report", "Batch Trace", { batch: frm.doc.batch, direction: "Forward" })
 			);
 		}
+		frm.add_custom_button(__("Nonconformance"), () => md_quality_new_from("Device Nonconformance", frm), __("Create"));
+		if (!frm.doc.capa) {
+			frm.add_custom_button(__("CAPA"), () => md_quality_new_from("CAPA", frm), __("Create"));
+		}
 		const decider = frappe.user.has_role(rules.deciders);
 		if (!decider || frm.doc.status === "Closed") return;
 		if (frm.doc.reportability !== "Reportable") {
