@@ -200,15 +200,22 @@ CONTROLS = (
 	Control(
 		"Adverse Event Report",
 		("device_complaint",),
+		(f"{_COMPLAINT}.decide_reportability", f"{_ADVERSE_EVENT}.AdverseEventReport.before_insert"),
+		_lt("Decide Reportability on the complaint"),
+		COMPLAINT_DECIDERS,
+	),
+	Control(
+		"Device Complaint",
+		("reportability", "reportability_reason", "decided_by", "decided_on"),
 		(f"{_COMPLAINT}.decide_reportability",),
 		_lt("Decide Reportability on the complaint"),
 		COMPLAINT_DECIDERS,
 	),
 	Control(
 		"Device Complaint",
-		("reportability", "reportability_reason", "decided_by", "decided_on", "adverse_event_report"),
-		(f"{_COMPLAINT}.decide_reportability",),
-		_lt("Decide Reportability on the complaint"),
+		("adverse_event_report",),
+		(f"{_COMPLAINT}.decide_reportability", f"{_COMPLAINT}.follow_amendment"),
+		_lt("Decide Reportability on the complaint (and the amendment of its cancelled report)"),
 		COMPLAINT_DECIDERS,
 	),
 	Control(
@@ -222,7 +229,11 @@ CONTROLS = (
 	Control(
 		"Device Complaint",
 		("report_due",),
-		(f"{_COMPLAINT}.decide_reportability", f"{_COMPLAINT}.follow_report_clock"),
+		(
+			f"{_COMPLAINT}.decide_reportability",
+			f"{_COMPLAINT}.follow_report_clock",
+			f"{_COMPLAINT}.follow_amendment",
+		),
 		_lt("the adverse event report's deadline"),
 	),
 	Control(

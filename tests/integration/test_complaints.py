@@ -238,3 +238,36 @@ def test_a_complaint_not_reportable_is_closed_once_investigated(story):
 	assert not frappe.db.exists("Adverse Event Report", {"device_complaint": doc.name})
 	with pytest.raises(InvalidInputError):
 		decide_reportability(doc.name, 1, "too late", "Other")
+
+
+def test_the_amendment_of_a_cancelled_report_stays_the_complaints_report_and_sales_cannot_move_its_clock(
+	story,
+):
+	doc = complaint(item_code=TRACE_FINISHED, batch=story.finished)
+	frappe.set_user(REGULATORY)
+	decide_reportability(doc.name, 1, "Serious injury possible", "Serious Injury")
+	report = frappe.get_doc(
+		"Adverse Event Report", frappe.db.get_value("Device Complaint", doc.name, "adverse_event_report")
+	)
+	# a sales user may not lower the severity (and so push the deadline) of the saved report
+	frappe.set_user(SALES)
+	draft = frappe.get_doc("Adverse Event Report", report.name)
+	draft.severity, draft.md_reason = "Other", "Not that bad"
+	with pytest.raises(frappe.PermissionError, match="Severity"):
+		draft.save()
+	assert frappe.db.get_value("Adverse Event Report", report.name, "severity") == "Serious Injury"
+	frappe.set_user("Administrator")
+	report.reload()
+	report.md_reason = "Reported"
+	report.submit()
+	report.reload()
+	report.md_reason = "Wrong patient outcome reported"
+	report.cancel()
+	amended = frappe.copy_doc(report)
+	amended.amended_from, amended.md_reason = report.name, "Patient outcome corrected"
+	amended.insert()
+	assert amended.device_complaint == doc.name
+	assert frappe.db.get_value("Device Complaint", doc.name, "adverse_event_report") == amended.name
+	trail.flush()
+	reasons = [entry.reason for entry in trail.entries_of("Device Complaint", doc.name)]
+	assert f"Adverse Event Report {report.name} cancelled and amended as {amended.name}" in reasons

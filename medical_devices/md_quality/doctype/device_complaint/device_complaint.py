@@ -23,6 +23,7 @@ VALIDATE = f"{__name__}.DeviceComplaint.validate"
 DECIDE = f"{__name__}.decide_reportability"
 CLOSE = f"{__name__}.close_complaint"
 FOLLOW_CLOCK = f"{__name__}.follow_report_clock"
+FOLLOW_AMENDMENT = f"{__name__}.follow_amendment"
 REPORTABLE, NOT_REPORTABLE = "Reportable", "Not Reportable"
 SEVERITIES = ("Death", "Serious Injury", "Other")
 REPORT_SOURCES = ("Manufacturer", "Distributor", "User Facility")
@@ -306,6 +307,25 @@ def follow_report_clock(report):
 		{"report_due": report.report_due},
 		FOLLOW_CLOCK,
 		stored_texts.COMPLAINT_CLOCK.text(report.name),
+	)
+
+
+def follow_amendment(report):
+	"""Adverse Event Report.after_insert: the amendment of the complaint's cancelled report is its report now,
+	with its deadline."""
+	if not report.amended_from or not report.device_complaint:
+		return
+	current, status = frappe.db.get_value(
+		DOCTYPE, report.device_complaint, ["adverse_event_report", "status"]
+	) or (None, None)
+	if current != report.amended_from or status == "Closed":
+		return
+	trail.set_values(
+		DOCTYPE,
+		report.device_complaint,
+		{"adverse_event_report": report.name, "report_due": report.report_due},
+		FOLLOW_AMENDMENT,
+		stored_texts.COMPLAINT_REPORT_AMENDED.text(report.amended_from, report.name),
 	)
 
 

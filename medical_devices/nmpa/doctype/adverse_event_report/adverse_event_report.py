@@ -12,10 +12,46 @@ from medical_devices.devices import is_device
 from medical_devices.nmpa.adverse_event_rules import is_overdue, reporting_deadlines
 
 DUE_FIELDS = {"report": "report_due", "group notice": "group_notice_due", "group cases": "group_cases_due"}
+# What the deadlines rest on: once saved, changed by the roles that decide reportability only (a later deadline is
+# not anyone's to grant).
+CLOCK_FIELDS = ("severity", "aware_at", "death_at", "is_group_event", "is_overseas")
+CLOCK_KEEPERS = ("Regulatory Affairs Manager", "Quality Manager")
 
 
 class AdverseEventReport(Document):
+	def before_insert(self):
+		"""The amendment of a complaint's cancelled report is that complaint's report."""
+		complaint = self.amended_from and frappe.db.get_value(
+			"Adverse Event Report", self.amended_from, "device_complaint"
+		)
+		if complaint:
+			controlled.allow(self, f"{__name__}.AdverseEventReport.before_insert", device_complaint=complaint)
+
+	def after_insert(self):
+		from medical_devices.md_quality.doctype.device_complaint.device_complaint import follow_amendment
+
+		follow_amendment(self)
+
+	def refuse_clock_changes(self):
+		before = None if self.is_new() else self.get_doc_before_save()
+		if not before or set(CLOCK_KEEPERS) & set(frappe.get_roles()):
+			return
+		changed = [
+			field
+			for field in CLOCK_FIELDS
+			if self.meta.has_field(field) and str(before.get(field) or "") != str(self.get(field) or "")
+		]
+		if changed:
+			frappe.throw(
+				_(
+					"Only a Regulatory Affairs Manager or Quality Manager changes {0} of a saved report."
+				).format(", ".join(_(self.meta.get_label(field)) for field in changed)),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
+
 	def validate(self):
+		self.refuse_clock_changes()
 		if not self.severity:  # no default: the reporter chooses it, and the deadlines follow from it
 			frappe.throw(
 				_("Choose the severity of the event: the reporting deadline follows from it."),
