@@ -261,6 +261,13 @@ CONTROLS = (
 	),
 	Control(
 		"Device Nonconformance",
+		("company", "item_code", "batch", "serial_nos", "qty", "hold", "warehouse", "rejected_warehouse"),
+		(),
+		_lt("nobody once it holds its product (raise a new nonconformance)"),
+		free_on_insert=True,
+	),
+	Control(
+		"Device Nonconformance",
 		("status_before_hold", "hold_entry"),
 		(f"{_NONCONFORMANCE}.DeviceNonconformance.after_insert",),
 		_lt("raising the nonconformance (its hold)"),
@@ -277,6 +284,13 @@ CONTROLS = (
 		),
 		(f"{_NONCONFORMANCE}.DeviceNonconformance.on_submit",),
 		_lt("the signed disposition (Submit)"),
+	),
+	Control(
+		"CAPA",
+		("effectiveness_period_days",),
+		(),
+		_lt("nobody once the CAPA is saved (it is set when the CAPA is raised)"),
+		free_on_insert=True,
 	),
 	Control(
 		"CAPA",

@@ -95,7 +95,13 @@ doc_events = {
 		"on_update": "medical_devices.medical_devices.overrides.system_settings.sync_format_defaults"
 	},
 	# Device master data lives on ERPNext's Item: class, storage range, traceability by batch or serial.
-	"Item": {"validate": "medical_devices.medical_devices.overrides.item.validate"},
+	"Item": {
+		"validate": [
+			"medical_devices.medical_devices.overrides.item.validate",
+			# Quality: an item bought from the approved supplier list only stays so, unless its keepers change it.
+			"medical_devices.md_quality.overrides.item.keep_supplier_control",
+		]
+	},
 	# GSP: a device batch starts in Quarantine, whatever the client sent, with its first history record.
 	"Batch": {
 		"before_insert": "medical_devices.gsp.overrides.batch.set_initial_status",
@@ -132,7 +138,12 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 		]
 	},
-	"POS Invoice": {"validate": "medical_devices.gsp.overrides.outward_stock.validate_stock_document"},
+	"POS Invoice": {
+		"validate": [
+			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
+			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+		]
+	},
 	"Pick List": {
 		"validate": [
 			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
@@ -143,6 +154,8 @@ doc_events = {
 		"validate": [
 			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+			# Quality: a Manufacture entry makes new device batches (or adds to a quarantined one): its record releases them.
+			"medical_devices.md_quality.overrides.manufacture.refuse_making_into_released_batches",
 		],
 		"on_submit": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
 		"on_cancel": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
@@ -162,17 +175,33 @@ doc_events = {
 		"on_submit": "medical_devices.audit.trail.record_created_serial_nos",
 	},
 	"Stock Reconciliation": {
-		"validate": "medical_devices.gsp.overrides.stock_reconciliation.validate_stock_reconciliation"
+		"validate": [
+			"medical_devices.gsp.overrides.stock_reconciliation.validate_stock_reconciliation",
+			# Quality: a count of a rejected warehouse keeps what nonconformances hold there.
+			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+		]
+	},
+	# Quality: a rejected warehouse holding nonconforming product stays one, and is not merged away.
+	"Warehouse": {
+		"validate": "medical_devices.md_quality.overrides.held_stock.keep_holding_warehouse",
+		"before_rename": "medical_devices.md_quality.overrides.held_stock.refuse_merging_holding_warehouse",
 	},
 	# GSP: first-business approval, party licences and registration certificates on purchases and sales.
 	"Purchase Order": {
 		"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"
 	},
 	"Purchase Receipt": {
-		"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"
+		"validate": [
+			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+			# Quality: a purchase return takes held product only as the nonconformance's disposition prepared it.
+			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+		]
 	},
 	"Purchase Invoice": {
-		"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"
+		"validate": [
+			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+		]
 	},
 	"Sales Order": {"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"},
 	# GSP: a reviewed party whose identity changes, or that becomes (or stops being) one of the group's own

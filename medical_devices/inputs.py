@@ -13,9 +13,11 @@ import math
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 
 # A clock may run a little ahead of the server's; more than this and a time "in the future" is refused.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
+STRUCTURED_FIELDTYPES = frozenset(("Table", "Table MultiSelect", "JSON"))
 NUMERIC_FIELDTYPES = frozenset(("Int", "Float", "Currency", "Percent", "Check", "Rating", "Duration"))
 DATE_FIELDTYPES = frozenset(("Date", "Datetime", "Time"))
 
@@ -209,11 +211,34 @@ def docname(doctype: str, value, label: str) -> str:
 
 def check_document_values(doc, method=None):
 	"""before_validate of the app's doctypes: numbers, dates and times as sent, before Frappe casts them (flt("abc")
-	is 0.0, a malformed date is an exception)."""
+	is 0.0, a malformed date is an exception); and no list or object where a single value belongs."""
 	for row in [doc, *doc.get_all_children()]:
 		for df in row.meta.fields:
 			if df.fieldtype in NUMERIC_FIELDTYPES or df.fieldtype in DATE_FIELDTYPES:
 				check_value(row, df)
+		check_single_values(row)
+
+
+def check_single_values(row):
+	"""A JSON list or object sent for a field that holds one value (a text, a link) is refused, not stored as its
+	repr nor passed to a query as filters."""
+	for df in row.meta.fields:
+		if df.fieldtype in STRUCTURED_FIELDTYPES:
+			continue
+		value = row.get(df.fieldname)
+		if isinstance(value, dict | list | tuple | set):
+			where = _("Row #{0}: {1}").format(row.idx, _(df.label)) if row.get("parentfield") else _(df.label)
+			refuse(where, _("one value is expected, not a list or an object"))
+
+
+class CheckedDocument(Document):
+	"""A document of this app whose single-valued fields are checked before Frappe validates its links on insert
+	(which runs before any hook, and would pass an object to the database as filters)."""
+
+	def _validate_links(self):
+		for row in [self, *self.get_all_children()]:
+			check_single_values(row)
+		super()._validate_links()
 
 
 def check_value(row, df):

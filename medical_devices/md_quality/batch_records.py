@@ -149,18 +149,19 @@ def nonconformances_of(batch: str) -> list[dict]:
 	)
 
 
-def release_refusal(batch: str, status: str | None, new_status: str, reference_doctype, reference_name):
-	"""`md_release_rules`: why this change may not release the batch, or None. A manufactured device batch leaves
-	Quarantine for Released only through the submitted batch record of that batch."""
-	if status != rules.QUARANTINE or new_status != rules.RELEASED:
+def release_refusal(
+	batch: str, status: str | None, new_status: str, reference_doctype=None, reference_name=None
+):
+	"""`md_release_rules`: why this change may not release the batch, or None. A manufactured device batch is first
+	released only by the submit of its batch record, from whatever status (Quarantine, or Blocked on the way); once
+	its record released it, later releases (after a block or a rework) are quality staff's, as for any batch."""
+	if new_status != rules.RELEASED:
 		return None
 	item = frappe.db.get_value("Batch", batch, "item")
 	if not is_device(item) or not is_manufactured(batch):
 		return None
-	if reference_doctype == BATCH_RECORD and frappe.db.get_value(
-		BATCH_RECORD, {"name": reference_name, "batch": batch, "docstatus": 1}
-	):
-		return None
+	if frappe.db.exists(BATCH_RECORD, {"batch": batch, "docstatus": 1}):
+		return None  # released by its record (in the record's own submit, which has just stored it submitted)
 	return _(
 		"Batch {0} was manufactured: it is released by the signed approval of its Device Batch Record."
 	).format(frappe.bold(frappe.db.get_value("Batch", batch, "batch_id") or batch))

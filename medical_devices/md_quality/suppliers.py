@@ -15,7 +15,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Order
 from frappe.query_builder.functions import Sum
-from frappe.utils import add_days, add_months, flt, formatdate, get_link_to_form, getdate
+from frappe.utils import add_days, add_months, flt, formatdate, get_link_to_form, getdate, today
 
 from medical_devices import stored_texts
 from medical_devices.md_quality.doctype.approved_supplier.approved_supplier import (
@@ -146,7 +146,7 @@ def approval_problems(supplier: str, rows, on_date: datetime.date) -> list[str]:
 					"Supplier {0} is not yet approved for {1}: approved supplier list entry {2} awaits its decision."
 				).format(who, item, link)
 			)
-		elif entry.next_audit_due and getdate(entry.next_audit_due) < on_date:
+		elif entry.next_audit_due and getdate(entry.next_audit_due) < max(on_date, getdate(today())):
 			problems.append(
 				_(
 					"The audit of supplier {0} was due on {1}: audit it before buying {2} from it (approved supplier list entry {3})."

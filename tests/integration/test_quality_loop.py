@@ -378,10 +378,12 @@ def test_a_capa_assigns_its_actions_checks_effectiveness_after_the_period_and_cl
 	with pytest.raises(InvalidInputError, match="too early"):
 		record_effectiveness(capa.name, "Effective", "No seal complaint since")
 	frappe.set_user("Administrator")
-	frappe.db.set_value("CAPA", capa.name, "effectiveness_period_days", 0)  # the period has passed
+	# the period passes (the ledger of time, not of the CAPA: moved back directly)
+	frappe.db.sql(
+		"update `tabCAPA Action` set completed_on = %s where parent = %s", (add_days(today(), -30), capa.name)
+	)
+	frappe.db.set_value("CAPA", capa.name, "effectiveness_due", today())
 	doc = frappe.get_doc("CAPA", capa.name)
-	doc.md_reason = "Period"
-	doc.save()
 	# the result is no plain field
 	doc.effectiveness_result, doc.md_reason = "Effective", "By hand"
 	with pytest.raises(ControlledFieldError):
@@ -545,3 +547,251 @@ def test_the_cost_of_poor_quality_parts_add_up_to_the_quality_cost_in_batch_cost
 		line[part] for part in ("complaints", "nonconformances", "capa", "supplier_returns", "other_quality")
 	)
 	assert (line["nonconformances"], line["capa"], line["complaints"]) == (20, 30, 15)
+
+
+# --- what an insider tries ----------------------------------------------------------------------------------------
+
+
+def held(qty_in=10, held_qty=3):
+	batch = receive(DEVICE, qty_in, "QL-HELD")
+	return batch, nonconformance(
+		batch, held_qty, hold="Move to Rejected Warehouse", rejected_warehouse=rejected_warehouse()
+	)
+
+
+def test_held_stock_does_not_leave_by_a_count_a_purchase_return_a_split_bundle_or_an_unticked_warehouse():
+	from erpnext.controllers.sales_and_purchase_return import make_return_doc
+
+	from medical_devices.md_quality.overrides.held_stock import HeldProductError
+
+	stores, rejected = company_stores().stores, rejected_warehouse()
+	batch, nc = held()
+	before = ledger = frappe.db.count("Stock Ledger Entry")
+	# a count of the rejected warehouse down to nothing
+	with pytest.raises(HeldProductError):
+		submit(
+			{
+				"doctype": "Stock Reconciliation",
+				"purpose": "Stock Reconciliation",
+				"items": [
+					{
+						"item_code": DEVICE,
+						"warehouse": rejected,
+						"qty": 0,
+						"valuation_rate": 10,
+						"batch_no": batch,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		)
+	# a purchase return the buyer makes by hand
+	frappe.set_user(OWNER)
+	purchase_return = make_return_doc("Purchase Receipt", nc.purchase_receipt)
+	purchase_return.items = purchase_return.items[:1]
+	purchase_return.items[0].update(
+		{
+			"qty": -3,
+			"received_qty": -3,
+			"stock_qty": -3,
+			"warehouse": rejected,
+			"batch_no": batch,
+			"use_serial_batch_fields": 1,
+			"serial_and_batch_bundle": None,
+		}
+	)
+	with pytest.raises(HeldProductError):
+		purchase_return.insert()
+	frappe.set_user("Administrator")
+	# two rows, one by batch and one by bundle, each within what is free but together not
+	submit(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Transfer",
+			"purpose": "Material Transfer",
+			"items": [
+				{
+					"item_code": DEVICE,
+					"qty": 2,
+					"s_warehouse": stores,
+					"t_warehouse": rejected,
+					"batch_no": batch,
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	)  # 5 in the rejected warehouse now: 3 held, 2 free
+	bundle = frappe.get_doc(
+		{
+			"doctype": "Serial and Batch Bundle",
+			"item_code": DEVICE,
+			"warehouse": rejected,
+			"type_of_transaction": "Outward",
+			"voucher_type": "Stock Entry",
+			"has_batch_no": 1,
+			"entries": [{"batch_no": batch, "qty": -2}],
+		}
+	).insert()
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Transfer",
+			"purpose": "Material Transfer",
+			"company": first_company(),
+			"items": [
+				{
+					"item_code": DEVICE,
+					"qty": 2,
+					"s_warehouse": rejected,
+					"t_warehouse": stores,
+					"batch_no": batch,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": DEVICE,
+					"qty": 2,
+					"s_warehouse": rejected,
+					"t_warehouse": stores,
+					"serial_and_batch_bundle": bundle.name,
+				},
+			],
+		}
+	)
+	with pytest.raises(HeldProductError):
+		entry.insert()
+	ledger = frappe.db.count("Stock Ledger Entry")
+	# the warehouse stays a rejected warehouse while it holds product
+	warehouse = frappe.get_doc("Warehouse", rejected)
+	warehouse.is_rejected_warehouse = 0
+	with pytest.raises(HeldProductError):
+		warehouse.save()
+	assert frappe.db.get_value("Warehouse", rejected, "is_rejected_warehouse") == 1
+	assert stock(batch, rejected) == 5 and ledger == before + 2  # only the transfer in above moved stock
+
+
+def test_a_held_field_does_not_change_by_db_set_or_a_save_that_skips_validation():
+	from medical_devices.audit.controlled import ControlledFieldError
+
+	_batch, nc = held()
+	doc = frappe.get_doc("Device Nonconformance", nc.name)
+	frappe.db.savepoint("held_field")
+	with pytest.raises(ControlledFieldError):
+		doc.db_set("rejected_warehouse", company_stores().stores)
+	frappe.db.rollback(save_point="held_field")  # as the request that tried it rolls back
+	doc = frappe.get_doc("Device Nonconformance", nc.name)
+	doc.qty, doc.md_reason = 1, "Less"
+	doc.flags.ignore_validate = True
+	with pytest.raises(ControlledFieldError):
+		doc.save()
+	assert frappe.db.get_value("Device Nonconformance", nc.name, ["qty", "rejected_warehouse"]) == (
+		3,
+		rejected_warehouse(),
+	)
+
+
+def test_rework_of_moved_units_needs_their_inspection_first():
+	batch, nc = held()
+	with pytest.raises(InvalidInputError, match="accepted Quality Inspection"):
+		dispose(nc, "Rework")
+	frappe.set_user("Administrator")
+	assert frappe.db.get_value("Device Nonconformance", nc.name, "docstatus") == 0
+	receipt = frappe.db.get_value("Purchase Receipt Item", {"batch_no": batch}, "parent")
+	frappe.db.set_value("Item", DEVICE, "inspection_required_before_purchase", 1)
+	frappe.set_user(QM)
+	quality_inspection(DEVICE, batch, "Accepted", ("Purchase Receipt", receipt))
+	frappe.set_user("Administrator")
+	frappe.db.set_value("Item", DEVICE, "inspection_required_before_purchase", 0)
+	assert dispose(nc, "Rework").docstatus == 1
+	assert stock(batch, rejected_warehouse()) == 0
+
+
+def test_a_manufactured_batch_is_not_released_by_way_of_blocked_nor_made_into_a_released_batch():
+	made, component = make_batch(4)
+	frappe.set_user(QM)
+	change_batch_status(made.batch, "Blocked", "Investigate")
+	with pytest.raises(frappe.ValidationError, match="Device Batch Record"):
+		change_batch_status(made.batch, "Released", "Looks fine now")
+	frappe.set_user("Administrator")
+	assert frappe.db.get_value("Batch", made.batch, "md_batch_status") == "Blocked"
+	# new units made into a batch that is already released would be released without their record
+	released = receive(DEVICE, 5, "QL-MADE-INTO")
+	entries = frappe.db.count("Stock Entry")
+	with pytest.raises(frappe.ValidationError, match="Manufacture entry makes a new batch"):
+		manufacture_into(released, component)
+	assert frappe.db.count("Stock Entry") == entries
+
+
+def manufacture_into(batch, component):
+	submit(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Manufacture",
+			"purpose": "Manufacture",
+			"fg_completed_qty": 1,
+			"items": [
+				{
+					"item_code": COMPONENT,
+					"qty": 2,
+					"s_warehouse": company_stores().stores,
+					"batch_no": component,
+					"use_serial_batch_fields": 1,
+				},
+				{
+					"item_code": DEVICE,
+					"qty": 1,
+					"t_warehouse": company_stores().stores,
+					"batch_no": batch,
+					"use_serial_batch_fields": 1,
+					"is_finished_item": 1,
+				},
+			],
+		}
+	)
+
+
+def test_a_capa_completion_date_is_the_day_it_was_marked_and_its_period_is_fixed():
+	from medical_devices.audit.controlled import ControlledFieldError
+
+	capa = new_capa(effectiveness_period_days=90)
+	doc = frappe.get_doc("CAPA", capa.name)
+	for row in doc.actions:
+		row.status, row.evidence, row.completed_on = "Completed", "Done", add_days(today(), -400)
+	doc.md_reason = "Backdated"
+	doc.save()
+	assert {str(row.completed_on) for row in doc.actions} == {today()}
+	assert str(doc.effectiveness_due) == add_days(today(), 90)
+	# backdating through a save that skips validation is refused too
+	doc = frappe.get_doc("CAPA", capa.name)
+	doc.actions[0].completed_on, doc.md_reason = add_days(today(), -400), "Backdated"
+	doc.flags.ignore_validate = True
+	with pytest.raises(frappe.PermissionError, match="completion date"):
+		doc.save()
+	# nor is the wait shortened
+	doc = frappe.get_doc("CAPA", capa.name)
+	doc.effectiveness_period_days, doc.md_reason = 0, "Shorter"
+	with pytest.raises(ControlledFieldError):
+		doc.save()
+	assert frappe.db.get_value("CAPA", capa.name, "effectiveness_period_days") == 90
+
+
+def test_objects_and_lists_where_one_value_belongs_are_refused_not_a_server_error():
+	batch = receive(DEVICE, 2, "QL-OBJ")
+	count = frappe.db.count("Device Nonconformance"), frappe.db.count("CAPA")
+	for values in ({"description": {"a": 1}}, {"serial_nos": ["a"]}):
+		with pytest.raises(InvalidInputError):
+			frappe.get_doc(
+				{
+					"doctype": "Device Nonconformance",
+					"company": first_company(),
+					"item_code": DEVICE,
+					"batch": batch,
+					"qty": 1,
+					"description": "x",
+					**values,
+				}
+			).insert()
+	with pytest.raises(InvalidInputError):
+		new_capa(batch={"a": 1})
+	with pytest.raises(InvalidInputError):
+		new_capa(sources=[{"source_type": "Other", "details": ["d"]}])
+	assert (frappe.db.count("Device Nonconformance"), frappe.db.count("CAPA")) == count

@@ -146,12 +146,12 @@ def test_a_supplier_whose_audit_is_overdue_is_refused(doctype):
 	due = add_days(today(), -35)
 	supplier_audit(OTHER, score=88, audit_date=add_days(today(), -400), next_audit_due=due)
 	refused(document(doctype, OTHER), "The audit of supplier", OTHER, f"was due on {formatdate(due)}")
-	# an order dated before the audit fell due passes
+	# nor does dating the document back to before the audit fell due get round it
 	if doctype == "Purchase Order":
 		dated = {"transaction_date": add_days(due, -1)}
 	else:
 		dated = {"posting_date": add_days(due, -1), "set_posting_time": 1}
-	document(doctype, OTHER, schedule_date=add_days(due, 2), **dated).insert()
+	refused(document(doctype, OTHER, schedule_date=add_days(due, 2), **dated), "The audit of supplier", OTHER)
 
 
 def test_a_pending_entry_does_not_approve():
@@ -440,3 +440,22 @@ def test_the_score_weighs_quality_delivery_and_the_last_audit():
 def test_a_purchase_invoice_that_updates_stock_is_a_receipt_and_is_refused_too():
 	approved_supplier(OTHER, HOUSING, status="Disqualified")
 	refused(document("Purchase Invoice", OTHER, update_stock=1), "is disqualified for", OTHER, HOUSING)
+
+
+def test_an_item_leaves_supplier_control_only_by_the_lists_keepers():
+	approved_supplier(OTHER, item_group=GROUP, status="Disqualified")
+	ensure_user("md-sup-item@example.com", "Item Manager", "Stock User", "Purchase User")
+	frappe.set_user("md-sup-item@example.com")
+	seal = frappe.get_doc("Item", SEAL)
+	seal.item_group = frappe.db.get_value("Item Group", {"is_group": 0, "name": ("!=", GROUP)})
+	with pytest.raises(frappe.PermissionError, match="approved supplier list only"):
+		seal.save()
+	housing = frappe.get_doc("Item", HOUSING)
+	housing.md_approved_suppliers_only = 0
+	with pytest.raises(frappe.PermissionError, match="approved supplier list only"):
+		housing.save()
+	frappe.set_user("Administrator")
+	assert frappe.db.get_value("Item", SEAL, "item_group") == GROUP
+	assert frappe.db.get_value("Item", HOUSING, "md_approved_suppliers_only") == 1
+	# the purchase from the disqualified supplier stays refused
+	refused(document("Purchase Order", OTHER, SEAL), "is disqualified for", OTHER, SEAL)

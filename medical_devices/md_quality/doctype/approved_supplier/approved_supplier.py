@@ -27,7 +27,7 @@ DECIDED_ON_THESE = ("supplier", "scope", "item_code", "item_group")
 STATUS_COLOURS = {PENDING: "gray", APPROVED: "green", CONDITIONAL: "orange", DISQUALIFIED: "red"}
 
 
-class ApprovedSupplier(Document):
+class ApprovedSupplier(inputs.CheckedDocument):
 	def validate(self):
 		self.refuse_changes_of_scope()
 		self.scope = inputs.choice(self.scope or "Item", _("Approved For"), SCOPES)

@@ -35,7 +35,7 @@ COMPLETED = "Completed"  # an action's status
 STATUS_COLOURS = {"Open": "red", "In Progress": "orange", "Effectiveness Check": "blue", "Closed": "green"}
 
 
-class CAPA(Document):
+class CAPA(inputs.CheckedDocument):
 	def before_insert(self):
 		if self.get("effectiveness_period_days") in (None, ""):
 			self.effectiveness_period_days = cint(get_settings().get("capa_effectiveness_days") or 90)
@@ -75,27 +75,45 @@ class CAPA(Document):
 			row.name: row for row in (self.get_doc_before_save() or frappe._dict()).get("actions") or []
 		}
 		for row in self.actions:
+			old = before.get(row.name)
 			if row.status == COMPLETED:
 				if not (row.evidence or "").strip():
 					frappe.throw(_("Action {0}: record the evidence that it is done.").format(row.idx))
-				row.completed_on = row.completed_on or today()
-				if getdate(row.completed_on) > getdate(today()):
-					frappe.throw(
-						_("Action {0}: it cannot be completed in the future.").format(row.idx),
-						inputs.InvalidInputError,
-					)
+				# the day it was marked done, by the server: a backdated completion would shorten the wait
+				row.completed_on = old.completed_on if old and old.status == COMPLETED else today()
 			else:
 				row.completed_on = None
-			old = before.get(row.name)
 			if old and old.status == COMPLETED and row.status != COMPLETED and self.effectiveness_result:
 				frappe.throw(_("The effectiveness is recorded: its actions cannot be reopened."))
 
 	def set_effectiveness_due(self):
 		done = [getdate(row.completed_on) for row in self.actions if row.status == COMPLETED]
 		if self.actions and len(done) == len(self.actions):
-			self.effectiveness_due = add_days(max(done), cint(self.effectiveness_period_days))
+			due = getdate(add_days(max(done), cint(self.effectiveness_period_days)))
+			stored = self.get_doc_before_save() and self.get_doc_before_save().effectiveness_due
+			self.effectiveness_due = max(due, getdate(stored)) if stored else due  # it never comes earlier
 		else:
 			self.effectiveness_due = None
+
+	def on_change(self):
+		"""Every path (a save that skips validate included): a completion date is the day it was marked done."""
+		before = {
+			row.name: row for row in (self.get_doc_before_save() or frappe._dict()).get("actions") or []
+		}
+		for row in self.actions:
+			old = before.get(row.name)
+			kept = (
+				old and old.status == COMPLETED and str(old.completed_on or "") == str(row.completed_on or "")
+			)
+			marked_today = (not old or old.status != COMPLETED) and (
+				not row.completed_on or getdate(row.completed_on) == getdate(today())
+			)
+			if row.status == COMPLETED and not (kept or marked_today):
+				frappe.throw(
+					_("Action {0}: its completion date is the day it was marked done.").format(row.idx),
+					frappe.PermissionError,
+					title=_("Not Permitted"),
+				)
 
 	def set_status(self):
 		if self.docstatus == 1:

@@ -40,7 +40,7 @@ ASSEMBLED = (
 INPUT_FIELDS = ("stock_entry", "item_code", "item_name", "batch", "serial_no", "qty", "uom", "supplier")
 
 
-class DeviceBatchRecord(Document):
+class DeviceBatchRecord(inputs.CheckedDocument):
 	def validate(self):
 		if self.docstatus == 0:
 			self.status = "Draft"

@@ -36,7 +36,7 @@ DECIDED_ON_THESE = ("company", "received_on", "item_code", "batch", "serial_no",
 STATUS_COLOURS = {"Open": "red", "Investigating": "orange", "Closed": "green"}
 
 
-class DeviceComplaint(Document):
+class DeviceComplaint(inputs.CheckedDocument):
 	def onload(self):
 		self.set_onload("other_complaints", other_complaints(self))
 

@@ -49,7 +49,7 @@ HELD_ON_THESE = (
 STATUS_COLOURS = {"Open": "red", "Dispositioned": "green"}
 
 
-class DeviceNonconformance(Document):
+class DeviceNonconformance(inputs.CheckedDocument):
 	def validate(self):
 		if self.docstatus == 0:
 			self.status = "Open"
@@ -219,6 +219,13 @@ class DeviceNonconformance(Document):
 			paid_from = frappe._dict(credit_account=self.credit_account)
 			ledger.check_credit(paid_from, self.company, (), _("Paid From"), refuse_expense=True)
 			self.credit_account = paid_from.credit_account
+		if self.disposition == REWORK and self.hold == MOVE and not reinspected(self):
+			frappe.throw(
+				_(
+					"Reworked units go back into batch {0}, which stays released: submit an accepted Quality Inspection of the reworked units first."
+				).format(batch_label(self.batch) if self.batch else self.item_code),
+				inputs.InvalidInputError,
+			)
 		if self.hold == MOVE and not self.hold_entry:
 			frappe.throw(_("Nonconformance {0} holds nothing: its hold was not posted.").format(self.name))
 		self.status = "Dispositioned"
@@ -322,6 +329,19 @@ class DeviceNonconformance(Document):
 		)
 
 
+def reinspected(doc) -> bool:
+	"""An accepted inspection of the product made since the nonconformance was raised."""
+	filters = {
+		"item_code": doc.item_code,
+		"status": "Accepted",
+		"docstatus": 1,
+		"creation": (">", doc.creation),
+	}
+	if doc.batch:
+		filters["batch_no"] = doc.batch
+	return bool(frappe.db.exists("Quality Inspection", filters))
+
+
 def supplier_of(batch: str) -> tuple[str | None, str | None]:
 	"""The supplier and Purchase Receipt that first brought the batch in, from the ledger."""
 	for row in movements(batches=[batch]):
@@ -383,15 +403,18 @@ def make_nonconformance(source_doctype: str, source_name: str) -> dict:
 # --- what open nonconformances hold ------------------------------------------------------------------------
 
 
-def held_quantity(item_code: str, batch: str | None, warehouse: str) -> float:
-	"""What open nonconformances hold in a rejected warehouse (and returns to supplier not yet made)."""
+def held_quantity(
+	item_code: str, batch: str | None, warehouse: str, except_return: str | None = None
+) -> float:
+	"""What nonconformances hold of the item (and batch) in a rejected warehouse: the open ones' quantities, and
+	those returned to the supplier until the return (other than `except_return`, the one being made) is submitted."""
 	filters = {"item_code": item_code, "rejected_warehouse": warehouse, "hold": MOVE}
 	if batch:
 		filters["batch"] = batch
 	open_ones = frappe.get_all(DOCTYPE, filters={**filters, "docstatus": 0}, fields=["qty", "hold_entry"])
-	returning = frappe.get_all(
+	returning = frappe.get_all(  # (a return being prepared by its disposition has no name on it yet)
 		DOCTYPE,
-		filters={**filters, "docstatus": 1, "disposition": RETURN},
+		filters={**filters, "docstatus": 1, "disposition": RETURN, "purchase_return": ("is", "set")},
 		fields=["qty", "purchase_return"],
 	)
 	made = set(
@@ -405,5 +428,31 @@ def held_quantity(item_code: str, batch: str | None, warehouse: str) -> float:
 		)
 	)
 	return flt(sum(flt(r.qty) for r in open_ones if r.hold_entry)) + flt(
-		sum(flt(r.qty) for r in returning if r.purchase_return not in made)
+		sum(
+			flt(r.qty)
+			for r in returning
+			if r.purchase_return not in made and r.purchase_return != except_return
+		)
+	)
+
+
+def holds_in(warehouse: str) -> bool:
+	"""Whether any nonconformance holds product in the warehouse now."""
+	if frappe.db.exists(
+		DOCTYPE, {"rejected_warehouse": warehouse, "hold": MOVE, "docstatus": 0, "hold_entry": ("is", "set")}
+	):
+		return True
+	returns = frappe.get_all(
+		DOCTYPE,
+		filters={
+			"rejected_warehouse": warehouse,
+			"hold": MOVE,
+			"docstatus": 1,
+			"disposition": RETURN,
+			"purchase_return": ("is", "set"),
+		},
+		pluck="purchase_return",
+	)
+	return bool(returns) and bool(
+		frappe.db.exists("Purchase Receipt", {"name": ("in", returns), "docstatus": ("!=", 1)})
 	)

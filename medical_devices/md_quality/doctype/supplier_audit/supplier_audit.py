@@ -21,7 +21,7 @@ RESULTS = ("Approved", "Conditional", "Disqualified")
 MIN_SCORE, MAX_SCORE = 0, 100
 
 
-class SupplierAudit(Document):
+class SupplierAudit(inputs.CheckedDocument):
 	def validate(self):
 		if self.audit_date and getdate(self.audit_date) > getdate():
 			inputs.refuse(_("Audit Date"), _("an audit cannot be done later than today"))
