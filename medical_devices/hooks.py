@@ -188,11 +188,16 @@ doc_events = {
 	},
 	# GSP: first-business approval, party licences and registration certificates on purchases and sales.
 	"Purchase Order": {
-		"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"
+		"validate": [
+			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+			# Quality: items under supplier control come from the approved supplier list only.
+			"medical_devices.md_quality.overrides.purchase.refuse_unapproved_suppliers",
+		]
 	},
 	"Purchase Receipt": {
 		"validate": [
 			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+			"medical_devices.md_quality.overrides.purchase.refuse_unapproved_suppliers",
 			# Quality: a purchase return takes held product only as the nonconformance's disposition prepared it.
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 		]
@@ -200,6 +205,7 @@ doc_events = {
 	"Purchase Invoice": {
 		"validate": [
 			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
+			"medical_devices.md_quality.overrides.purchase.refuse_unapproved_suppliers",
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 		]
 	},

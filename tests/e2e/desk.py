@@ -21,6 +21,8 @@ def js_errors(driver):
 
 
 def collect_uncaught_errors(driver):
+	"""From now on: the console of the page the test opened (what earlier tests left in it is dropped)."""
+	driver.get_log("browser")
 	driver.execute_script(
 		"""window.__md_errors = [];
 		window.addEventListener('error', e => window.__md_errors.push(String(e.message)));

@@ -80,6 +80,11 @@ def test_demo_shows_the_quality_loop():
 	record = frappe.get_doc("Device Batch Record", {"batch": made.name})
 	assert (record.docstatus, record.released_by, record.qty_produced) == (1, DEMO_USER, qty)
 	assert record.released_by != record.prepared_by and record.work_order
+	assert frappe.db.get_value(
+		"Electronic Signature",
+		{"ref_doctype": "Device Batch Record", "ref_name": record.name},
+		["signer", "meaning"],
+	) == (DEMO_USER, "Released")
 	assert [row.supplier for row in record.inputs] == [SUPPLIERS[0]]
 	scrapped = frappe.get_doc(
 		"Device Nonconformance", {"batch": frappe.db.get_value("Batch", {"batch_id": SCRAPPED[0]})}

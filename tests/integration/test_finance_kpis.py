@@ -154,7 +154,14 @@ def test_the_demos_quality_costs_and_write_off_are_the_cards_figures():
 	from medical_devices.md_finance.ledger import WRITE_OFF, finance_account
 
 	figures = kpis.company_kpis(COMPANY)
-	assert figures["quality_cost_ytd"] == sum(amount for _batch, _type, amount, _text in QUALITY_COSTS)
+	# the Quality Cost Entries, and the value the demo's signed nonconformance scrapped
+	scrapped = frappe.get_all(
+		"Device Nonconformance", filters={"company": COMPANY, "docstatus": 1}, pluck="scrap_value"
+	)
+	assert len(scrapped) == 1 and scrapped[0] > 0
+	assert figures["quality_cost_ytd"] == flt(
+		sum(amount for _batch, _type, amount, _text in QUALITY_COSTS) + scrapped[0], 2
+	)
 	write_off_gl = frappe.db.sql(
 		"""select sum(debit) - sum(credit) from `tabGL Entry` where company = %s and is_cancelled = 0
 		and account = %s and posting_date >= %s""",

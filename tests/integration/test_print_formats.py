@@ -38,6 +38,7 @@ EXPECTED = {
 	"UDI Batch Label": ["批号", "有效期至"],
 	"UDI Label 60 x 40 mm": ["批号", "有效期至"],
 	"UDI Receipt Labels": ["批号", "有效期至"],
+	"Device Batch Record": ["批生产记录", "批号", "有效期至", "灭菌批号", "投料", "放行人", "电子签名"],
 	"UDI Delivery Labels": ["批号", "有效期至"],
 	"GSP Purchase Record": ["进货查验记录", "供应商地址", "供应商联系人", "验收结论"],
 	"GSP Sales Record": ["销售记录", "购货单位许可证/备案编号"],
@@ -129,6 +130,13 @@ def document_for(doctype):
 	filters = {"company": COMPANY, "docstatus": 1}
 	if doctype == "Device Recall":
 		filters["is_mock"] = 0
+	if (
+		doctype == "Purchase Receipt"
+	):  # the receipt labels are those of devices (the demo also buys a component)
+		filters["name"] = (
+			"in",
+			frappe.get_all("Purchase Receipt Item", {"item_code": ("like", "MD-%")}, pluck="parent"),
+		)
 	name = frappe.db.get_value(doctype, filters, order_by="creation desc")
 	assert name, f"the demo has no {doctype} to print"
 	return frappe.get_doc(doctype, name)

@@ -1,7 +1,6 @@
 """GSP, on purchase and sales documents of device items (Purchase Order, Purchase Receipt, Purchase Invoice,
 Sales Order, Delivery Note, Sales Invoice): first-business approval, the party's licences and the registration
-certificates (medical_devices/gsp/qualification.py); and on orders and receipts of any item under supplier control,
-device or component, the approved supplier list (medical_devices/md_quality/suppliers.py)."""
+certificates (medical_devices/gsp/qualification.py)."""
 
 import frappe
 from frappe import _
@@ -17,46 +16,28 @@ from medical_devices.gsp.qualification import (
 	represented_company,
 	transaction_date,
 )
-from medical_devices.md_quality.suppliers import approval_problems
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	controls_enabled,
 	get_settings,
 )
-
-# Bought only from the approved supplier list (medical_devices/md_quality/suppliers.py): orders and receipts (a
-# purchase invoice that updates stock is a receipt).
-SUPPLIER_CONTROLLED = ("Purchase Order", "Purchase Receipt")
 
 
 def validate_document_qualification(doc, method=None):
 	"""validate of Purchase Order/Receipt/Invoice, Sales Order, Delivery Note and Sales Invoice."""
 	if doc.get("is_return") or not controls_enabled():
 		return
-	party_type = PARTY_OF[doc.doctype]
+	settings = get_settings()
+	if not settings.check_licences and not settings.require_first_business_approval:
+		return
+	party_type = role = PARTY_OF[doc.doctype]
 	party = doc.get(party_type.lower())
 	if not party:
 		return
 	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
-	on_date = transaction_date(doc)
-	problems = device_problems(party_type, party, rows, on_date)
-	if doc.doctype in SUPPLIER_CONTROLLED or (doc.doctype == "Purchase Invoice" and doc.get("update_stock")):
-		# the approved supplier list: components that are no medical devices too, whatever the GSP settings
-		problems += approval_problems(party, rows, on_date)
-	if problems:
-		frappe.throw(
-			"<br>".join(dict.fromkeys(problems)), QualificationError, title=_("Qualification Missing")
-		)
-
-
-def device_problems(party_type: str, party: str, rows, on_date) -> list[str]:
-	"""GSP, for the device items among the rows: first-business approval, licences, registrations."""
-	settings = get_settings()
-	if not settings.check_licences and not settings.require_first_business_approval:
-		return []
-	role = party_type
 	items = device_items({row.item_code for row in rows}, DEVICE_DETAILS)
 	if not items:
-		return []
+		return
+	on_date = transaction_date(doc)
 	problems = []
 	if settings.require_first_business_approval:
 		problems += first_business_problems(party_type, party, rows, items)
@@ -68,4 +49,7 @@ def device_problems(party_type: str, party: str, rows, on_date) -> list[str]:
 	if settings.check_licences:
 		problems += party_licence_problems(party_type, party, rows, items, on_date, role)
 		problems += registration_problems(rows, items, on_date)
-	return problems
+	if problems:
+		frappe.throw(
+			"<br>".join(dict.fromkeys(problems)), QualificationError, title=_("Qualification Missing")
+		)
