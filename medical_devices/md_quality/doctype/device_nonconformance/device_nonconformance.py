@@ -209,6 +209,8 @@ class DeviceNonconformance(inputs.CheckedDocument):
 			frappe.throw(_("Choose the disposition."), inputs.InvalidInputError)
 		if self.disposition == USE_AS_IS and not (self.justification or "").strip():
 			frappe.throw(_("Use as is needs its justification."), inputs.InvalidInputError)
+		if self.disposition == SCRAP and self.hold == BLOCK and not self.warehouse:
+			frappe.throw(_("Choose the warehouse the product to scrap is in."), inputs.InvalidInputError)
 		if self.disposition == RETURN and not self.purchase_receipt:
 			frappe.throw(_("Name the Purchase Receipt the product came in with, to return it."))
 		if flt(self.disposition_cost) < 0:
@@ -241,8 +243,6 @@ class DeviceNonconformance(inputs.CheckedDocument):
 			)
 			values["stock_entry"] = entry.name
 		elif self.disposition == SCRAP:
-			if not held_in:
-				frappe.throw(_("Choose the warehouse the product to scrap is in."))
 			row = self.stock_row(held_in, None, expense_account=finance_account(self.company, QUALITY_COSTS))
 			if self.batch:
 				row[BATCH_FIELD] = self.batch
