@@ -11,10 +11,14 @@ from medical_devices.controls import (
 	FIRST_BUSINESS_REVIEWERS,
 	QA_ROLES,
 	SUPPLIER_QUALIFIERS,
+	WAREHOUSE_MANAGERS,
 )
 from medical_devices.devices import ITEM_TABLES
 from medical_devices.gsp import rules
 from medical_devices.gsp.constants.grids import GRID_COLUMNS
+from medical_devices.md_hospitals.doctype.consignment_usage_report.consignment_usage_report import (
+	STATUS_COLOURS as USAGE_COLOURS,
+)
 from medical_devices.md_quality.doctype.approved_supplier.approved_supplier import (
 	DECISIONS as SUPPLIER_DECISIONS,
 )
@@ -50,6 +54,8 @@ def desk_rules() -> dict:
 			"decisions": list(SUPPLIER_DECISIONS),
 			"deciders": list(SUPPLIER_QUALIFIERS),
 		},
+		"consignment_usage_report": {"colours": USAGE_COLOURS},
+		"consignment": {"warehouse_managers": list(WAREHOUSE_MANAGERS)},
 		"first_business_reviewers": list(FIRST_BUSINESS_REVIEWERS),
 		"device_classifiers": list(DEVICE_CLASSIFIERS),
 		"signature": {"meanings": list(MEANINGS), "reviewer_role": REVIEWER_ROLE},

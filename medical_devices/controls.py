@@ -31,6 +31,7 @@ WRITE_OFF_APPROVERS = ("Accounts Manager", "Quality Manager")
 DEVICE_CLASSIFIERS = ("Regulatory Affairs Manager", "Quality Manager")
 COMPLAINT_DECIDERS = ("Regulatory Affairs Manager", "Quality Manager")
 SUPPLIER_QUALIFIERS = ("Quality Manager", "Regulatory Affairs Manager")
+WAREHOUSE_MANAGERS = ("Stock Manager", "System Manager")
 
 BATCH_STATUS_FIELDS = ("md_batch_status", "md_status_reason", "md_status_changed_by", "md_status_changed_on")
 FIRST_BUSINESS_FIELDS = (
@@ -72,6 +73,9 @@ _CAPA = "medical_devices.md_quality.doctype.capa.capa"
 _BATCH_RECORD = "medical_devices.md_quality.doctype.device_batch_record.device_batch_record"
 _APPROVED_SUPPLIER = "medical_devices.md_quality.doctype.approved_supplier.approved_supplier"
 _SUPPLIER_AUDIT = "medical_devices.md_quality.doctype.supplier_audit.supplier_audit"
+_CONSIGNMENT = "medical_devices.md_hospitals.consignment"
+_USAGE = "medical_devices.md_hospitals.doctype.consignment_usage_report.consignment_usage_report"
+_COUNT = "medical_devices.md_hospitals.doctype.consignment_stock_count.consignment_stock_count"
 
 CONTROLS = (
 	Control(
@@ -360,6 +364,40 @@ CONTROLS = (
 		(f"{_CAPA}.CAPA.link_sources",),
 		_lt("the CAPA that names it as a source"),
 	),
+	# Hospitals: a warehouse becomes a hospital's consignment warehouse when it is made as one, and stays that
+	# hospital's (its stock and its ledger are the hospital's consignment).
+	Control(
+		"Warehouse",
+		("md_consignment_customer",),
+		(f"{_CONSIGNMENT}.make_consignment_warehouse",),
+		_lt("Consignment Warehouse on the customer (a new warehouse)"),
+		WAREHOUSE_MANAGERS,
+		free_on_insert=True,
+	),
+	Control(
+		"Consignment Usage Report",
+		("status", "billed_qty", "per_billed"),
+		(f"{_USAGE}.ConsignmentUsageReport.validate", f"{_USAGE}.refresh_billing"),
+		_lt("its submit and the invoices that bill it"),
+		initial={"status": "Draft"},
+	),
+	# Personal data: a patient named on a usage report is found again by its pseudonym, of that hospital only.
+	Control(
+		"Patient Record",
+		("hospital", "patient_reference"),
+		(f"{_USAGE}.patient_record_for",),
+		_lt("the usage report that first names the patient"),
+	),
+	Control(
+		"Consignment Stock Count",
+		("difference_account", "approved_by", "issue_entry", "receipt_entry"),
+		(
+			f"{_COUNT}.ConsignmentStockCount.validate",
+			f"{_COUNT}.ConsignmentStockCount.before_submit",
+			f"{_COUNT}.ConsignmentStockCount.on_submit",
+		),
+		_lt("the approver's submit"),
+	),
 	# Postings: a Journal Entry or Stock Entry names its source document only when that document's submit posts it
 	# (medical_devices/medical_devices/ledger.py); one made by hand cannot pose as a posting.
 	Control(
@@ -370,7 +408,12 @@ CONTROLS = (
 	),
 	Control(
 		"Stock Entry",
-		("md_recall_cost_entry", "md_device_write_off", "md_device_nonconformance"),
+		(
+			"md_recall_cost_entry",
+			"md_device_write_off",
+			"md_device_nonconformance",
+			"md_consignment_stock_count",
+		),
 		(f"{_LEDGER}.post_stock_entry",),
 		_lt("the submit of the document that posts it"),
 	),

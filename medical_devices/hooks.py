@@ -125,10 +125,19 @@ doc_events = {
 			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
 			# Quality: product a nonconformance holds in a rejected warehouse leaves only by its disposition.
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+			# Hospitals: consignment stock leaves a hospital's warehouse only as its reported, unbilled use.
+			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
 		],
-		# Recall: a return naming a recall updates its progress.
-		"on_submit": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
-		"on_cancel": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+		"on_submit": [
+			# Recall: a return naming a recall updates its progress.
+			"medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+			# Hospitals: the usage reports it bills show what is billed.
+			"medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
+		],
+		"on_cancel": [
+			"medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+			"medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
+		],
 	},
 	"Sales Invoice": {
 		"validate": [
@@ -136,12 +145,16 @@ doc_events = {
 			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
 			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
-		]
+			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
+		],
+		"on_submit": "medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
+		"on_cancel": "medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
 	},
 	"POS Invoice": {
 		"validate": [
 			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
 		]
 	},
 	"Pick List": {
@@ -156,6 +169,8 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			# Quality: a Manufacture entry makes new device batches (or adds to a quarantined one): its record releases them.
 			"medical_devices.md_quality.overrides.manufacture.refuse_making_into_released_batches",
+			# Hospitals: a hospital's consignment stock is replenished by a transfer the GSP guard passes for it.
+			"medical_devices.md_hospitals.overrides.consignment_stock.check_stock_entry",
 		],
 		"on_submit": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
 		"on_cancel": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
@@ -179,6 +194,8 @@ doc_events = {
 			"medical_devices.gsp.overrides.stock_reconciliation.validate_stock_reconciliation",
 			# Quality: a count of a rejected warehouse keeps what nonconformances hold there.
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+			# Hospitals: a hospital's stock is counted with a reviewed Consignment Stock Count.
+			"medical_devices.md_hospitals.overrides.consignment_stock.refuse_reconciling_consignment",
 		]
 	},
 	# Quality: a rejected warehouse holding nonconforming product stays one, and is not merged away.
@@ -200,6 +217,8 @@ doc_events = {
 			"medical_devices.md_quality.overrides.purchase.refuse_unapproved_suppliers",
 			# Quality: a purchase return takes held product only as the nonconformance's disposition prepared it.
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+			# Hospitals: goods are received at the company's own warehouse, not at a hospital.
+			"medical_devices.md_hospitals.overrides.consignment_stock.refuse_receiving_into_consignment",
 		]
 	},
 	"Purchase Invoice": {
@@ -207,6 +226,7 @@ doc_events = {
 			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
 			"medical_devices.md_quality.overrides.purchase.refuse_unapproved_suppliers",
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
+			"medical_devices.md_hospitals.overrides.consignment_stock.refuse_receiving_into_consignment",
 		]
 	},
 	"Sales Order": {"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"},
@@ -242,7 +262,7 @@ doctype_list_js = {"Batch": "public/js/batch_list.js"}
 doctype_js = {
 	"Batch": "public/js/batch.js",
 	"Supplier": "public/js/first_business.js",
-	"Customer": "public/js/first_business.js",
+	"Customer": ["public/js/first_business.js", "public/js/hospital.js"],
 	"Item": ["public/js/first_business.js", "public/js/item.js"],
 	"Quality Inspection": "public/js/quality_inspection.js",
 }
@@ -310,6 +330,7 @@ md_posting_sources = {
 	"Quality Cost Entry": "md_quality_cost_entry",
 	"Device Write Off": "md_device_write_off",
 	"Device Nonconformance": "md_device_nonconformance",
+	"Consignment Stock Count": "md_consignment_stock_count",
 }
 
 # GSP: rules that may refuse a batch's release (medical_devices/gsp/batch_status.py): a manufactured device batch is

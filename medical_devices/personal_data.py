@@ -43,6 +43,17 @@ def mask(doctype: str, name: str, fieldname: str, value):
 	return MASK_PREFIX + hmac.new(_key(), message, hashlib.sha256).hexdigest()[:32]
 
 
+PSEUDONYM_PREFIX = "PSN-"
+
+
+def pseudonym(hospital: str, record_no: str) -> str:
+	"""The keyed pseudonym of a hospital's patient (its record number at that hospital): the same patient at the
+	same hospital always has the same one, so their implants can be found together, and nobody without the site's
+	key can tell the record number from it."""
+	message = f"patient|{hospital}|{record_no.strip()}".encode()
+	return PSEUDONYM_PREFIX + hmac.new(_key(), message, hashlib.sha256).hexdigest()[:16].upper()
+
+
 def mask_changes(doctype: str, name: str, changes: dict, extra=()) -> dict:
 	"""`changes` of record `name` as the trail or a Version keeps them (created / changed / added / removed /
 	row_changed), with the personal fields of `doctype` (and `extra` ones) and of its child tables masked."""

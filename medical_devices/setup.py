@@ -13,6 +13,7 @@ from medical_devices.gsp.constants.custom_fields import CUSTOM_FIELDS as GSP_CUS
 from medical_devices.gsp.constants.permissions import DOCTYPE_PERMISSIONS
 from medical_devices.md_finance.constants.custom_fields import CUSTOM_FIELDS as FINANCE_CUSTOM_FIELDS
 from medical_devices.md_finance.ledger import ensure_batch_dimension, remove_batch_dimension
+from medical_devices.md_hospitals.constants.custom_fields import CUSTOM_FIELDS as HOSPITAL_CUSTOM_FIELDS
 from medical_devices.md_quality.constants.custom_fields import CUSTOM_FIELDS as QUALITY_CUSTOM_FIELDS
 from medical_devices.medical_devices.constants.custom_fields import CUSTOM_FIELDS as DEVICE_CUSTOM_FIELDS
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
@@ -35,6 +36,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 		NMPA_CUSTOM_FIELDS,
 		FINANCE_CUSTOM_FIELDS,
 		QUALITY_CUSTOM_FIELDS,
+		HOSPITAL_CUSTOM_FIELDS,
 		AUDIT_CUSTOM_FIELDS,
 	):
 		for doctype, fields in module_fields.items():

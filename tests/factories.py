@@ -669,3 +669,80 @@ def rejected_warehouse() -> str:
 	warehouse = ensure_warehouse("_Test MD Rejected", company_stores().stores, is_rejected_warehouse=1)
 	frappe.flags.pop("warehouse_account_map", None)  # ERPNext's map of this process, built before it existed
 	return warehouse
+
+
+# --- hospitals: consignment (medical_devices/md_hospitals) --------------------------------------------------------
+
+
+def consignment_hospital(name: str, company: str | None = None, qualified: bool = True) -> frappe._dict:
+	"""A hospital customer (qualified for Class II and III unless not `qualified`) and its consignment warehouse."""
+	from medical_devices.md_hospitals.consignment import make_consignment_warehouse
+
+	customer = ensure_party("Customer", name)
+	if qualified:
+		qualify_party("Customer", customer)
+	warehouse = make_consignment_warehouse(customer, company or first_company())
+	frappe.flags.pop("warehouse_account_map", None)
+	return frappe._dict(customer=customer, warehouse=warehouse)
+
+
+def implant_item(item_code: str, di: str, device_class: str = "Class III") -> str:
+	"""A registered implant kept by batch and serial number, with its GS1 device identifier."""
+	if not frappe.db.exists("Item", item_code):
+		ensure_item(
+			item_code, device_class, has_serial_no=1, md_is_implant=1, valuation_rate=800, standard_rate=2000
+		)
+	register_item(item_code, device_class)
+	ensure_device_identifier(di, item_code)
+	return item_code
+
+
+def receive_units(item_code: str, batch: str, qty: float, serial_nos=(), rate: float = 800) -> str:
+	"""A Purchase Receipt from the trace supplier into Stores (the batch released after); returns its name."""
+	receipt = submit(
+		{
+			"doctype": "Purchase Receipt",
+			"supplier": TRACE_SUPPLIER,
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": qty,
+					"rate": rate,
+					"warehouse": company_stores().stores,
+					"batch_no": batch,
+					"serial_no": "\n".join(serial_nos) or None,
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	)
+	if frappe.db.get_value("Batch", batch, "md_batch_status") != "Released":
+		release(batch)
+	return receipt.name
+
+
+def replenish(warehouse: str, item_code: str, batch: str, qty: float, serial_nos=(), submit_it: bool = True):
+	"""A Material Transfer from Stores to a hospital's consignment warehouse."""
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Transfer",
+			"purpose": "Material Transfer",
+			"company": first_company(),
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": qty,
+					"s_warehouse": company_stores().stores,
+					"t_warehouse": warehouse,
+					"batch_no": batch,
+					"serial_no": "\n".join(serial_nos) or None,
+					"use_serial_batch_fields": 1,
+				}
+			],
+		}
+	)
+	entry.insert()
+	if submit_it:
+		entry.submit()
+	return entry

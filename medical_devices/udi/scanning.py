@@ -100,6 +100,27 @@ def outward_warning(ctx: dict, item_code: str, batch: str) -> str | None:
 	return problems[0][1] if problems else None
 
 
+def read_label(text: str) -> frappe._dict:
+	"""What a scanned label names, for a record that is not a stock row (a complaint, a hospital's usage): the
+	item by its registered device identifier, the lot and its batch (None when no such batch is on record), and
+	the serial number. An unreadable label or an unknown identifier is refused as bad input."""
+	try:
+		udi = parse_udi(text, gs_standins=scanner_gs_standins())
+	except UDIError as error:
+		frappe.throw(escape_html(error.translated(_)), inputs.InvalidInputError, title=_("Unreadable UDI"))
+	item = udi.di and frappe.db.get_value("UDI Device Identifier", udi.di, "item")
+	if not item:
+		frappe.throw(
+			_("Device identifier {0} is not registered: add it under UDI Device Identifier first.").format(
+				frappe.bold(escape_html(udi.di or text))
+			),
+			inputs.InvalidInputError,
+			title=_("Unknown Device Identifier"),
+		)
+	batch = udi.lot and frappe.db.get_value("Batch", {"item": item, "batch_id": udi.lot})
+	return frappe._dict(item_code=item, lot=udi.lot, batch=batch or None, serial_no=udi.serial)
+
+
 def device_identifier(udi: UDI) -> frappe._dict:
 	if not udi.di:
 		frappe.throw(

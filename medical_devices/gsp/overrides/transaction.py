@@ -26,18 +26,29 @@ def validate_document_qualification(doc, method=None):
 	"""validate of Purchase Order/Receipt/Invoice, Sales Order, Delivery Note and Sales Invoice."""
 	if doc.get("is_return") or not controls_enabled():
 		return
-	settings = get_settings()
-	if not settings.check_licences and not settings.require_first_business_approval:
-		return
-	party_type = role = PARTY_OF[doc.doctype]
+	party_type = PARTY_OF[doc.doctype]
 	party = doc.get(party_type.lower())
 	if not party:
 		return
 	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
+	problems = party_problems(party_type, party, rows, transaction_date(doc))
+	if problems:
+		frappe.throw(
+			"<br>".join(dict.fromkeys(problems)), QualificationError, title=_("Qualification Missing")
+		)
+
+
+def party_problems(party_type: str, party: str, rows, on_date) -> list[str]:
+	"""Why `party` may not trade the device items of `rows` on `on_date`: first-business approval, its licences,
+	the items' registrations (as Medical Device Settings ask). Also for a transfer to a hospital's consignment
+	stock, which is a sale to come."""
+	settings = get_settings()
+	if not settings.check_licences and not settings.require_first_business_approval:
+		return []
+	role = party_type
 	items = device_items({row.item_code for row in rows}, DEVICE_DETAILS)
 	if not items:
-		return
-	on_date = transaction_date(doc)
+		return []
 	problems = []
 	if settings.require_first_business_approval:
 		problems += first_business_problems(party_type, party, rows, items)
@@ -49,7 +60,4 @@ def validate_document_qualification(doc, method=None):
 	if settings.check_licences:
 		problems += party_licence_problems(party_type, party, rows, items, on_date, role)
 		problems += registration_problems(rows, items, on_date)
-	if problems:
-		frappe.throw(
-			"<br>".join(dict.fromkeys(problems)), QualificationError, title=_("Qualification Missing")
-		)
+	return problems

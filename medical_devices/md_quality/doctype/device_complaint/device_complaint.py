@@ -15,8 +15,7 @@ from medical_devices.audit.origin import REASON_MAX_LENGTH, clean_reason, mark
 from medical_devices.controls import COMPLAINT_DECIDERS
 from medical_devices.devices import is_device
 from medical_devices.traceability.engine import trace_forward
-from medical_devices.udi.parser import UDIError, parse_udi
-from medical_devices.udi.scanning import MAX_SCAN_LENGTH, scanner_gs_standins
+from medical_devices.udi.scanning import MAX_SCAN_LENGTH, read_label
 
 DOCTYPE = "Device Complaint"
 VALIDATE = f"{__name__}.DeviceComplaint.validate"
@@ -85,21 +84,8 @@ class DeviceComplaint(inputs.CheckedDocument):
 		self.serial_no = inputs.text(self.serial_no, _("Serial No"), required=False)
 		if not (self.udi or "").strip():
 			return
-		try:
-			udi = parse_udi(self.udi, gs_standins=scanner_gs_standins())
-		except UDIError as error:
-			frappe.throw(
-				escape_html(error.translated(_)), inputs.InvalidInputError, title=_("Unreadable UDI")
-			)
-		item = udi.di and frappe.db.get_value("UDI Device Identifier", udi.di, "item")
-		if not item:
-			frappe.throw(
-				_(
-					"Device identifier {0} is not registered: add it under UDI Device Identifier first."
-				).format(frappe.bold(escape_html(udi.di or self.udi))),
-				inputs.InvalidInputError,
-				title=_("Unknown Device Identifier"),
-			)
+		label = read_label(self.udi)
+		item = label.item_code
 		if self.item_code and self.item_code != item:
 			frappe.throw(
 				_("The scanned label is of {0}, not of {1}.").format(
@@ -108,18 +94,17 @@ class DeviceComplaint(inputs.CheckedDocument):
 				inputs.InvalidInputError,
 			)
 		self.item_code = item
-		if udi.lot:
-			batch = frappe.db.get_value("Batch", {"item": item, "batch_id": udi.lot})
-			if not batch:
+		if label.lot:
+			if not label.batch:
 				frappe.throw(
 					_(
 						"No batch {0} of {1} is on record: check the label, or record the complaint without it."
-					).format(frappe.bold(escape_html(udi.lot)), frappe.bold(item)),
+					).format(frappe.bold(escape_html(label.lot)), frappe.bold(item)),
 					inputs.InvalidInputError,
 				)
-			self.batch = batch
-		if udi.serial:
-			self.serial_no = udi.serial[:140]
+			self.batch = label.batch
+		if label.serial_no:
+			self.serial_no = label.serial_no[:140]
 
 	def validate_device(self):
 		if not is_device(self.item_code):

@@ -1,0 +1,74 @@
+from frappe.desk.page.setup_wizard.install_fixtures import _  # marks labels for translation, stores English
+
+# The rows of an invoice (or delivery note) that bills a hospital's reported use name the usage report row, and
+# carry what the hospital's SPD system and a recall need: the surgery and the patient's pseudonym.
+USAGE_ROW_FIELDS = [
+	{
+		"fieldname": "md_consignment_usage",
+		"label": _("Consignment Usage Report"),
+		"fieldtype": "Link",
+		"options": "Consignment Usage Report",
+		"read_only": 1,
+		"no_copy": 1,
+		"search_index": 1,
+		"insert_after": "serial_no",
+	},
+	{
+		"fieldname": "md_consignment_usage_item",
+		"label": _("Usage Report Row"),
+		"fieldtype": "Data",
+		"read_only": 1,
+		"no_copy": 1,
+		"hidden": 1,
+		"search_index": 1,
+		"insert_after": "md_consignment_usage",
+	},
+	{
+		"fieldname": "md_surgery_date",
+		"label": _("Surgery Date"),
+		"fieldtype": "Date",
+		"read_only": 1,
+		"no_copy": 1,
+		"insert_after": "md_consignment_usage_item",
+	},
+	{
+		"fieldname": "md_patient_reference",
+		"label": _("Patient Reference"),
+		"fieldtype": "Data",
+		"read_only": 1,
+		"no_copy": 1,
+		"insert_after": "md_surgery_date",
+	},
+]
+
+CUSTOM_FIELDS = {
+	"Warehouse": [
+		{
+			"fieldname": "md_consignment_customer",
+			"label": _("Consignment Hospital"),
+			"fieldtype": "Link",
+			"options": "Customer",
+			"read_only": 1,
+			"search_index": 1,
+			"insert_after": "warehouse_type",
+			"description": _(
+				"The hospital this warehouse stands at (寄售): its stock stays the company's until the hospital reports it used"
+			),
+		}
+	],
+	"Sales Invoice Item": USAGE_ROW_FIELDS,
+	"Delivery Note Item": USAGE_ROW_FIELDS,
+	# A count's adjustment names the count it posts (medical_devices/medical_devices/ledger.py).
+	"Stock Entry": [
+		{
+			"fieldname": "md_consignment_stock_count",
+			"label": _("Consignment Stock Count"),
+			"fieldtype": "Link",
+			"options": "Consignment Stock Count",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+			"insert_after": "md_device_nonconformance",
+		}
+	],
+}

@@ -1,0 +1,278 @@
+"""Consignment at hospitals, on every document that moves stock (medical_devices/md_hospitals/consignment.py):
+
+- stock reaches a hospital's consignment warehouse by a Material Transfer that passes the GSP guard for that
+  hospital (first-business approval, its licences, the items' registrations, its minimum shelf life);
+- it leaves only by the invoice (or delivery note) of a submitted usage report of that hospital, row by row, up to
+  what is reported and not billed yet; by a transfer back or on; or by the adjustment of a reviewed stock count;
+- nothing is received into it from a supplier, sold from it at a till, returned into it, or counted in it by a
+  Stock Reconciliation (other than the opening stock of a go-live)."""
+
+import frappe
+from frappe import _
+from frappe.utils import cstr, flt, getdate
+
+from medical_devices.gsp.batch_status import batch_label
+from medical_devices.gsp.overrides.transaction import party_problems
+from medical_devices.gsp.qualification import QualificationError
+from medical_devices.gsp.stock_guard import OutwardContext, OutwardLine, check_outward_lines, shelf_life_days
+from medical_devices.md_hospitals import consignment
+from medical_devices.medical_devices import ledger
+from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+	controls_enabled,
+)
+
+COUNT_DOCTYPE = "Consignment Stock Count"
+
+
+class ConsignmentStockError(frappe.ValidationError):
+	pass
+
+
+def refuse(message: str):
+	frappe.throw(message, ConsignmentStockError, title=_("Consignment Stock"))
+
+
+# --- Stock Entry ---------------------------------------------------------------------------------------------
+
+
+def check_stock_entry(doc, method=None):
+	"""Stock Entry validate: replenishment and returns are Material Transfers; the target hospital qualifies."""
+	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
+	hospitals = consignment.hospitals_of(
+		{row.get("s_warehouse") for row in rows} | {row.get("t_warehouse") for row in rows}
+	)
+	if not hospitals:
+		return
+	source = ledger.source_of(doc)
+	if source and source[0] == COUNT_DOCTYPE:
+		return  # the reviewed count's own adjustment
+	for row in rows:
+		at = hospitals.get(row.get("s_warehouse")) or hospitals.get(row.get("t_warehouse"))
+		if at and doc.purpose != "Material Transfer":
+			refuse(
+				_(
+					"Row #{0}: stock at the consignment warehouse of {1} moves by a Material Transfer (to replenish it or bring it back), by the invoice of a usage report, or by a reviewed Consignment Stock Count; not by a {2}."
+				).format(row.idx, frappe.bold(at), _(doc.purpose))
+			)
+	to_hospital: dict[str, list] = {}
+	for row in rows:
+		hospital = hospitals.get(row.get("t_warehouse"))
+		if hospital and hospital != hospitals.get(row.get("s_warehouse")):
+			to_hospital.setdefault(hospital, []).append(row)
+	if controls_enabled():
+		for hospital, hospital_rows in to_hospital.items():
+			check_replenishment(doc, hospital, hospital_rows)
+
+
+def check_replenishment(doc, hospital: str, rows):
+	"""A replenishment is a sale-to-be: the hospital and the devices pass first business and licences, and the
+	batches the hospital's minimum shelf life, on the transfer's date."""
+	on_date = getdate(doc.posting_date)
+	problems = party_problems("Customer", hospital, rows, on_date)
+	if problems:
+		frappe.throw(
+			"<br>".join(dict.fromkeys(problems)), QualificationError, title=_("Qualification Missing")
+		)
+	items = shelf_life_days({row.item_code for row in rows})
+	lines = [
+		OutwardLine(row.idx, row.item_code, row.batch_no)
+		for row in rows
+		if row.get("batch_no") and row.item_code in items
+	]
+	for entry in frappe.get_all(
+		"Serial and Batch Entry",
+		filters={
+			"parent": (
+				"in",
+				[row.serial_and_batch_bundle for row in rows if row.get("serial_and_batch_bundle")],
+			),
+			"batch_no": ("is", "set"),
+		},
+		fields=["parent", "batch_no"],
+	):
+		row = next(row for row in rows if row.get("serial_and_batch_bundle") == entry.parent)
+		if row.item_code in items:
+			lines.append(OutwardLine(row.idx, row.item_code, entry.batch_no))
+	check_outward_lines(OutwardContext(doc.doctype, on_date, customer=hospital), lines, items)
+
+
+# --- sales documents -------------------------------------------------------------------------------------------
+
+
+def check_sales_document(doc, method=None):
+	"""Delivery Note, Sales Invoice (updating stock), POS Invoice validate: consignment units leave as billed use."""
+	if doc.doctype == "Sales Invoice" and not doc.get("update_stock"):
+		return
+	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
+	for row in rows:
+		if row.get(consignment.USAGE_ROW_FIELD) and not row.get("warehouse"):
+			row.warehouse = doc.get("set_warehouse")
+	hospitals = consignment.hospitals_of({row.get("warehouse") or doc.get("set_warehouse") for row in rows})
+	linked = [row for row in rows if row.get(consignment.USAGE_ROW_FIELD)]
+	if not hospitals and not linked:
+		return
+	for row in rows:
+		hospital = hospitals.get(row.get("warehouse") or doc.get("set_warehouse"))
+		if not hospital:
+			if row.get(consignment.USAGE_ROW_FIELD):
+				refuse(
+					_(
+						"Row #{0}: a reported use is billed out of the hospital's consignment warehouse."
+					).format(row.idx)
+				)
+			continue
+		if doc.doctype == "POS Invoice":
+			refuse(_("Row #{0}: consignment stock at {1} is not sold at a till.").format(row.idx, hospital))
+		if doc.get("is_return"):
+			refuse(
+				_(
+					"Row #{0}: a return comes back into one of the company's own warehouses, not into the consignment warehouse of {1}."
+				).format(row.idx, hospital)
+			)
+		if doc.customer != hospital:
+			refuse(
+				_("Row #{0}: the consignment stock at {1} is billed to {1}, not to {2}.").format(
+					row.idx, frappe.bold(hospital), frappe.bold(doc.customer)
+				)
+			)
+	check_billed_use(doc, linked, hospitals)
+
+
+def check_billed_use(doc, rows, hospitals):
+	"""Each row bills one row of a submitted usage report of the hospital, the same units, up to what is unbilled;
+	the billed count comes from the submitted documents, not from what the report stores."""
+	for row in [row for row in doc.get("items") or [] if row.get("item_code")]:
+		if hospitals.get(row.get("warehouse")) and not row.get(consignment.USAGE_ROW_FIELD):
+			refuse(
+				_(
+					"Row #{0}: consignment stock leaves the warehouse of {1} only as used: make the invoice from the hospital's Consignment Usage Report."
+				).format(row.idx, hospitals[row.warehouse])
+			)
+	if not rows:
+		return
+	usage = {
+		entry.name: entry
+		for entry in frappe.get_all(
+			"Consignment Usage Item",
+			filters={"name": ("in", [row.get(consignment.USAGE_ROW_FIELD) for row in rows])},
+			fields=["name", "parent", "item_code", "batch_no", "serial_no", "qty"],
+		)
+	}
+	reports = {
+		entry.name: entry
+		for entry in frappe.get_all(
+			"Consignment Usage Report",
+			filters={"name": ("in", list({entry.parent for entry in usage.values()}))},
+			fields=["name", "docstatus", "customer", "warehouse"],
+		)
+	}
+	billed = consignment.billed_quantities(list(usage), exclude=(doc.doctype, doc.name))
+	billing: dict[str, float] = {}
+	for row in rows:
+		entry = usage.get(row.get(consignment.USAGE_ROW_FIELD))
+		report = entry and reports.get(entry.parent)
+		if not report or report.docstatus != 1 or report.customer != doc.customer:
+			refuse(
+				_("Row #{0}: it names no submitted usage report row of {1}.").format(row.idx, doc.customer)
+			)
+		if row.get("warehouse") != report.warehouse or row.item_code != entry.item_code:
+			refuse(
+				_("Row #{0}: usage report {1} reports {2} used from {3}.").format(
+					row.idx, report.name, entry.item_code, report.warehouse
+				)
+			)
+		batches, serials = units_of(row)
+		if (entry.batch_no and batches != {entry.batch_no}) or (
+			entry.serial_no and serials != {entry.serial_no}
+		):
+			refuse(
+				_("Row #{0}: usage report {1} reports {2} used, not these units.").format(
+					row.idx,
+					report.name,
+					frappe.bold(entry.serial_no or batch_label(entry.batch_no)),
+				)
+			)
+		billing[entry.name] = billing.get(entry.name, 0.0) + flt(row.get("stock_qty") or row.qty)
+	for name, qty in billing.items():
+		entry = usage[name]
+		if qty > flt(entry.qty) - billed.get(name, 0.0) + 1e-9:
+			refuse(
+				_("{0} of {1} is reported used on usage report {2}, and {3} of it is billed already.").format(
+					flt(entry.qty),
+					frappe.bold(entry.serial_no or batch_label(entry.batch_no) or entry.item_code),
+					entry.parent,
+					flt(billed.get(name, 0.0)),
+				)
+			)
+
+
+def units_of(row) -> tuple[set, set]:
+	"""The batches and serial numbers a row moves: its own fields, or its bundle's entries."""
+	batches = {row.batch_no} if row.get("batch_no") else set()
+	serials = {serial.strip() for serial in cstr(row.get("serial_no")).split("\n") if serial.strip()}
+	if row.get("serial_and_batch_bundle") and not (batches or serials):
+		for entry in frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": row.serial_and_batch_bundle},
+			fields=["batch_no", "serial_no"],
+		):
+			if entry.batch_no:
+				batches.add(entry.batch_no)
+			if entry.serial_no:
+				serials.add(entry.serial_no)
+	return batches, serials
+
+
+def refresh_usage_billing(doc, method=None):
+	"""Delivery Note / Sales Invoice on_submit, on_cancel: the usage reports it bills show what is billed."""
+	from medical_devices.md_hospitals.doctype.consignment_usage_report.consignment_usage_report import (
+		refresh_billing,
+	)
+
+	for report in sorted(
+		{
+			row.get(consignment.USAGE_FIELD)
+			for row in doc.get("items") or []
+			if row.get(consignment.USAGE_FIELD)
+		}
+	):
+		refresh_billing(report)
+
+
+# --- receipts and counts ---------------------------------------------------------------------------------------
+
+
+def refuse_receiving_into_consignment(doc, method=None):
+	"""Purchase Receipt, Purchase Invoice (updating stock) validate: goods are received (and inspected) at the
+	company's own warehouse, then sent to the hospital."""
+	if doc.doctype == "Purchase Invoice" and not doc.get("update_stock"):
+		return
+	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
+	hospitals = consignment.hospitals_of(
+		{row.get("warehouse") for row in rows}
+		| {row.get("rejected_warehouse") for row in rows}
+		| {doc.get("set_warehouse")}
+	)
+	for row in rows:
+		hospital = hospitals.get(row.get("warehouse")) or hospitals.get(row.get("rejected_warehouse"))
+		if hospital:
+			refuse(
+				_(
+					"Row #{0}: goods are received into one of the company's own warehouses and sent to {1} by a Material Transfer, not received into its consignment warehouse."
+				).format(row.idx, hospital)
+			)
+
+
+def refuse_reconciling_consignment(doc, method=None):
+	"""Stock Reconciliation validate: a hospital's stock is counted with a Consignment Stock Count, whose reviewed
+	adjustment posts the differences; only the opening stock of a go-live is entered here."""
+	if doc.get("purpose") == "Opening Stock":
+		return
+	hospitals = consignment.hospitals_of({row.get("warehouse") for row in doc.get("items") or []})
+	for row in doc.get("items") or []:
+		if hospitals.get(row.get("warehouse")):
+			refuse(
+				_(
+					"Row #{0}: the stock at {1} is counted with a Consignment Stock Count, not a Stock Reconciliation."
+				).format(row.idx, hospitals[row.warehouse])
+			)
