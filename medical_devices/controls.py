@@ -52,6 +52,7 @@ RECALL_SCOPE_FIELDS = (
 	"affected_batches",
 	"customers",
 	"stock",
+	"implants",
 	"notification_overdue",
 	"last_progress_update",
 )

@@ -230,6 +230,7 @@ DEVICE_MASTER = {
 	},
 	"MD-III-STENT": {
 		"md_model": "3.0mm×18mm",
+		"md_is_implant": 1,
 		"md_product_category": "Consumable",
 		"md_classification_code": "13-06-01",
 		"md_single_use": 1,
@@ -359,6 +360,7 @@ def _create_demo_data() -> list[str]:
 	ensure_demo_user(company)
 	ensure_batch_costs(company, warehouse)
 	ensure_quality_system(company, warehouse, suppliers[0], receipt_date, price_lists["buying"])
+	ensure_consignment(company, warehouse, suppliers[1], customers[:2], receipt_date, price_lists)
 	settings = frappe.get_single("Medical Device Settings")
 	if settings.default_company != company:
 		settings.default_company = company
@@ -372,7 +374,8 @@ def _create_demo_data() -> list[str]:
 		"a hospital's complaint decided reportable, a supplier audit and its approved supplier, a syringe batch "
 		"made by Work Order and released by its signed batch record, a nonconformance scrapped, a CAPA in "
 		"progress, "
-		f"{len(QUALITY_COSTS)} quality costs and {len(WRITE_OFFS)} write-off of damaged stock",
+		f"{len(QUALITY_COSTS)} quality costs and {len(WRITE_OFFS)} write-off of damaged stock, "
+		"stents on consignment at two hospitals and a usage report of two implanted stents, invoiced",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
 
@@ -1047,6 +1050,90 @@ def ensure_recall_costs(company: str):
 			)
 			doc.insert(ignore_permissions=True)
 			doc.submit()
+
+
+# Stents on consignment (寄售) at the two hospitals; the first reports two of them implanted, and is invoiced.
+CONSIGNMENT_BATCH = ("ZJ2026A03", "MD-III-STENT", 700, 30, 6800.0)
+CONSIGNED = (8, 6)
+USAGE = {
+	"hospital_reference": "SYD-2026-1201",
+	"rate": 9800.0,
+	"rows": [
+		("ZY20261130-018", "张主任", -2),
+		("ZY20261201-007", "张主任", -1),
+	],
+}
+
+
+def ensure_consignment(
+	company: str, warehouse: str, supplier: str, hospitals, receipt_date: str, price_lists
+):
+	from medical_devices.md_hospitals.consignment import make_consignment_warehouse
+	from medical_devices.md_hospitals.doctype.consignment_usage_report.consignment_usage_report import (
+		make_sales_invoice,
+	)
+
+	batch_id, item_code, days_to_expiry, qty, rate = CONSIGNMENT_BATCH
+	batch = ensure_batch(batch_id, item_code, days_to_expiry)
+	ensure_purchase_receipt(
+		company, supplier, warehouse, item_code, batch, qty, rate, receipt_date, price_lists["buying"]
+	)
+	release_batch(batch)
+	places = [make_consignment_warehouse(hospital, company) for hospital in hospitals]
+	frappe.flags.pop("warehouse_account_map", None)
+	for place, placed in zip(places, CONSIGNED, strict=True):
+		if frappe.db.exists("Stock Entry Detail", {"t_warehouse": place, "batch_no": batch, "docstatus": 1}):
+			continue
+		entry = frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Transfer",
+				"purpose": "Material Transfer",
+				"company": company,
+				"remarks": "寄售补货",
+				"items": [
+					{
+						"item_code": item_code,
+						"qty": placed,
+						"s_warehouse": warehouse,
+						"t_warehouse": place,
+						"batch_no": batch,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		)
+		entry.insert(ignore_permissions=True)
+		entry.submit()
+	if frappe.db.exists("Consignment Usage Report", {"hospital_reference": USAGE["hospital_reference"]}):
+		return
+	report = frappe.get_doc(
+		{
+			"doctype": "Consignment Usage Report",
+			"company": company,
+			"customer": hospitals[0],
+			"hospital_reference": USAGE["hospital_reference"],
+			"items": [
+				{
+					"item_code": item_code,
+					"batch_no": batch,
+					"qty": 1,
+					"surgery_date": add_days(today(), days),
+					"surgeon": surgeon,
+					"hospital_record_no": record_no,
+				}
+				for record_no, surgeon, days in USAGE["rows"]
+			],
+		}
+	)
+	report.insert(ignore_permissions=True)
+	report.submit()
+	invoice = make_sales_invoice(report.name)
+	invoice.update({"selling_price_list": price_lists["selling"], "currency": CURRENCY, "conversion_rate": 1})
+	for row in invoice.items:
+		row.rate = USAGE["rate"]
+	invoice.insert(ignore_permissions=True)
+	invoice.submit()
 
 
 def ensure_price_list(kind: str) -> str:

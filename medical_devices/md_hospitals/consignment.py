@@ -188,8 +188,12 @@ def billed_quantities(usage_rows, exclude: tuple[str, str] | None = None) -> dic
 	return billed
 
 
-def reported_usage(warehouse: str, exclude_report: str | None = None) -> list[frappe._dict]:
-	"""The rows of submitted usage reports of the warehouse, each with what of it is not billed yet (`unbilled`)."""
+def reported_usage(warehouses, exclude_report: str | None = None) -> list[frappe._dict]:
+	"""The rows of submitted usage reports of the warehouse (or warehouses), each with what of it is not billed yet
+	(`unbilled`)."""
+	warehouses = [warehouses] if isinstance(warehouses, str) else list(warehouses)
+	if not warehouses:
+		return []
 	report = frappe.qb.DocType("Consignment Usage Report")
 	row = frappe.qb.DocType("Consignment Usage Item")
 	query = (
@@ -197,10 +201,17 @@ def reported_usage(warehouse: str, exclude_report: str | None = None) -> list[fr
 		.join(report)
 		.on(report.name == row.parent)
 		.select(
-			row.name, row.parent, row.item_code, row.batch_no, row.serial_no, row.qty, row.patient_reference
+			row.name,
+			row.parent,
+			report.warehouse,
+			row.item_code,
+			row.batch_no,
+			row.serial_no,
+			row.qty,
+			row.patient_reference,
 		)
 		.where(report.docstatus == 1)
-		.where(report.warehouse == warehouse)
+		.where(report.warehouse.isin(warehouses))
 		.where(report.status != "Billed")
 	)
 	if exclude_report:
@@ -212,10 +223,58 @@ def reported_usage(warehouse: str, exclude_report: str | None = None) -> list[fr
 	return [entry for entry in rows if entry.unbilled > 1e-9]
 
 
-def unbilled_by_batch(warehouse: str, exclude_report: str | None = None) -> dict[tuple, float]:
-	"""(item, batch) -> units reported used but not billed yet: still on the books, no longer at the hospital."""
+def unbilled_use(warehouses, exclude_report: str | None = None) -> dict[tuple, float]:
+	"""(warehouse, item, batch) -> units reported used but not billed yet: still on the books, no longer at the
+	hospital."""
 	used: dict[tuple, float] = {}
-	for entry in reported_usage(warehouse, exclude_report):
-		key = (entry.item_code, entry.batch_no or None)
+	for entry in reported_usage(warehouses, exclude_report):
+		key = (entry.warehouse, entry.item_code, entry.batch_no or None)
 		used[key] = used.get(key, 0.0) + entry.unbilled
 	return used
+
+
+def unbilled_by_batch(warehouse: str, exclude_report: str | None = None) -> dict[tuple, float]:
+	"""(item, batch) -> units of the warehouse reported used but not billed yet."""
+	return {key[1:]: qty for key, qty in unbilled_use(warehouse, exclude_report).items()}
+
+
+# --- recalls -------------------------------------------------------------------------------------------------------
+
+
+def recall_scope(batches: list[str], stock: list[dict]) -> tuple[dict[tuple, float], list[dict]]:
+	"""What a recall of `batches` finds at hospitals: (hospital, item, batch) -> units in its consignment stock
+	(from `stock`, the batches' balances per warehouse), and each unit used in a patient, from the submitted usage
+	reports (the patient by pseudonym and Patient Record)."""
+	at_hospitals: dict[tuple, float] = {}
+	hospitals = hospitals_of({row["warehouse"] for row in stock})
+	for row in stock:
+		hospital = hospitals.get(row["warehouse"])
+		if hospital:
+			key = (hospital, row["item_code"], row["batch"])
+			at_hospitals[key] = at_hospitals.get(key, 0.0) + flt(row["qty"])
+	implants = []
+	if batches:
+		report = frappe.qb.DocType("Consignment Usage Report")
+		row = frappe.qb.DocType("Consignment Usage Item")
+		implants = (
+			frappe.qb.from_(row)
+			.join(report)
+			.on(report.name == row.parent)
+			.select(
+				report.customer,
+				row.item_code,
+				row.batch_no.as_("batch"),
+				row.serial_no,
+				row.qty,
+				row.surgery_date,
+				row.patient_reference,
+				row.patient_record,
+				report.name.as_("usage_report"),
+			)
+			.where(report.docstatus == 1)
+			.where(row.batch_no.isin(batches))
+			.orderby(report.customer)
+			.orderby(row.surgery_date)
+			.orderby(row.serial_no)
+		).run(as_dict=True)
+	return at_hospitals, implants

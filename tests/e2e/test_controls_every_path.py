@@ -91,8 +91,23 @@ def records(frappe_site):
 			"description": "Seal open",
 		}
 	).insert()
+	usage = frappe.get_doc("Consignment Usage Report", {"docstatus": 1, "status": "Billed"})
+	count = frappe.get_doc(
+		{
+			"doctype": "Consignment Stock Count",
+			"company": usage.company,
+			"customer": usage.customer,
+			"items": [
+				{"item_code": usage.items[0].item_code, "batch_no": usage.items[0].batch_no, "counted_qty": 0}
+			],
+		}
+	).insert()
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	return frappe._dict(
+		usage_report=usage.name,
+		patient_record=usage.items[0].patient_record,
+		consignment_warehouse=usage.warehouse,
+		consignment_count=count.name,
 		nonconformance=nonconformance.name,
 		capa=frappe.db.get_value("CAPA", {"docstatus": 0}, "name"),
 		approved_supplier=frappe.db.get_value("Approved Supplier", {"status": "Approved"}, "name"),
@@ -273,6 +288,20 @@ ATTACKS = [
 		"Approved Supplier",
 		{"next_audit_due": "2099-12-31"},
 	),
+	("unbill a hospital's usage by hand", "usage_report", "Consignment Usage Report", {"status": "To Bill"}),
+	(
+		"forge a patient's pseudonym",
+		"patient_record",
+		"Patient Record",
+		{"patient_reference": "PSN-0000000000000000"},
+	),
+	(
+		"move a consignment warehouse to another hospital",
+		"consignment_warehouse",
+		"Warehouse",
+		{"md_consignment_customer": "@customer"},
+	),
+	("forge a count's approver", "consignment_count", "Consignment Stock Count", {"approved_by": SALES_USER}),
 	("rewrite the batch status history", "history", "Batch Status Change", {"to_status": "Released"}),
 	("rewrite an audit entry", "entry", "Audit Trail Entry", {"reason": "rewritten"}),
 ]

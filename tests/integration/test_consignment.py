@@ -433,3 +433,60 @@ def test_a_count_of_batch_stock_posts_the_shortfall_to_the_difference_account():
 	assert gl[count.difference_account] == 100.0
 	assert gl[frappe.db.get_value("Warehouse", warehouse(), "account")] == -100.0
 	assert frappe.db.get_value("Stock Entry Detail", {"parent": count.issue_entry}, "md_batch") == batch
+
+
+def test_a_recall_finds_the_units_at_hospitals_and_in_patients():
+	from tests.factories import device_recall
+
+	stock = stocked(3)
+	report = usage_report(
+		[
+			implant_row(stock.batch, stock.placed[0]),
+			implant_row(stock.batch, stock.placed[1], record_no="ZY-77"),
+		]
+	)
+	invoice = make_sales_invoice(report.name)
+	invoice.insert()
+	invoice.submit()
+	recall = device_recall([stock.batch], is_mock=1).insert()
+	hospital_row = next(row for row in recall.customers if row.customer == HOSPITAL)
+	assert (
+		hospital_row.delivered_qty,
+		hospital_row.implanted_qty,
+		hospital_row.consignment_qty,
+		hospital_row.held_qty,
+	) == (
+		2,
+		2,
+		1,
+		3,
+	)
+	assert [(row.customer, row.serial_no, row.patient_reference) for row in recall.implants] == [
+		(HOSPITAL, stock.placed[0], pseudonym(HOSPITAL, "ZY-2026-0815")),
+		(HOSPITAL, stock.placed[1], pseudonym(HOSPITAL, "ZY-77")),
+	]
+	assert {row.patient_record for row in recall.implants} == {item.patient_record for item in report.items}
+	assert "ZY-77" not in frappe.as_json(recall.as_dict())
+
+
+def test_the_consignment_stock_report_shows_each_hospitals_stock_age_expiry_and_unbilled_use():
+	from medical_devices.md_hospitals.report.consignment_stock.consignment_stock import execute
+
+	stock = stocked(3)
+	usage_report([implant_row(stock.batch, stock.placed[0])])
+	_columns, rows = execute({"company": first_company(), "customer": HOSPITAL})
+	row = next(row for row in rows if row["batch"] == stock.batch)
+	assert (row["customer"], row["warehouse"], row["qty"], row["used_qty"], row["value"]) == (
+		HOSPITAL,
+		warehouse(),
+		3,
+		1,
+		2400,
+	)
+	assert (str(row["arrived_on"]), row["age_days"], row["ageing"]) == (today(), 0, "0-90")
+	assert row["expiry_date"] == frappe.db.get_value("Batch", stock.batch, "expiry_date")
+	assert all(row["customer"] == HOSPITAL for row in rows)
+	_columns, expiring = execute({"company": first_company(), "customer": HOSPITAL, "expiring_within": 30})
+	assert stock.batch not in {row["batch"] for row in expiring}
+	with pytest.raises(InvalidInputError):
+		execute({"company": first_company(), "expiring_within": "abc"})

@@ -8,6 +8,9 @@ from medical_devices.demo import (
 	CERTIFICATES,
 	COMPANY,
 	COMPONENT_BATCH,
+	CONSIGNED,
+	CONSIGNMENT_BATCH,
+	CUSTOMERS,
 	DELIVERIES,
 	DEMO_USER,
 	DEVICE_IDENTIFIERS,
@@ -16,6 +19,7 @@ from medical_devices.demo import (
 	QUARANTINED_BATCH,
 	SCRAPPED,
 	SUPPLIERS,
+	USAGE,
 	WRITE_OFFS,
 	create_demo_data,
 )
@@ -67,7 +71,31 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 	)[0][0]
 	received = [*BATCHES, QUARANTINED_BATCH]
 	component = COMPONENT_BATCH[1] * COMPONENT_BATCH[2]
-	assert round(stock_value, 2) == round(sum(qty * rate for *_, qty, rate in received) + component, 2)
+	consigned = CONSIGNMENT_BATCH[3] * CONSIGNMENT_BATCH[4]
+	assert round(stock_value, 2) == round(
+		sum(qty * rate for *_, qty, rate in received) + component + consigned, 2
+	)
+
+
+def test_demo_has_stents_on_consignment_at_two_hospitals_and_a_billed_usage_report():
+	from medical_devices.md_hospitals.consignment import warehouse_of
+	from medical_devices.md_hospitals.report.consignment_stock.consignment_stock import execute
+	from medical_devices.personal_data import pseudonym
+
+	create_demo_data()
+	batch_id, item_code, *_ = CONSIGNMENT_BATCH
+	batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
+	used = len(USAGE["rows"])
+	_columns, rows = execute({"company": COMPANY})
+	at = {(row["customer"], row["batch"]): row["qty"] for row in rows}
+	assert at == {(CUSTOMERS[0], batch): CONSIGNED[0] - used, (CUSTOMERS[1], batch): CONSIGNED[1]}
+	report = frappe.get_doc("Consignment Usage Report", {"hospital_reference": USAGE["hospital_reference"]})
+	assert report.status == "Billed" and report.warehouse == warehouse_of(COMPANY, CUSTOMERS[0])
+	assert [row.patient_reference for row in report.items] == [
+		pseudonym(CUSTOMERS[0], record_no) for record_no, *_ in USAGE["rows"]
+	]
+	invoice = frappe.get_doc("Sales Invoice", report.items[0].sales_invoice)
+	assert invoice.docstatus == 1 and invoice.grand_total >= USAGE["rate"] * used
 
 
 def test_demo_shows_the_quality_loop():

@@ -20,6 +20,7 @@ MODULES = [
 	"Audit",
 	"MD Finance",
 	"MD Quality",
+	"MD Hospitals",
 	"Medical Devices",
 ]
 ROLE_NAMES = [role["role_name"] for role in ROLES]

@@ -20,6 +20,7 @@ EXPECTED_MODULES = [
 	"Audit",
 	"MD Finance",
 	"MD Quality",
+	"MD Hospitals",
 	"Medical Devices",
 ]
 
@@ -152,6 +153,7 @@ def test_hooks_is_the_whole_map_every_binding_names_its_handler_where_it_lives()
 		"Quality Cost Entry",
 		"Device Write Off",
 		"Device Nonconformance",
+		"Consignment Stock Count",
 	}
 	app_doctypes = {
 		json.loads(path.read_text(encoding="utf-8"))["name"] for path in APP.glob("*/doctype/*/*.json")

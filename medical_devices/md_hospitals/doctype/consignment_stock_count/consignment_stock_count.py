@@ -244,6 +244,7 @@ def item_valuation_rate(item_code: str) -> float:
 
 
 @frappe.whitelist()
+@inputs.endpoint
 def book_rows(company: str, customer: str, count_date: str | None = None) -> list[dict]:
 	"""The rows to count: every item and batch the hospital's consignment warehouse holds on the books."""
 	from medical_devices import access

@@ -18,6 +18,7 @@ from medical_devices.devices import is_device
 from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock import batch_balances
+from medical_devices.md_hospitals.consignment import recall_scope
 from medical_devices.traceability.engine import holders, trace_forward
 
 # Days from the start of the recall to notify customers, by recall class (Order 29 Art. 15).
@@ -70,6 +71,8 @@ class DeviceRecall(Document):
 		)
 		held = holders(nodes)
 		stock = batch_balances(batches=affected)
+		at_hospitals, implants = recall_scope(affected, stock)
+		held = with_hospital_stock(held, at_hospitals, implants)
 		self.trace_seconds = round(time.perf_counter() - started, 3)
 
 		notified = {(row.customer, row.item_code, row.batch): row.notified_on for row in self.customers}
@@ -85,12 +88,17 @@ class DeviceRecall(Document):
 					"batch": entry["batch"],
 					"delivered_qty": entry["delivered"],
 					"returned_qty": entry["returned"],
+					"implanted_qty": entry["implanted"],
+					"consignment_qty": entry["consignment"],
 					"held_qty": entry["held"],
 				},
 			)
 		self.set("stock", [])
 		for entry in stock:
 			self.append("stock", entry)
+		self.set("implants", [])
+		for entry in implants:
+			self.append("implants", entry)
 		self.affected_batches = "\n".join(
 			frappe.db.get_value("Batch", batch, "batch_id") or batch for batch in affected
 		)
@@ -133,6 +141,35 @@ class DeviceRecall(Document):
 				_("A recall that was carried out cannot be cancelled; record its close-out instead."),
 				title=_("Not Permitted"),
 			)
+
+
+def with_hospital_stock(
+	held: list[dict], at_hospitals: dict[tuple, float], implants: list[dict]
+) -> list[dict]:
+	"""The customers' holdings with what is in their consignment stock (held by them, though still ours) and what
+	their patients have of it (billed use, among what was delivered)."""
+	implanted: dict[tuple, float] = {}
+	for entry in implants:
+		key = (entry["customer"], entry["item_code"], entry["batch"])
+		implanted[key] = implanted.get(key, 0.0) + flt(entry["qty"])
+	by_key = {(entry["customer"], entry["item_code"], entry["batch"]): entry for entry in held}
+	for key in set(at_hospitals) | set(implanted):
+		if key not in by_key:
+			by_key[key] = {
+				"customer": key[0],
+				"item_code": key[1],
+				"batch": key[2],
+				"delivered": 0.0,
+				"returned": 0.0,
+				"held": 0.0,
+			}
+	for key, entry in by_key.items():
+		entry["consignment"] = at_hospitals.get(key, 0.0)
+		entry["implanted"] = implanted.get(key, 0.0)
+		entry["held"] = entry["delivered"] - entry["returned"] + entry["consignment"]
+	return sorted(
+		by_key.values(), key=lambda entry: (entry["customer"], entry["item_code"], entry["batch"] or "")
+	)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
