@@ -10,6 +10,7 @@ from medical_devices.controls import (
 	DEVICE_CLASSIFIERS,
 	FIRST_BUSINESS_REVIEWERS,
 	QA_ROLES,
+	SET_REPROCESSORS,
 	SUPPLIER_QUALIFIERS,
 	WAREHOUSE_MANAGERS,
 )
@@ -19,6 +20,10 @@ from medical_devices.gsp.constants.grids import GRID_COLUMNS
 from medical_devices.md_hospitals.doctype.consignment_usage_report.consignment_usage_report import (
 	STATUS_COLOURS as USAGE_COLOURS,
 )
+from medical_devices.md_hospitals.doctype.loaner_set_loan.loaner_set_loan import (
+	STATUS_COLOURS as LOAN_COLOURS,
+)
+from medical_devices.md_hospitals.loaner_sets import STATUS_COLOURS as SET_COLOURS
 from medical_devices.md_quality.doctype.approved_supplier.approved_supplier import (
 	DECISIONS as SUPPLIER_DECISIONS,
 )
@@ -56,6 +61,8 @@ def desk_rules() -> dict:
 		},
 		"consignment_usage_report": {"colours": USAGE_COLOURS},
 		"consignment": {"warehouse_managers": list(WAREHOUSE_MANAGERS)},
+		"loaner_set": {"colours": SET_COLOURS, "reprocessors": list(SET_REPROCESSORS)},
+		"loaner_set_loan": {"colours": LOAN_COLOURS},
 		"first_business_reviewers": list(FIRST_BUSINESS_REVIEWERS),
 		"device_classifiers": list(DEVICE_CLASSIFIERS),
 		"signature": {"meanings": list(MEANINGS), "reviewer_role": REVIEWER_ROLE},

@@ -32,6 +32,7 @@ DEVICE_CLASSIFIERS = ("Regulatory Affairs Manager", "Quality Manager")
 COMPLAINT_DECIDERS = ("Regulatory Affairs Manager", "Quality Manager")
 SUPPLIER_QUALIFIERS = ("Quality Manager", "Regulatory Affairs Manager")
 WAREHOUSE_MANAGERS = ("Stock Manager", "System Manager")
+SET_REPROCESSORS = ("Stock User", "Stock Manager", "Quality Manager", "QA Reviewer")
 
 BATCH_STATUS_FIELDS = ("md_batch_status", "md_status_reason", "md_status_changed_by", "md_status_changed_on")
 FIRST_BUSINESS_FIELDS = (
@@ -77,6 +78,9 @@ _SUPPLIER_AUDIT = "medical_devices.md_quality.doctype.supplier_audit.supplier_au
 _CONSIGNMENT = "medical_devices.md_hospitals.consignment"
 _USAGE = "medical_devices.md_hospitals.doctype.consignment_usage_report.consignment_usage_report"
 _COUNT = "medical_devices.md_hospitals.doctype.consignment_stock_count.consignment_stock_count"
+_LOANER_SETS = "medical_devices.md_hospitals.loaner_sets"
+_LOANER_SET = "medical_devices.md_hospitals.doctype.loaner_set.loaner_set"
+_LOAN = "medical_devices.md_hospitals.doctype.loaner_set_loan.loaner_set_loan"
 
 CONTROLS = (
 	Control(
@@ -373,7 +377,57 @@ CONTROLS = (
 		(f"{_CONSIGNMENT}.make_consignment_warehouse",),
 		_lt("Consignment Warehouse on the customer (a new warehouse)"),
 		WAREHOUSE_MANAGERS,
-		free_on_insert=True,
+	),
+	# Hospitals: a loaner set's warehouse is made with the set, and is that set's.
+	Control(
+		"Warehouse",
+		("md_loaner_set",),
+		(f"{_LOANER_SETS}.make_set_warehouse",),
+		_lt("making the Loaner Set (its warehouse is made with it)"),
+	),
+	Control(
+		"Loaner Set",
+		("warehouse", "status", "missing", "current_loan", "last_sterilised_on", "last_sterilisation_batch"),
+		(
+			f"{_LOANER_SET}.LoanerSet.validate",
+			f"{_LOANER_SETS}.refresh_status",
+			f"{_LOANER_SET}.record_sterilisation",
+			f"{_LOAN}.set_current_loan",
+		),
+		_lt("its loans, Record Reprocessing and its stock (the status follows them)"),
+		SET_REPROCESSORS,
+		{"status": "Incomplete"},
+	),
+	Control(
+		"Loaner Set Loan",
+		(
+			"items",
+			"status",
+			"loaned_on",
+			"returned_on",
+			"received_by",
+			"sales_invoice",
+			"write_off_entry",
+			"sterilised_on",
+			"sterilisation_batch",
+			"sterilised_by",
+			"turnaround_days",
+		),
+		(
+			f"{_LOAN}.LoanerSetLoan.validate",
+			f"{_LOAN}.LoanerSetLoan.before_submit",
+			f"{_LOAN}.record_return",
+			f"{_LOAN}.record_reprocessing",
+		),
+		_lt("the loan's submit (the set's contents), Record Return and the set's reprocessing"),
+		SET_REPROCESSORS,
+		{"status": "Draft"},
+	),
+	Control(
+		"Sales Invoice",
+		("md_loaner_set_loan",),
+		(f"{_LOAN}.record_return",),
+		_lt("Record Return on the loan (the implants used, the instruments charged)"),
 	),
 	Control(
 		"Consignment Usage Report",
@@ -414,6 +468,7 @@ CONTROLS = (
 			"md_device_write_off",
 			"md_device_nonconformance",
 			"md_consignment_stock_count",
+			"md_loaner_set_loan",
 		),
 		(f"{_LEDGER}.post_stock_entry",),
 		_lt("the submit of the document that posts it"),

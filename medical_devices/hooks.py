@@ -127,6 +127,8 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			# Hospitals: consignment stock leaves a hospital's warehouse only as its reported, unbilled use.
 			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
+			# Hospitals: a loaner set's contents leave it only by the loan's return; nothing moves while it is out.
+			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		],
 		"on_submit": [
 			# Recall: a return naming a recall updates its progress.
@@ -146,15 +148,23 @@ doc_events = {
 			"medical_devices.gsp.overrides.transaction.validate_document_qualification",
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
+			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		],
-		"on_submit": "medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
-		"on_cancel": "medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
+		"on_submit": [
+			"medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
+			"medical_devices.md_hospitals.overrides.loaner_stock.refresh_sets",
+		],
+		"on_cancel": [
+			"medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
+			"medical_devices.md_hospitals.overrides.loaner_stock.refresh_sets",
+		],
 	},
 	"POS Invoice": {
 		"validate": [
 			"medical_devices.gsp.overrides.outward_stock.validate_stock_document",
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
+			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		]
 	},
 	"Pick List": {
@@ -171,9 +181,17 @@ doc_events = {
 			"medical_devices.md_quality.overrides.manufacture.refuse_making_into_released_batches",
 			# Hospitals: a hospital's consignment stock is replenished by a transfer the GSP guard passes for it.
 			"medical_devices.md_hospitals.overrides.consignment_stock.check_stock_entry",
+			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		],
-		"on_submit": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
-		"on_cancel": "medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+		"on_submit": [
+			"medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+			# Hospitals: a loaner set's status follows what its warehouse holds.
+			"medical_devices.md_hospitals.overrides.loaner_stock.refresh_sets",
+		],
+		"on_cancel": [
+			"medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
+			"medical_devices.md_hospitals.overrides.loaner_stock.refresh_sets",
+		],
 		# Postings: a Stock Entry one of the app's source documents posted is reversed through that document.
 		"before_cancel": "medical_devices.medical_devices.ledger.refuse_cancel_alone",
 	},
@@ -196,6 +214,7 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			# Hospitals: a hospital's stock is counted with a reviewed Consignment Stock Count.
 			"medical_devices.md_hospitals.overrides.consignment_stock.refuse_reconciling_consignment",
+			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		]
 	},
 	# Quality: a rejected warehouse holding nonconforming product stays one, and is not merged away.
@@ -219,6 +238,7 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			# Hospitals: goods are received at the company's own warehouse, not at a hospital.
 			"medical_devices.md_hospitals.overrides.consignment_stock.refuse_receiving_into_consignment",
+			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		]
 	},
 	"Purchase Invoice": {
@@ -227,6 +247,7 @@ doc_events = {
 			"medical_devices.md_quality.overrides.purchase.refuse_unapproved_suppliers",
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			"medical_devices.md_hospitals.overrides.consignment_stock.refuse_receiving_into_consignment",
+			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		]
 	},
 	"Sales Order": {"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"},
@@ -331,6 +352,7 @@ md_posting_sources = {
 	"Device Write Off": "md_device_write_off",
 	"Device Nonconformance": "md_device_nonconformance",
 	"Consignment Stock Count": "md_consignment_stock_count",
+	"Loaner Set Loan": "md_loaner_set_loan",
 }
 
 # GSP: rules that may refuse a batch's release (medical_devices/gsp/batch_status.py): a manufactured device batch is

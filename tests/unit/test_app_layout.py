@@ -154,6 +154,7 @@ def test_hooks_is_the_whole_map_every_binding_names_its_handler_where_it_lives()
 		"Device Write Off",
 		"Device Nonconformance",
 		"Consignment Stock Count",
+		"Loaner Set Loan",
 	}
 	app_doctypes = {
 		json.loads(path.read_text(encoding="utf-8"))["name"] for path in APP.glob("*/doctype/*/*.json")

@@ -41,6 +41,16 @@ USAGE_ROW_FIELDS = [
 	},
 ]
 
+LOAN_LINK = {
+	"fieldname": "md_loaner_set_loan",
+	"label": _("Loaner Set Loan"),
+	"fieldtype": "Link",
+	"options": "Loaner Set Loan",
+	"read_only": 1,
+	"no_copy": 1,
+	"search_index": 1,
+}
+
 CUSTOM_FIELDS = {
 	"Warehouse": [
 		{
@@ -54,9 +64,21 @@ CUSTOM_FIELDS = {
 			"description": _(
 				"The hospital this warehouse stands at (寄售): its stock stays the company's until the hospital reports it used"
 			),
-		}
+		},
+		{
+			"fieldname": "md_loaner_set",
+			"label": _("Loaner Set"),
+			"fieldtype": "Link",
+			"options": "Loaner Set",
+			"read_only": 1,
+			"search_index": 1,
+			"insert_after": "md_consignment_customer",
+			"description": _("The loaner set whose contents this warehouse holds"),
+		},
 	],
 	"Sales Invoice Item": USAGE_ROW_FIELDS,
+	# The implants a loaner set's surgery used, and the instruments it lost, billed on its return.
+	"Sales Invoice": [{**LOAN_LINK, "insert_after": "customer"}],
 	"Delivery Note Item": USAGE_ROW_FIELDS,
 	# A count's adjustment names the count it posts (medical_devices/medical_devices/ledger.py).
 	"Stock Entry": [
@@ -69,6 +91,7 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 			"search_index": 1,
 			"insert_after": "md_device_nonconformance",
-		}
+		},
+		{**LOAN_LINK, "insert_after": "md_consignment_stock_count"},
 	],
 }

@@ -1,11 +1,15 @@
 """Consignment Stock: what stands at each hospital, per item and batch, with its value, how long the oldest of
 those units has been there (first in, first out over the transfers in) and when it expires; and what the hospital
-has reported used but is not billed yet (medical_devices/md_hospitals/consignment.py)."""
+has reported used but is not billed yet (medical_devices/md_hospitals/consignment.py).
+
+Without a hospital or item filter it shows one row per hospital, its units by age and by expiry: a company's every
+batch at every hospital is hundreds of thousands of rows, which no one reads on a screen; choosing a hospital (or an
+item) shows its batches, each with the age of its oldest unit."""
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
-from frappe.utils import date_diff, flt, getdate, today
+from frappe.utils import add_days, flt, getdate, today
 
 from medical_devices import access, inputs
 from medical_devices.md_hospitals import consignment
@@ -21,6 +25,8 @@ def execute(filters=None):
 	filters.item_code = inputs.text(filters.item_code, _("Item"), required=False)
 	within = inputs.number(filters.expiring_within, _("Expiring Within (Days)"), required=False)
 	filters.expiring_within = None if within is None else int(within)
+	if not filters.customer and not filters.item_code:
+		return summary_columns(), summary(filters)
 	return columns(), get_data(filters)
 
 
@@ -53,7 +59,7 @@ def columns() -> list[dict]:
 	]
 
 
-def get_data(filters) -> list[dict]:
+def hospital_warehouses(filters) -> dict[str, str]:
 	warehouse_filters = {
 		"company": filters.company,
 		consignment.WAREHOUSE_FIELD: ("is", "set"),
@@ -61,11 +67,115 @@ def get_data(filters) -> list[dict]:
 	}
 	if filters.customer:
 		warehouse_filters[consignment.WAREHOUSE_FIELD] = filters.customer
-	hospitals = dict(
+	return dict(
 		frappe.get_all(
 			"Warehouse", filters=warehouse_filters, fields=["name", consignment.WAREHOUSE_FIELD], as_list=True
 		)
 	)
+
+
+def summary_columns() -> list[dict]:
+	ranges = [label for _limit, label in AGEING] + [OVER]
+	return [
+		{
+			"fieldname": "customer",
+			"label": _("Hospital"),
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 200,
+		},
+		{
+			"fieldname": "warehouse",
+			"label": _("Consignment Warehouse"),
+			"fieldtype": "Link",
+			"options": "Warehouse",
+			"width": 170,
+		},
+		{"fieldname": "batches", "label": _("Batches on Hand"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "qty", "label": _("Quantity"), "fieldtype": "Float", "width": 90},
+		{"fieldname": "value", "label": _("Value"), "fieldtype": "Currency", "width": 120},
+		*(
+			{
+				"fieldname": f"age_{index}",
+				"label": _("{0} Days").format(label),
+				"fieldtype": "Float",
+				"width": 90,
+			}
+			for index, label in enumerate(ranges)
+		),
+		{"fieldname": "expiring", "label": _("Expiring in 90 Days"), "fieldtype": "Float", "width": 110},
+		{"fieldname": "expired", "label": _("Expired"), "fieldtype": "Float", "width": 80},
+		{"fieldname": "used_qty", "label": _("Used, Not Billed"), "fieldtype": "Float", "width": 110},
+	]
+
+
+def summary(filters) -> list[dict]:
+	"""One row per hospital: its units by their own age, first in, first out (the newest arrivals make up what is
+	still there, so of a batch's balance, the units that arrived in the last 90 days are counted first, up to what
+	arrived then), and by expiry. One query per hospital, each over that warehouse's rows only."""
+	hospitals = hospital_warehouses(filters)
+	if not hospitals:
+		return []
+	on_date = getdate(today())
+	since = {limit: add_days(on_date, -limit) for limit, _label in AGEING}
+	arrived = ", ".join(
+		f"sum(case when entry.qty > 0 and bundle.posting_date > %(since_{limit})s then entry.qty else 0 end)"
+		f" as in_{limit}"
+		for limit in since
+	)
+	used: dict[str, float] = {}
+	for (warehouse, _item, _batch), qty in consignment.unbilled_use(list(hospitals)).items():
+		used[warehouse] = used.get(warehouse, 0.0) + qty
+	data = []
+	for warehouse, hospital in sorted(hospitals.items(), key=lambda pair: pair[1]):
+		lots = frappe.db.sql(
+			f"""select sum(entry.qty) as qty, sum(entry.stock_value_difference) as value, {arrived},
+				max(batch.expiry_date) as expiry_date
+			from `tabSerial and Batch Entry` entry
+			join `tabSerial and Batch Bundle` bundle on bundle.name = entry.parent
+			left join `tabBatch` batch on batch.name = entry.batch_no
+			where entry.warehouse = %(warehouse)s and bundle.docstatus = 1 and bundle.is_cancelled = 0
+			group by bundle.item_code, entry.batch_no
+			having sum(entry.qty) > 0""",
+			{"warehouse": warehouse, **{f"since_{limit}": day for limit, day in since.items()}},
+			as_dict=True,
+		)
+		if not lots:
+			continue
+		row = {
+			"customer": hospital,
+			"warehouse": warehouse,
+			"batches": len(lots),
+			"qty": 0.0,
+			"value": 0.0,
+			**{f"age_{index}": 0.0 for index in range(len(AGEING) + 1)},
+			"expiring": 0.0,
+			"expired": 0.0,
+			"used_qty": used.get(warehouse, 0.0),
+		}
+		for lot in lots:
+			qty = flt(lot.qty)
+			row["qty"] += qty
+			row["value"] += flt(lot.value)
+			younger = 0.0
+			for index, (limit, _label) in enumerate(AGEING):
+				within = min(qty, flt(lot[f"in_{limit}"]))
+				row[f"age_{index}"] += within - younger
+				younger = within
+			row[f"age_{len(AGEING)}"] += qty - younger
+			if lot.expiry_date:
+				days = (getdate(lot.expiry_date) - on_date).days
+				if days < 0:
+					row["expired"] += qty
+				elif days <= 90:
+					row["expiring"] += qty
+		row["value"] = flt(row["value"], 2)
+		data.append(row)
+	return data
+
+
+def get_data(filters) -> list[dict]:
+	hospitals = hospital_warehouses(filters)
 	if not hospitals:
 		return []
 	entry = frappe.qb.DocType("Serial and Batch Entry")
@@ -101,13 +211,13 @@ def get_data(filters) -> list[dict]:
 		if qty <= 1e-9:
 			continue
 		expires = expiry.get(batch)
-		days_to_expiry = date_diff(expires, on_date) if expires else None
+		days_to_expiry = (getdate(expires) - on_date).days if expires else None
 		if filters.expiring_within is not None and (
 			days_to_expiry is None or days_to_expiry > filters.expiring_within
 		):
 			continue
 		arrived = oldest_arrival(rows, qty)
-		age = date_diff(on_date, arrived) if arrived else None
+		age = (on_date - getdate(arrived)).days if arrived else None
 		data.append(
 			{
 				"customer": hospitals[warehouse],

@@ -1,0 +1,357 @@
+"""Consignment at hospitals at scale: the Consignment Stock report on a million ledger rows and 500 hospitals, and a
+usage report of 500 rows turned into its invoice.
+
+Run from the bench's sites folder with the bench's Python (everything is rolled back at the end):
+    ../env/bin/python /path/to/checkout/tests/perf/bench_consignment.py --site md-test.localhost [--rows 1000000]
+
+It makes 500 hospitals, each with its consignment warehouse (through the app: customers, warehouses on the
+consignment stock account), then bulk-inserts what ERPNext writes for the movements (Stock Ledger Entry, one Serial
+and Batch Bundle with one Serial and Batch Entry per ledger row): device batches received into Stores, each sent in
+three transfers to three hospitals (two rows each) and three of those units used and invoiced from the hospitals,
+ten ledger rows a batch, spread over two years, so that --rows ledger rows are written. It times, median of
+--repeat runs: the report of one hospital's batches (target under 3 s), and the report by hospital, all 500 (one
+row each: units by age and expiry; target under 3 s). Then, with real documents,
+it receives 50 batches of a device, places 500 units at one hospital, and times a usage report of 500 rows (one unit
+each) from insert to submit, and its Sales Invoice from make to submit (target under 10 s together).
+"""
+
+import argparse
+import datetime
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+HOSPITALS = 500
+ROWS_PER_BATCH = 10
+CHUNK = 5_000
+ITEMS = [f"_Bench MD CS Item {n:02d}" for n in range(20)]
+USAGE_ITEM = "_Bench MD CS Usage Stent"
+USAGE_ROWS = 500
+
+
+class Writer:
+	"""Stock Ledger Entry + bundle + bundle entry per movement, written in bulk."""
+
+	def __init__(self, frappe, company):
+		self.frappe, self.company = frappe, company
+		self.sle, self.bundles, self.entries = [], [], []
+		self.count = 0
+		self.now = datetime.datetime.now()
+
+	def move(self, voucher_type, voucher_no, item, batch, warehouse, qty, rate, day):
+		self.count += 1
+		n = self.count
+		bundle = f"BCSB-{n:08d}"
+		posting = datetime.datetime.combine(day, datetime.time(9, 0)) + datetime.timedelta(seconds=n % 30000)
+		value = qty * rate
+		self.sle.append(
+			(
+				f"BCSLE-{n:08d}",
+				item,
+				warehouse,
+				voucher_type,
+				voucher_no,
+				f"BCROW-{n:08d}",
+				day,
+				posting.time(),
+				posting,
+				qty,
+				value,
+				rate,
+				0,
+				bundle,
+				self.company,
+				1,
+				self.now,
+				self.now,
+				"Administrator",
+				"Administrator",
+			)
+		)
+		self.bundles.append(
+			(
+				bundle,
+				item,
+				warehouse,
+				voucher_type,
+				voucher_no,
+				"Outward" if qty < 0 else "Inward",
+				1,
+				0,
+				1,
+				self.company,
+				day,
+				qty,
+				self.now,
+				self.now,
+				"Administrator",
+				"Administrator",
+			)
+		)
+		self.entries.append(
+			(
+				f"BCSBE-{n:08d}",
+				bundle,
+				"Serial and Batch Bundle",
+				"entries",
+				1,
+				batch,
+				qty,
+				warehouse,
+				rate,
+				value,
+				1,
+				self.now,
+				self.now,
+				"Administrator",
+				"Administrator",
+			)
+		)
+		if len(self.sle) >= CHUNK:
+			self.flush()
+
+	def flush(self):
+		db = self.frappe.db
+		db.bulk_insert(
+			"Stock Ledger Entry",
+			[
+				"name",
+				"item_code",
+				"warehouse",
+				"voucher_type",
+				"voucher_no",
+				"voucher_detail_no",
+				"posting_date",
+				"posting_time",
+				"posting_datetime",
+				"actual_qty",
+				"stock_value_difference",
+				"valuation_rate",
+				"is_cancelled",
+				"serial_and_batch_bundle",
+				"company",
+				"docstatus",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			],
+			self.sle,
+		)
+		db.bulk_insert(
+			"Serial and Batch Bundle",
+			[
+				"name",
+				"item_code",
+				"warehouse",
+				"voucher_type",
+				"voucher_no",
+				"type_of_transaction",
+				"docstatus",
+				"is_cancelled",
+				"has_batch_no",
+				"company",
+				"posting_date",
+				"total_qty",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			],
+			self.bundles,
+		)
+		db.bulk_insert(
+			"Serial and Batch Entry",
+			[
+				"name",
+				"parent",
+				"parenttype",
+				"parentfield",
+				"idx",
+				"batch_no",
+				"qty",
+				"warehouse",
+				"incoming_rate",
+				"stock_value_difference",
+				"docstatus",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			],
+			self.entries,
+		)
+		self.sle, self.bundles, self.entries = [], [], []
+
+
+def make_hospitals(frappe, company) -> list[tuple[str, str]]:
+	from medical_devices.md_hospitals.consignment import make_consignment_warehouse
+	from tests.factories import ensure_party
+
+	hospitals = []
+	for n in range(HOSPITALS):
+		customer = ensure_party("Customer", f"_Bench MD CS Hospital {n:03d}")
+		hospitals.append((customer, make_consignment_warehouse(customer, company)))
+	return hospitals
+
+
+def generate(frappe, rng, company, stores, hospitals, rows: int) -> int:
+	from tests.factories import ensure_item
+
+	for item in ITEMS:
+		ensure_item(item, "Class III", valuation_rate=100)
+	batches = rows // ROWS_PER_BATCH
+	today = datetime.date.today()
+	writer = Writer(frappe, company)
+	batch_rows = []
+	now = datetime.datetime.now()
+	for n in range(batches):
+		item = ITEMS[n % len(ITEMS)]
+		batch = f"BENCH-CS{n:07d}"
+		received = today - datetime.timedelta(days=rng.randrange(20, 730))
+		expiry = received + datetime.timedelta(days=rng.randrange(200, 1500))
+		batch_rows.append(
+			(batch, batch, item, expiry, "Released", now, now, "Administrator", "Administrator")
+		)
+		rate = 100 + n % 50
+		writer.move("Purchase Receipt", f"BCS-PR-{n:07d}", item, batch, stores, 6, rate, received)
+		for leg in range(3):
+			_customer, place = hospitals[rng.randrange(len(hospitals))]
+			sent = received + datetime.timedelta(days=1 + leg * 5)
+			voucher = f"BCS-SE-{n:07d}-{leg}"
+			writer.move("Stock Entry", voucher, item, batch, stores, -2, rate, sent)
+			writer.move("Stock Entry", voucher, item, batch, place, 2, rate, sent)
+			used = min(sent + datetime.timedelta(days=rng.randrange(1, 60)), today)
+			writer.move("Sales Invoice", f"BCS-SI-{n:07d}-{leg}", item, batch, place, -1, rate, used)
+	writer.flush()
+	for start in range(0, len(batch_rows), CHUNK):
+		frappe.db.bulk_insert(
+			"Batch",
+			[
+				"name",
+				"batch_id",
+				"item",
+				"expiry_date",
+				"md_batch_status",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+			],
+			batch_rows[start : start + CHUNK],
+		)
+	return writer.count
+
+
+def timed(function, repeat):
+	times, result = [], None
+	for _ in range(repeat):
+		start = time.perf_counter()
+		result = function()
+		times.append(time.perf_counter() - start)
+	return statistics.median(times), result
+
+
+def usage_to_invoice(frappe, company, stores, hospital, place):
+	"""500 units placed at the hospital by real documents; then the timed usage report and its invoice."""
+	from medical_devices.md_hospitals.doctype.consignment_usage_report.consignment_usage_report import (
+		make_sales_invoice,
+	)
+	from tests.factories import (
+		ensure_item,
+		named_batch,
+		qualify_party,
+		receive_units,
+		register_item,
+		replenish,
+	)
+
+	ensure_item(USAGE_ITEM, "Class III", valuation_rate=3000, md_is_implant=1)
+	register_item(USAGE_ITEM, "Class III")
+	qualify_party("Customer", hospital)
+	batches = []
+	for n in range(50):
+		batch = named_batch(f"BCSU-{n:02d}-{frappe.generate_hash(length=4)}", USAGE_ITEM)
+		receive_units(USAGE_ITEM, batch, 10, rate=3000)
+		replenish(place, USAGE_ITEM, batch, 10)
+		batches.append(batch)
+	rows = [
+		{
+			"item_code": USAGE_ITEM,
+			"batch_no": batches[n % 50],
+			"qty": 1,
+			"surgery_date": datetime.date.today() - datetime.timedelta(days=1 + n % 20),
+			"surgeon": "王医生",
+			"hospital_record_no": f"ZY-{n:05d}",
+		}
+		for n in range(USAGE_ROWS)
+	]
+	start = time.perf_counter()
+	report = frappe.get_doc(
+		{"doctype": "Consignment Usage Report", "company": company, "customer": hospital, "items": rows}
+	).insert()
+	report.submit()
+	reported = time.perf_counter() - start
+	invoice = make_sales_invoice(report.name)
+	invoice.insert()
+	invoice.submit()
+	total = time.perf_counter() - start
+	assert frappe.db.get_value("Consignment Usage Report", report.name, "status") == "Billed"
+	return reported, total - reported, total
+
+
+def main():
+	parser = argparse.ArgumentParser(description=__doc__)
+	parser.add_argument("--site", required=True)
+	parser.add_argument("--rows", type=int, default=1_000_000)
+	parser.add_argument("--repeat", type=int, default=5)
+	parser.add_argument("--seed", type=int, default=20261202)
+	args = parser.parse_args()
+
+	import frappe
+
+	frappe.init(site=args.site, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	from medical_devices.md_hospitals.report.consignment_stock.consignment_stock import execute
+	from tests.factories import first_company_stores, trace_masters
+
+	try:
+		company, stores = first_company_stores()
+		trace_masters()
+		started = time.perf_counter()
+		hospitals = make_hospitals(frappe, company)
+		print(
+			f"made {len(hospitals)} hospitals with consignment warehouses in {time.perf_counter() - started:.0f} s"
+		)
+		started = time.perf_counter()
+		written = generate(frappe, random.Random(args.seed), company, stores, hospitals, args.rows)
+		sle = frappe.db.sql("select count(*) from `tabStock Ledger Entry`")[0][0]
+		print(
+			f"wrote {written:,} ledger rows in {time.perf_counter() - started:.0f} s; {sle:,} Stock Ledger Entries"
+		)
+		one = hospitals[len(hospitals) // 2][0]
+		seconds, (_columns, data) = timed(lambda: execute({"company": company, "customer": one}), args.repeat)
+		print(
+			f"Consignment Stock, one hospital ({len(data)} rows)       median {seconds:6.2f} s  (target 3 s)"
+		)
+		seconds, (_columns, data) = timed(lambda: execute({"company": company}), args.repeat)
+		print(
+			f"Consignment Stock by hospital, all {len(data)} hospitals  median {seconds:6.2f} s  (target 3 s)"
+		)
+		frappe.flags.pop("warehouse_account_map", None)
+		reported, invoiced, total = usage_to_invoice(frappe, company, stores, *hospitals[0])
+		print(
+			f"usage report of {USAGE_ROWS} rows: report {reported:5.2f} s + invoice {invoiced:5.2f} s = {total:5.2f} s  (target 10 s)"
+		)
+	finally:
+		frappe.db.rollback()
+		frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()
