@@ -490,3 +490,14 @@ def test_the_consignment_stock_report_shows_each_hospitals_stock_age_expiry_and_
 	assert stock.batch not in {row["batch"] for row in expiring}
 	with pytest.raises(InvalidInputError):
 		execute({"company": first_company(), "expiring_within": "abc"})
+	# without a hospital: one row per hospital, its units by age (first in, first out) and expiry
+	_columns, by_hospital = execute({"company": first_company()})
+	mine = next(row for row in by_hospital if row["customer"] == HOSPITAL)
+	held = sum(row["qty"] for row in rows)
+	assert (mine["qty"], mine["age_0"], mine["age_3"], mine["used_qty"]) == (
+		held,
+		held,
+		0,
+		sum(r["used_qty"] for r in rows),
+	)
+	assert mine["value"] == round(sum(row["value"] for row in rows), 2)

@@ -86,7 +86,7 @@ def test_demo_has_stents_on_consignment_at_two_hospitals_and_a_billed_usage_repo
 	batch_id, item_code, *_ = CONSIGNMENT_BATCH
 	batch = frappe.db.get_value("Batch", {"batch_id": batch_id})
 	used = len(USAGE["rows"])
-	_columns, rows = execute({"company": COMPANY})
+	_columns, rows = execute({"company": COMPANY, "item_code": item_code})
 	at = {(row["customer"], row["batch"]): row["qty"] for row in rows}
 	assert at == {(CUSTOMERS[0], batch): CONSIGNED[0] - used, (CUSTOMERS[1], batch): CONSIGNED[1]}
 	report = frappe.get_doc("Consignment Usage Report", {"hospital_reference": USAGE["hospital_reference"]})

@@ -4,7 +4,8 @@ has reported used but is not billed yet (medical_devices/md_hospitals/consignmen
 
 Without a hospital or item filter it shows one row per hospital, its units by age and by expiry: a company's every
 batch at every hospital is hundreds of thousands of rows, which no one reads on a screen; choosing a hospital (or an
-item) shows its batches, each with the age of its oldest unit."""
+item) shows its batches, each with the age of its oldest unit. The summary's batches count those the hospital has
+held, its quantities what is there now."""
 
 import frappe
 from frappe import _
@@ -91,7 +92,7 @@ def summary_columns() -> list[dict]:
 			"options": "Warehouse",
 			"width": 170,
 		},
-		{"fieldname": "batches", "label": _("Batches on Hand"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "batches", "label": _("Batches Held"), "fieldtype": "Int", "width": 80},
 		{"fieldname": "qty", "label": _("Quantity"), "fieldtype": "Float", "width": 90},
 		{"fieldname": "value", "label": _("Value"), "fieldtype": "Currency", "width": 120},
 		*(
@@ -110,68 +111,73 @@ def summary_columns() -> list[dict]:
 
 
 def summary(filters) -> list[dict]:
-	"""One row per hospital: its units by their own age, first in, first out (the newest arrivals make up what is
-	still there, so of a batch's balance, the units that arrived in the last 90 days are counted first, up to what
-	arrived then), and by expiry. One query per hospital, each over that warehouse's rows only."""
+	"""One row per hospital, in one grouped query: its units by age, first in, first out per item at the hospital
+	(as ERPNext's Stock Ageing ages a warehouse's stock: of what is there, the newest arrivals count first), and by
+	expiry."""
 	hospitals = hospital_warehouses(filters)
 	if not hospitals:
 		return []
 	on_date = getdate(today())
 	since = {limit: add_days(on_date, -limit) for limit, _label in AGEING}
-	arrived = ", ".join(
+	arrived = "".join(
 		f"sum(case when entry.qty > 0 and bundle.posting_date > %(since_{limit})s then entry.qty else 0 end)"
-		f" as in_{limit}"
+		f" as in_{limit},\n"
 		for limit in since
+	)
+	pools = frappe.db.sql(
+		f"""select entry.warehouse, bundle.item_code, sum(entry.qty) as qty,
+			sum(entry.stock_value_difference) as value, {arrived}
+			count(distinct entry.batch_no) as batches,
+			sum(case when batch.expiry_date < %(today)s then entry.qty else 0 end) as expired,
+			sum(case when batch.expiry_date >= %(today)s and batch.expiry_date <= %(soon)s
+				then entry.qty else 0 end) as expiring
+		from `tabSerial and Batch Entry` entry
+		join `tabSerial and Batch Bundle` bundle on bundle.name = entry.parent
+		left join `tabBatch` batch on batch.name = entry.batch_no
+		where entry.warehouse in %(warehouses)s and bundle.docstatus = 1 and bundle.is_cancelled = 0
+		group by entry.warehouse, bundle.item_code""",
+		{
+			"warehouses": list(hospitals),
+			"today": on_date,
+			"soon": add_days(on_date, 90),
+			**{f"since_{limit}": day for limit, day in since.items()},
+		},
+		as_dict=True,
 	)
 	used: dict[str, float] = {}
 	for (warehouse, _item, _batch), qty in consignment.unbilled_use(list(hospitals)).items():
 		used[warehouse] = used.get(warehouse, 0.0) + qty
-	data = []
-	for warehouse, hospital in sorted(hospitals.items(), key=lambda pair: pair[1]):
-		lots = frappe.db.sql(
-			f"""select sum(entry.qty) as qty, sum(entry.stock_value_difference) as value, {arrived},
-				max(batch.expiry_date) as expiry_date
-			from `tabSerial and Batch Entry` entry
-			join `tabSerial and Batch Bundle` bundle on bundle.name = entry.parent
-			left join `tabBatch` batch on batch.name = entry.batch_no
-			where entry.warehouse = %(warehouse)s and bundle.docstatus = 1 and bundle.is_cancelled = 0
-			group by bundle.item_code, entry.batch_no
-			having sum(entry.qty) > 0""",
-			{"warehouse": warehouse, **{f"since_{limit}": day for limit, day in since.items()}},
-			as_dict=True,
-		)
-		if not lots:
+	by_hospital: dict[str, dict] = {}
+	for pool in pools:
+		qty = flt(pool.qty)
+		if qty <= 1e-9:
 			continue
-		row = {
-			"customer": hospital,
-			"warehouse": warehouse,
-			"batches": len(lots),
-			"qty": 0.0,
-			"value": 0.0,
-			**{f"age_{index}": 0.0 for index in range(len(AGEING) + 1)},
-			"expiring": 0.0,
-			"expired": 0.0,
-			"used_qty": used.get(warehouse, 0.0),
-		}
-		for lot in lots:
-			qty = flt(lot.qty)
-			row["qty"] += qty
-			row["value"] += flt(lot.value)
-			younger = 0.0
-			for index, (limit, _label) in enumerate(AGEING):
-				within = min(qty, flt(lot[f"in_{limit}"]))
-				row[f"age_{index}"] += within - younger
-				younger = within
-			row[f"age_{len(AGEING)}"] += qty - younger
-			if lot.expiry_date:
-				days = (getdate(lot.expiry_date) - on_date).days
-				if days < 0:
-					row["expired"] += qty
-				elif days <= 90:
-					row["expiring"] += qty
-		row["value"] = flt(row["value"], 2)
-		data.append(row)
-	return data
+		row = by_hospital.setdefault(
+			pool.warehouse,
+			{
+				"customer": hospitals[pool.warehouse],
+				"warehouse": pool.warehouse,
+				"batches": 0,
+				"qty": 0.0,
+				"value": 0.0,
+				**{f"age_{index}": 0.0 for index in range(len(AGEING) + 1)},
+				"expiring": 0.0,
+				"expired": 0.0,
+				"used_qty": used.get(pool.warehouse, 0.0),
+			},
+		)
+		row["batches"] += pool.batches
+		row["qty"] += qty
+		row["value"] = flt(row["value"] + flt(pool.value), 2)
+		row["expired"] += flt(pool.expired)
+		row["expiring"] += flt(pool.expiring)
+		younger = 0.0
+		for index, (limit, _label) in enumerate(AGEING):
+			within = min(qty, flt(pool[f"in_{limit}"]))
+			row[f"age_{index}"] += within - younger
+			younger = within
+		row[f"age_{len(AGEING)}"] += qty - younger
+	return sorted(by_hospital.values(), key=lambda row: row["customer"])
 
 
 def get_data(filters) -> list[dict]:
