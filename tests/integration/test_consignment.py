@@ -501,3 +501,30 @@ def test_the_consignment_stock_report_shows_each_hospitals_stock_age_expiry_and_
 		sum(r["used_qty"] for r in rows),
 	)
 	assert mine["value"] == round(sum(row["value"] for row in rows), 2)
+
+
+def test_opening_stock_is_for_a_consignment_warehouse_without_a_ledger_only():
+	stock = stocked(2)
+	entries = frappe.db.count("Stock Ledger Entry", {"warehouse": warehouse()})
+	opening = frappe.db.get_value(
+		"Account", {"company": first_company(), "account_type": "Temporary", "is_group": 0}, "name"
+	)
+	with pytest.raises(ConsignmentStockError, match="Consignment Stock Count"):
+		submit(
+			{
+				"doctype": "Stock Reconciliation",
+				"purpose": "Opening Stock",
+				"expense_account": opening,
+				"items": [
+					{
+						"item_code": IMPLANT,
+						"warehouse": warehouse(),
+						"qty": 0,
+						"valuation_rate": 800,
+						"batch_no": stock.batch,
+						"use_serial_batch_fields": 1,
+					}
+				],
+			}
+		)
+	assert frappe.db.count("Stock Ledger Entry", {"warehouse": warehouse()}) == entries

@@ -254,3 +254,26 @@ def test_utilisation_counts_loans_days_out_turnaround_and_what_returns_billed_or
 	row = next(row for row in rows if row["loaner_set"] == loaner_set.name)
 	assert (row["loans"], row["implants_used"], row["instruments_missing"]) == (1, 1, 1)
 	assert row["turnaround_days"] is not None and row["days_out"] >= 0
+
+
+def test_a_loan_takes_out_what_the_set_holds_when_it_goes_and_bad_counts_are_refused():
+	loaner_set, batches = ready_set()
+	loan = frappe.get_doc(
+		{
+			"doctype": "Loaner Set Loan",
+			"company": first_company(),
+			"loaner_set": loaner_set.name,
+			"customer": HOSPITAL,
+			"surgery_date": today(),
+			"surgeon": "李主任",
+		}
+	).insert()
+	transfer(loaner_set.warehouse, [(SCREW, 2, batches[SCREW])])  # added after the draft was saved
+	record_sterilisation(loaner_set.name, "EO-LS-004")
+	loan.reload()
+	loan.submit()
+	assert sum(row.qty for row in loan.items if row.item_code == SCREW) == 8
+	for rows in ('[{"row": ["x"]}]', '[{"row": {"a": 1}}]', "[1]", '{"row": "x"}'):
+		with pytest.raises(InvalidInputError):
+			record_return(loan.name, rows, "ZY-LS-3")
+	assert frappe.db.get_value("Loaner Set Loan", loan.name, "status") == "On Loan"

@@ -108,6 +108,15 @@ def check_sales_document(doc, method=None):
 		if row.get(consignment.USAGE_ROW_FIELD) and not row.get("warehouse"):
 			row.warehouse = doc.get("set_warehouse")
 	hospitals = consignment.hospitals_of({row.get("warehouse") or doc.get("set_warehouse") for row in rows})
+	targets = consignment.hospitals_of(
+		{row.get("target_warehouse") for row in rows} | {doc.get("set_target_warehouse")}
+	)
+	if targets:
+		refuse(
+			_(
+				"A hospital's consignment stock ({0}) is replenished by a Material Transfer, not by a {1}."
+			).format(", ".join(sorted(set(targets.values()))), _(doc.doctype))
+		)
 	linked = [row for row in rows if row.get(consignment.USAGE_ROW_FIELD)]
 	if not hospitals and not linked:
 		return
@@ -266,10 +275,12 @@ def refuse_receiving_into_consignment(doc, method=None):
 def refuse_reconciling_consignment(doc, method=None):
 	"""Stock Reconciliation validate: a hospital's stock is counted with a Consignment Stock Count, whose reviewed
 	adjustment posts the differences; only the opening stock of a go-live is entered here."""
-	if doc.get("purpose") == "Opening Stock":
-		return
 	hospitals = consignment.hospitals_of({row.get("warehouse") for row in doc.get("items") or []})
 	for row in doc.get("items") or []:
+		if doc.get("purpose") == "Opening Stock" and not frappe.db.exists(
+			"Stock Ledger Entry", {"warehouse": row.get("warehouse"), "is_cancelled": 0}
+		):
+			continue  # a go-live's opening stock of a warehouse that has none yet
 		if hospitals.get(row.get("warehouse")):
 			refuse(
 				_(

@@ -19,13 +19,15 @@ def refuse(message: str):
 
 
 def warehouses_of(doc) -> set[str]:
-	found = {doc.get("set_warehouse")}
+	found = {doc.get("set_warehouse"), doc.get("set_target_warehouse"), doc.get("set_from_warehouse")}
 	for row in doc.get("items") or []:
 		found |= {
 			row.get("warehouse"),
 			row.get("s_warehouse"),
 			row.get("t_warehouse"),
 			row.get("rejected_warehouse"),
+			row.get("target_warehouse"),
+			row.get("from_warehouse"),
 		}
 	return {name for name in found if name}
 

@@ -65,6 +65,11 @@ class LoanerSetLoan(inputs.CheckedDocument):
 			)
 
 	def before_submit(self):
+		# what goes out is what the set holds now, whatever it held when the draft was saved
+		self.set("items", [])
+		for row in loaner_sets.loan_rows(frappe.get_doc("Loaner Set", self.loaner_set)):
+			self.append("items", row)
+		controlled.allow_current(self, LEND, "items")
 		loaner_sets.refresh_status(self.loaner_set)
 		status, missing = frappe.db.get_value("Loaner Set", self.loaner_set, ["status", "missing"])
 		if status != loaner_sets.AVAILABLE:
@@ -132,7 +137,7 @@ def record_return(loan: str, rows, hospital_record_no: str | None = None) -> dic
 		)
 	counted = {}
 	for entry in rows:
-		if not isinstance(entry, dict) or not entry.get("row"):
+		if not isinstance(entry, dict) or not isinstance(entry.get("row"), str) or not entry["row"]:
 			inputs.refuse(_("Rows"), _("each row names the loan's row"))
 		counted[entry["row"]] = entry
 	by_name = {row.name: row for row in doc.items}
