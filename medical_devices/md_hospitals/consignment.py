@@ -81,24 +81,7 @@ def make_consignment_warehouse(customer: str, company: str) -> str:
 	if existing:
 		return existing
 	account = consignment_account(company)
-	group = frappe.db.get_value(
-		"Warehouse", {"company": company, "warehouse_name": GROUP_NAME, "is_group": 1}, "name"
-	)
-	if not group:
-		group = (
-			frappe.get_doc(
-				{
-					"doctype": "Warehouse",
-					"warehouse_name": GROUP_NAME,
-					"company": company,
-					"is_group": 1,
-					"parent_warehouse": root_warehouse(company),
-					"account": account,
-				}
-			)
-			.insert()
-			.name
-		)
+	group = group_warehouse(company, GROUP_NAME, account=account)
 	warehouse = frappe.get_doc(
 		{
 			"doctype": "Warehouse",
@@ -116,6 +99,28 @@ def make_consignment_warehouse(customer: str, company: str) -> str:
 	warehouse.insert()
 	frappe.flags.pop("warehouse_account_map", None)
 	return warehouse.name
+
+
+def group_warehouse(
+	company: str, name: str, account: str | None = None, ignore_permissions: bool = False
+) -> str:
+	"""The company's group warehouse of that name under its root, made when it has none."""
+	existing = frappe.db.get_value(
+		"Warehouse", {"company": company, "warehouse_name": name, "is_group": 1}, "name"
+	)
+	if existing:
+		return existing
+	group = frappe.get_doc(
+		{
+			"doctype": "Warehouse",
+			"warehouse_name": name,
+			"company": company,
+			"is_group": 1,
+			"parent_warehouse": root_warehouse(company),
+			"account": account,
+		}
+	)
+	return group.insert(ignore_permissions=ignore_permissions).name
 
 
 def company_abbr(company: str) -> str:

@@ -39,25 +39,9 @@ def sets_of(warehouses) -> dict[str, str]:
 
 
 def make_set_warehouse(set_no: str, company: str) -> str:
-	from medical_devices.md_hospitals.consignment import company_abbr, root_warehouse
+	from medical_devices.md_hospitals.consignment import company_abbr, group_warehouse
 
-	group = frappe.db.get_value(
-		"Warehouse", {"company": company, "warehouse_name": GROUP_NAME, "is_group": 1}, "name"
-	)
-	if not group:
-		group = (
-			frappe.get_doc(
-				{
-					"doctype": "Warehouse",
-					"warehouse_name": GROUP_NAME,
-					"company": company,
-					"is_group": 1,
-					"parent_warehouse": root_warehouse(company),
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
+	group = group_warehouse(company, GROUP_NAME, ignore_permissions=True)
 	name = f"{set_no} - {company_abbr(company)}"
 	if frappe.db.exists("Warehouse", name):
 		frappe.throw(

@@ -198,6 +198,21 @@ def ensure_account(company: str, account_name: str, parent: str, is_group: int =
 	return account.name
 
 
+def stock_expense_account(company: str, account_name: str) -> str:
+	"""An expense account of that name beside the company's stock adjustment account (for stock lost or found),
+	made when it has none."""
+	existing = frappe.db.get_value(
+		"Account", {"company": company, "account_name": account_name, "is_group": 0}, "name"
+	)
+	if existing:
+		return existing
+	adjustment = frappe.get_cached_value("Company", company, "stock_adjustment_account")
+	parent = adjustment and frappe.db.get_value("Account", adjustment, "parent_account")
+	return ensure_account(
+		company, account_name, parent or group_account(company, "Expense", "Stock Expenses")
+	)
+
+
 # --- the checks every source document makes ----------------------------------------------------------------------
 
 

@@ -201,18 +201,7 @@ class ConsignmentStockCount(inputs.CheckedDocument):
 
 
 def difference_account(company: str) -> str:
-	"""The expense account consignment count differences post to, made under the company's stock adjustment
-	account's group."""
-	existing = frappe.db.get_value(
-		"Account", {"company": company, "account_name": DIFFERENCE_ACCOUNT, "is_group": 0}, "name"
-	)
-	if existing:
-		return existing
-	adjustment = frappe.get_cached_value("Company", company, "stock_adjustment_account")
-	parent = adjustment and frappe.db.get_value("Account", adjustment, "parent_account")
-	if not parent:
-		parent = ledger.group_account(company, "Expense", "Stock Expenses")
-	return ledger.ensure_account(company, DIFFERENCE_ACCOUNT, parent)
+	return ledger.stock_expense_account(company, DIFFERENCE_ACCOUNT)
 
 
 def book_stock(warehouse: str, on_date) -> dict[tuple, tuple[float, float]]:

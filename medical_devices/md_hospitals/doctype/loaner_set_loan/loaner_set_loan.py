@@ -280,16 +280,7 @@ def write_off(doc, rows) -> str:
 
 
 def loss_account(company: str) -> str:
-	existing = frappe.db.get_value(
-		"Account", {"company": company, "account_name": loaner_sets.LOSS_ACCOUNT, "is_group": 0}, "name"
-	)
-	if existing:
-		return existing
-	adjustment = frappe.get_cached_value("Company", company, "stock_adjustment_account")
-	parent = adjustment and frappe.db.get_value("Account", adjustment, "parent_account")
-	if not parent:
-		parent = ledger.group_account(company, "Expense", "Stock Expenses")
-	return ledger.ensure_account(company, loaner_sets.LOSS_ACCOUNT, parent)
+	return ledger.stock_expense_account(company, loaner_sets.LOSS_ACCOUNT)
 
 
 def record_reprocessing(loan: str, moment, sterilisation_batch: str):
