@@ -318,6 +318,18 @@ def test_an_internal_customer_trades_on_the_licences_of_the_company_it_stands_fo
 	assert order.name
 
 
+def test_a_reviewed_party_saved_with_another_change_keeps_its_review():
+	"""Its price list, say: an empty link that reads None when loaded and "" when saved is no new identity."""
+	hospital = ensure_party("Customer", f"_Test MD Qual Kept {frappe.generate_hash(length=4)}")
+	qualify_party("Customer", hospital)
+	doc = frappe.get_doc("Customer", hospital)
+	assert doc.represents_company is None
+	doc.default_price_list = frappe.db.get_value("Price List", {"selling": 1})
+	doc.md_reason = "Hospital price list"
+	doc.save()
+	assert frappe.db.get_value("Customer", hospital, "md_first_business_status") == "Approved"
+
+
 def test_a_reviewed_party_flagged_as_one_of_the_groups_companies_is_reviewed_again():
 	"""Otherwise an approved hospital whose licence lapsed could trade on the company's licences instead."""
 	hospital = ensure_party("Customer", f"_Test MD Qual Flagged {frappe.generate_hash(length=4)}")

@@ -16,7 +16,8 @@ def review_again_when_identity_changes(doc, method=None):
 	before = None if doc.is_new() else doc.get_doc_before_save()
 	if not before or before.get("md_first_business_status") in (None, "", "Pending"):
 		return
-	if all(before.get(field) == doc.get(field) for field in IDENTITY_FIELDS[doc.doctype]):
+	# an empty link reads None when loaded and "" once validated: no change of identity
+	if all((before.get(field) or None) == (doc.get(field) or None) for field in IDENTITY_FIELDS[doc.doctype]):
 		return
 	controlled.allow(
 		doc,
