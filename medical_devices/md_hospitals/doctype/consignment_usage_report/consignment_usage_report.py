@@ -15,7 +15,7 @@ from medical_devices.audit.origin import mark
 from medical_devices.devices import device_items
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.stock import batch_balances
-from medical_devices.md_hospitals import consignment
+from medical_devices.md_hospitals import billing, consignment
 from medical_devices.personal_data import pseudonym
 from medical_devices.udi.scanning import MAX_SCAN_LENGTH, read_label
 
@@ -363,6 +363,7 @@ def make_sales_invoice(source_name: str, target_doc=None):
 	def set_missing_values(source_doc, target):
 		target.update_stock = 1
 		target.set_warehouse = source_doc.warehouse
+		billing.set_customer_terms(target)
 		target.run_method("set_missing_values")
 		target.run_method("calculate_taxes_and_totals")
 

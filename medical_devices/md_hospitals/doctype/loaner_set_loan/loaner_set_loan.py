@@ -14,7 +14,7 @@ from medical_devices.controls import SET_REPROCESSORS
 from medical_devices.gsp.overrides.transaction import party_problems
 from medical_devices.gsp.qualification import QualificationError
 from medical_devices.md_finance.ledger import BATCH_FIELD
-from medical_devices.md_hospitals import loaner_sets
+from medical_devices.md_hospitals import billing, loaner_sets
 from medical_devices.md_hospitals.doctype.consignment_usage_report.consignment_usage_report import (
 	patient_record_for,
 )
@@ -230,6 +230,7 @@ def bill(doc, rows) -> str:
 			),
 		}
 	)
+	billing.set_customer_terms(invoice)
 	controlled.allow(invoice, RECORD_RETURN, **{loaner_sets.LOAN_FIELD: doc.name})
 	for row in rows:
 		invoice.append(
