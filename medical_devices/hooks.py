@@ -459,6 +459,7 @@ md_audited_doctypes = [
 	"Quality Inspection",
 	"Supplier",
 	"Customer",
+	"Warehouse",
 ]
 
 # Audit: fields of audited records that ERPNext rewrites with SQL as a consequence of other documents (outside the
