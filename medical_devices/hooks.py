@@ -130,6 +130,9 @@ doc_events = {
 			# Hospitals: a loaner set's contents leave it only by the loan's return; nothing moves while it is out.
 			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		],
+		# Hospitals: no sale to a hospital under the two-invoice rule goes out on a third invoice, or without the
+		# purchase invoices that show its chain.
+		"before_submit": "medical_devices.md_hospitals.overrides.two_invoice_rule.check_chain",
 		"on_submit": [
 			# Recall: a return naming a recall updates its progress.
 			"medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
@@ -149,7 +152,10 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
 			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
+			# Hospitals: each row under the two-invoice rule keeps the purchase invoices of its batches.
+			"medical_devices.md_hospitals.overrides.two_invoice_rule.link_purchase_invoices",
 		],
+		"before_submit": "medical_devices.md_hospitals.overrides.two_invoice_rule.check_chain",
 		"on_submit": [
 			"medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
 			"medical_devices.md_hospitals.overrides.loaner_stock.refresh_sets",
@@ -381,6 +387,8 @@ jinja = {
 		"medical_devices.chinese_forms.formal_date",
 		"medical_devices.chinese_forms.printed_date",
 		"medical_devices.chinese_forms.quantity",
+		# the purchase invoices of a hospital's invoice under the two-invoice rule (两票制)
+		"medical_devices.md_hospitals.two_invoice.invoice_chain",
 	]
 }
 

@@ -59,6 +59,7 @@ CERTIFICATE_STATUS = Message(_lt("Status follows the certificate's dates (daily 
 LICENCE_STATUS = Message(_lt("Status follows the licence's dates (daily check)"))
 FIRST_BUSINESS_REVIEW = Message(_lt("First-business review: {0}"), {0: VALUE})
 FIRST_BUSINESS_AGAIN = Message(_lt("Review again: whether it is one of the group's own companies changed"))
+TWO_INVOICE_AGAIN = Message(_lt("Review again: whether it buys under the two-invoice rule changed"))
 ADVERSE_EVENT_OVERDUE = Message(_lt("Reporting deadline passed (daily check)"))
 RECALL_ACCOUNTS = Message(_lt("Recall cost accounts created for {0}"))
 FINANCE_ACCOUNTS = Message(_lt("Write-off and quality cost accounts created for {0}"))

@@ -102,7 +102,12 @@ def review_first_business(doctype: str, name: str, decision: str, remarks: str |
 
 
 IDENTITY_FIELDS = {
-	"Customer": ("is_internal_customer", "represents_company"),
+	"Customer": (
+		"is_internal_customer",
+		"represents_company",
+		"md_two_invoice_rule",
+		"md_two_invoice_extra_invoice",
+	),
 	"Supplier": ("is_internal_supplier", "represents_company"),
 }
 
