@@ -360,7 +360,11 @@ def _create_demo_data() -> list[str]:
 	ensure_demo_user(company)
 	ensure_batch_costs(company, warehouse)
 	ensure_quality_system(company, warehouse, suppliers[0], receipt_date, price_lists["buying"])
+	for hospital in customers[:2]:
+		ensure_hospital_price_list(hospital, price_lists["selling"])
 	ensure_consignment(company, warehouse, suppliers[1], customers[:2], receipt_date, price_lists)
+	ensure_consignment_count(company, customers[1])
+	ensure_loaner_set(company, warehouse, suppliers, customers[1], receipt_date, price_lists)
 	settings = frappe.get_single("Medical Device Settings")
 	if settings.default_company != company:
 		settings.default_company = company
@@ -375,7 +379,9 @@ def _create_demo_data() -> list[str]:
 		"made by Work Order and released by its signed batch record, a nonconformance scrapped, a CAPA in "
 		"progress, "
 		f"{len(QUALITY_COSTS)} quality costs and {len(WRITE_OFFS)} write-off of damaged stock, "
-		"stents on consignment at two hospitals and a usage report of two implanted stents, invoiced",
+		"stents on consignment at two hospitals and a usage report of two implanted stents, invoiced, a "
+		"consignment stock count approved by a second person, an orthopaedic loaner set lent to a surgery and "
+		"returned without its screwdriver, charged to the hospital",
 		f"regulatory user: {DEMO_USER} / {DEMO_USER_PASSWORD} (desk in Chinese)",
 	]
 
@@ -473,11 +479,11 @@ def ensure_item(item_code, item_name, device_class, shelf_life, storage, cold_ch
 	).insert(ignore_permissions=True)
 
 
-def ensure_device_master(item_code: str):
+def ensure_device_master(item_code: str, masters: dict = DEVICE_MASTER):
 	item = frappe.get_doc("Item", item_code)
 	if item.md_model:
 		return
-	master = dict(DEVICE_MASTER[item_code])
+	master = dict(masters[item_code])
 	item.set("md_clinical_sizes", master.pop("md_clinical_sizes", []))
 	item.update(master)
 	item.save(ignore_permissions=True)
@@ -1064,6 +1070,69 @@ USAGE = {
 	],
 }
 
+# The first hospital buys the stent under the two-invoice rule: the manufacturer's invoice (its number as printed
+# on the 数电发票) and the usage invoice are the chain.
+TWO_INVOICE = {"item": "MD-III-STENT", "bill_no": "26312000000000418801"}
+
+# An orthopaedic loaner set (跟台器械): two implants and two instruments, lent to a surgery at the second hospital.
+# item_code, item_name, class, shelf life (days), storage condition, cold chain; then its device master data.
+LOANER_ITEMS = [
+	("MD-III-SCREW", "锁定接骨螺钉 Φ3.5mm", "Class III", 1825, "常温、干燥", None),
+	("MD-III-PLATE", "桡骨远端锁定接骨板", "Class III", 1825, "常温、干燥", None),
+	("MD-I-DRILLGUIDE", "骨科钻头导向器", "Class I", 3650, "常温", None),
+	("MD-I-SCREWDRIVER", "骨科螺丝刀", "Class I", 3650, "常温", None),
+]
+IMPLANT_MASTER = {
+	"md_is_implant": 1,
+	"md_product_category": "Consumable",
+	"md_single_use": 1,
+	"md_sterile_packaging": 1,
+	"md_mr_safety": "MR Conditional",
+}
+INSTRUMENT_MASTER = {
+	"md_product_category": "Equipment",
+	"md_single_use": 0,
+	"md_sterilise_before_use": 1,
+	"md_mr_safety": "Not Evaluated",
+}
+LOANER_DEVICE_MASTER = {
+	"MD-III-SCREW": {"md_model": "Φ3.5mm×16mm", "md_classification_code": "13-03-01", **IMPLANT_MASTER},
+	"MD-III-PLATE": {"md_model": "左侧 7孔", "md_classification_code": "13-03-02", **IMPLANT_MASTER},
+	"MD-I-DRILLGUIDE": {"md_model": "Φ2.8mm", "md_classification_code": "04-13-03", **INSTRUMENT_MASTER},
+	"MD-I-SCREWDRIVER": {"md_model": "T15", "md_classification_code": "04-13-05", **INSTRUMENT_MASTER},
+}
+LOANER_CERTIFICATES = [
+	("MD-III-SCREW", "国械注准20243130555", "深圳迈瑞生物医疗电子股份有限公司", 400, 1825),
+	("MD-III-PLATE", "国械注准20243130556", "深圳迈瑞生物医疗电子股份有限公司", 400, 1825),
+	("MD-I-DRILLGUIDE", "苏械备20220045", "江苏华康医疗用品有限公司", 1200, None),
+	("MD-I-SCREWDRIVER", "苏械备20220046", "江苏华康医疗用品有限公司", 1200, None),
+]
+LOANER_IDENTIFIERS = [
+	("MD-III-SCREW", "GS1", "06901234100051", "Minimum Sales Unit", 1, None),
+	("MD-III-PLATE", "GS1", "06901234100068", "Minimum Sales Unit", 1, None),
+]
+# batch_id, item_code, days to expiry, supplier (index), qty received, purchase rate, selling rate, qty in the set
+LOANER_BATCHES = [
+	("GD2026S01", "MD-III-SCREW", 1500, 1, 12, 320.0, 680.0, 6),
+	("GD2026P01", "MD-III-PLATE", 1500, 1, 2, 1800.0, 4200.0, 1),
+	("QX2026D01", "MD-I-DRILLGUIDE", 3000, 0, 2, 450.0, 1200.0, 1),
+	("QX2026L01", "MD-I-SCREWDRIVER", 3000, 0, 2, 260.0, 800.0, 1),
+]
+LOANER_SET = {
+	"template": "桡骨远端锁定接骨板系统",
+	"set_no": "GT-2026-001",
+	"sterilisation_batch": "EO-20261120-02",
+	"surgeon": "刘主任",
+	"hospital_record_no": "ZY20261202-011",
+	# what came back: item_code: (returned, used, resolution of what is missing)
+	"returned": {
+		"MD-III-SCREW": (4, 2, ""),
+		"MD-III-PLATE": (0, 1, ""),
+		"MD-I-DRILLGUIDE": (1, 0, ""),
+		"MD-I-SCREWDRIVER": (0, 0, "Charge Hospital"),
+	},
+}
+
 
 def ensure_consignment(
 	company: str, warehouse: str, supplier: str, hospitals, receipt_date: str, price_lists
@@ -1078,7 +1147,9 @@ def ensure_consignment(
 	ensure_purchase_receipt(
 		company, supplier, warehouse, item_code, batch, qty, rate, receipt_date, price_lists["buying"]
 	)
+	ensure_purchase_invoice(batch_id, receipt_date, TWO_INVOICE["bill_no"])
 	release_batch(batch)
+	ensure_two_invoice_rule(hospitals[0], supplier)
 	places = [make_consignment_warehouse(hospital, company) for hospital in hospitals]
 	frappe.flags.pop("warehouse_account_map", None)
 	for place, placed in zip(places, CONSIGNED, strict=True):
@@ -1129,11 +1200,157 @@ def ensure_consignment(
 	report.insert(ignore_permissions=True)
 	report.submit()
 	invoice = make_sales_invoice(report.name)
-	invoice.update({"selling_price_list": price_lists["selling"], "currency": CURRENCY, "conversion_rate": 1})
 	for row in invoice.items:
 		row.rate = USAGE["rate"]
 	invoice.insert(ignore_permissions=True)
 	invoice.submit()
+
+
+def ensure_consignment_count(company: str, hospital: str):
+	"""The second hospital's shelf counted as the books have it, prepared by the quality user and approved by the
+	administrator."""
+	if frappe.db.exists("Consignment Stock Count", {"customer": hospital, "docstatus": 1}):
+		return
+	from medical_devices.md_hospitals.doctype.consignment_stock_count.consignment_stock_count import book_rows
+
+	user = frappe.session.user
+	try:
+		frappe.set_user(DEMO_USER)
+		rows = book_rows(company, hospital)
+		count = frappe.get_doc(
+			{
+				"doctype": "Consignment Stock Count",
+				"company": company,
+				"customer": hospital,
+				"count_date": today(),
+				"explanation": "月度盘点",
+				"items": [{**row, "counted_qty": row["book_qty"]} for row in rows],
+			}
+		).insert()
+		frappe.set_user("Administrator")
+		count.submit()
+	finally:
+		frappe.set_user(user)
+
+
+def ensure_loaner_set(company: str, warehouse: str, suppliers, hospital: str, receipt_date: str, price_lists):
+	"""The set's devices bought and released, the set filled and sterilised, lent to a surgery and returned:
+	two screws and the plate implanted (billed with the patient's pseudonym), the screwdriver missing (charged)."""
+	from medical_devices.md_hospitals.doctype.loaner_set.loaner_set import record_sterilisation
+	from medical_devices.md_hospitals.doctype.loaner_set_loan.loaner_set_loan import record_return
+
+	for item in LOANER_ITEMS:
+		ensure_item(*item)
+		ensure_device_master(item[0], LOANER_DEVICE_MASTER)
+		approve_first_business("Item", item[0])
+	for certificate in LOANER_CERTIFICATES:
+		ensure_certificate(*certificate)
+	for identifier in LOANER_IDENTIFIERS:
+		ensure_device_identifier(*identifier)
+	batches = {}
+	for batch_id, item_code, days_to_expiry, supplier, qty, rate, selling_rate, _in_set in LOANER_BATCHES:
+		batches[item_code] = ensure_batch(batch_id, item_code, days_to_expiry)
+		ensure_purchase_receipt(
+			company,
+			suppliers[supplier],
+			warehouse,
+			item_code,
+			batches[item_code],
+			qty,
+			rate,
+			receipt_date,
+			price_lists["buying"],
+		)
+		release_batch(batches[item_code])
+		ensure_item_price(item_code, price_lists["selling"], selling_rate)
+	if not frappe.db.exists("Loaner Set Template", LOANER_SET["template"]):
+		frappe.get_doc(
+			{
+				"doctype": "Loaner Set Template",
+				"template_name": LOANER_SET["template"],
+				"items": [
+					{
+						"item_code": item_code,
+						"component": "Implant"
+						if LOANER_DEVICE_MASTER[item_code].get("md_is_implant")
+						else "Instrument",
+						"qty": in_set,
+					}
+					for _batch, item_code, *_rest, in_set in LOANER_BATCHES
+				],
+			}
+		).insert(ignore_permissions=True)
+	loaner_set = frappe.db.get_value("Loaner Set", {"set_no": LOANER_SET["set_no"]})
+	if loaner_set:
+		return
+	loaner_set = frappe.get_doc(
+		{
+			"doctype": "Loaner Set",
+			"set_no": LOANER_SET["set_no"],
+			"template": LOANER_SET["template"],
+			"company": company,
+		}
+	).insert(ignore_permissions=True)
+	fill = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Transfer",
+			"purpose": "Material Transfer",
+			"company": company,
+			"remarks": "跟台器械配套",
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": in_set,
+					"s_warehouse": warehouse,
+					"t_warehouse": loaner_set.warehouse,
+					"batch_no": batches[item_code],
+					"use_serial_batch_fields": 1,
+				}
+				for _batch, item_code, *_rest, in_set in LOANER_BATCHES
+			],
+		}
+	)
+	fill.insert(ignore_permissions=True)
+	fill.submit()
+	record_sterilisation(loaner_set.name, LOANER_SET["sterilisation_batch"])
+	loan = frappe.get_doc(
+		{
+			"doctype": "Loaner Set Loan",
+			"company": company,
+			"loaner_set": loaner_set.name,
+			"customer": hospital,
+			"surgery_date": today(),
+			"surgeon": LOANER_SET["surgeon"],
+		}
+	).insert(ignore_permissions=True)
+	loan.submit()
+	rows = []
+	for row in loan.items:
+		returned, used, resolution = LOANER_SET["returned"][row.item_code]
+		rows.append({"row": row.name, "returned_qty": returned, "used_qty": used, "resolution": resolution})
+	record_return(loan.name, rows, LOANER_SET["hospital_record_no"])
+
+
+def ensure_hospital_price_list(hospital: str, price_list: str):
+	"""The hospital's agreed prices: what its usage reports and loaner set returns are billed at."""
+	customer = frappe.get_doc("Customer", hospital)
+	if customer.default_price_list != price_list:
+		customer.default_price_list = price_list
+		customer.md_reason = "医院销售价目表"
+		customer.save(ignore_permissions=True)
+
+
+def ensure_item_price(item_code: str, price_list: str, rate: float):
+	if not frappe.db.exists("Item Price", {"item_code": item_code, "price_list": price_list}):
+		frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"item_code": item_code,
+				"price_list": price_list,
+				"price_list_rate": rate,
+			}
+		).insert(ignore_permissions=True)
 
 
 def ensure_price_list(kind: str) -> str:
@@ -1260,19 +1477,9 @@ def ensure_delivery_note(company, customer, warehouse, item_code, batch, qty, ra
 def ensure_invoices(receipt_date: str, delivery_date: str):
 	"""Bill some receipts and deliveries, unpaid: the demo's payables and receivables."""
 	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
-	from erpnext.stock.doctype.purchase_receipt.purchase_receipt import make_purchase_invoice
 
 	for batch_id in INVOICED_BATCHES:
-		receipt = frappe.db.get_value(
-			"Purchase Receipt", {"supplier_delivery_note": f"MD-DEMO-{batch_id}", "docstatus": 1}
-		)
-		if receipt and not frappe.db.exists(
-			"Purchase Invoice Item", {"purchase_receipt": receipt, "docstatus": 1}
-		):
-			invoice = make_purchase_invoice(receipt)
-			invoice.update({"set_posting_time": 1, "posting_date": receipt_date, "bill_no": f"FP-{batch_id}"})
-			invoice.insert(ignore_permissions=True)
-			invoice.submit()
+		ensure_purchase_invoice(batch_id, receipt_date)
 		for delivery in frappe.get_all(
 			"Delivery Note",
 			filters={"po_no": ("like", f"MD-DEMO-{batch_id}-%"), "docstatus": 1},
@@ -1283,6 +1490,56 @@ def ensure_invoices(receipt_date: str, delivery_date: str):
 				invoice.update({"set_posting_time": 1, "posting_date": delivery_date})
 				invoice.insert(ignore_permissions=True)
 				invoice.submit()
+
+
+def ensure_purchase_invoice(batch_id: str, posting_date: str, bill_no: str | None = None):
+	"""The supplier's invoice of the batch's receipt, its invoice number as the supplier printed it."""
+	from erpnext.stock.doctype.purchase_receipt.purchase_receipt import make_purchase_invoice
+
+	receipt = frappe.db.get_value(
+		"Purchase Receipt", {"supplier_delivery_note": f"MD-DEMO-{batch_id}", "docstatus": 1}
+	)
+	if receipt and not frappe.db.exists(
+		"Purchase Invoice Item", {"purchase_receipt": receipt, "docstatus": 1}
+	):
+		invoice = make_purchase_invoice(receipt)
+		posting_date = max(
+			getdate(posting_date), getdate(frappe.db.get_value("Purchase Receipt", receipt, "posting_date"))
+		)
+		invoice.update(
+			{
+				"set_posting_time": 1,
+				"posting_date": posting_date,
+				"bill_no": bill_no or f"FP-{batch_id}",
+				"bill_date": posting_date,
+			}
+		)
+		invoice.insert(ignore_permissions=True)
+		invoice.submit()
+
+
+def ensure_two_invoice_rule(hospital: str, manufacturer: str):
+	"""The stent is sold to the first hospital under the two-invoice rule (两票制): the manufacturer that holds its
+	registration is our supplier, so its invoice and ours are the two."""
+	reason = "两票制：公立医院高值耗材"
+	item = frappe.get_doc("Item", TWO_INVOICE["item"])
+	if not item.md_two_invoice_rule:
+		item.md_two_invoice_rule, item.md_reason = 1, reason
+		item.save(ignore_permissions=True)
+	for number in frappe.get_all(
+		"Registration Certificate Item",
+		{"item": item.name, "parenttype": "Registration Certificate"},
+		pluck="parent",
+	):
+		certificate = frappe.get_doc("Registration Certificate", number)
+		if certificate.supplier != manufacturer:
+			certificate.supplier, certificate.md_reason = manufacturer, "注册人为本公司供应商"
+			certificate.save(ignore_permissions=True)
+	customer = frappe.get_doc("Customer", hospital)
+	if customer.md_two_invoice_rule != "Applies":
+		customer.md_two_invoice_rule, customer.md_reason = "Applies", reason
+		customer.save(ignore_permissions=True)
+		approve_first_business("Customer", hospital)  # a change of the rule is reviewed again
 
 
 def ensure_batch_costs(company: str, warehouse: str):

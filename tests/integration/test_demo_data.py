@@ -15,10 +15,14 @@ from medical_devices.demo import (
 	DEMO_USER,
 	DEVICE_IDENTIFIERS,
 	ITEMS,
+	LOANER_BATCHES,
+	LOANER_IDENTIFIERS,
+	LOANER_SET,
 	MANUFACTURED_BATCH,
 	QUARANTINED_BATCH,
 	SCRAPPED,
 	SUPPLIERS,
+	TWO_INVOICE,
 	USAGE,
 	WRITE_OFFS,
 	create_demo_data,
@@ -72,8 +76,9 @@ def test_demo_creates_a_chinese_device_company_and_is_idempotent():
 	received = [*BATCHES, QUARANTINED_BATCH]
 	component = COMPONENT_BATCH[1] * COMPONENT_BATCH[2]
 	consigned = CONSIGNMENT_BATCH[3] * CONSIGNMENT_BATCH[4]
+	loaner = sum(qty * rate for _b, _i, _d, _s, qty, rate, _sell, _set in LOANER_BATCHES)
 	assert round(stock_value, 2) == round(
-		sum(qty * rate for *_, qty, rate in received) + component + consigned, 2
+		sum(qty * rate for *_, qty, rate in received) + component + consigned + loaner, 2
 	)
 
 
@@ -96,6 +101,53 @@ def test_demo_has_stents_on_consignment_at_two_hospitals_and_a_billed_usage_repo
 	]
 	invoice = frappe.get_doc("Sales Invoice", report.items[0].sales_invoice)
 	assert invoice.docstatus == 1 and invoice.grand_total >= USAGE["rate"] * used
+
+
+def test_demo_bills_the_first_hospitals_stents_on_the_two_invoice_chain():
+	from medical_devices.md_hospitals.two_invoice import customer_under_rule, invoice_chain
+
+	create_demo_data()
+	report = frappe.get_doc("Consignment Usage Report", {"hospital_reference": USAGE["hospital_reference"]})
+	invoice = frappe.get_doc("Sales Invoice", report.items[0].sales_invoice)
+	assert customer_under_rule(invoice.customer) and not customer_under_rule(CUSTOMERS[2])
+	assert frappe.db.get_value("Customer", CUSTOMERS[0], "md_first_business_status") == "Approved"
+	rows = invoice_chain(invoice)
+	assert [row["item_code"] for row in rows] == [TWO_INVOICE["item"]] * len(USAGE["rows"])
+	for row in rows:
+		[link] = row["upstream"]
+		assert (link["supplier"], link["bill_no"]) == (SUPPLIERS[1], TWO_INVOICE["bill_no"])
+		assert (
+			link["qty"] == CONSIGNMENT_BATCH[3]
+			and link["amount"] == CONSIGNMENT_BATCH[3] * CONSIGNMENT_BATCH[4]
+		)
+
+
+def test_demo_has_a_counted_hospital_shelf_and_a_loaner_set_back_without_its_screwdriver():
+	from medical_devices.personal_data import pseudonym
+
+	create_demo_data()
+	count = frappe.get_doc("Consignment Stock Count", {"customer": CUSTOMERS[1], "docstatus": 1})
+	assert count.approved_by != count.owner
+	assert [(row.counted_qty, row.difference_qty) for row in count.items] == [(CONSIGNED[1], 0)]
+	assert not (count.issue_entry or count.receipt_entry)  # the shelf held what the books say
+
+	loaner_set = frappe.get_doc("Loaner Set", {"set_no": LOANER_SET["set_no"]})
+	loan = frappe.get_doc("Loaner Set Loan", {"loaner_set": loaner_set.name, "docstatus": 1})
+	assert (loan.status, loan.customer, loan.surgeon) == ("Returned", CUSTOMERS[1], LOANER_SET["surgeon"])
+	invoice = frappe.get_doc("Sales Invoice", loan.sales_invoice)
+	patient = pseudonym(CUSTOMERS[1], LOANER_SET["hospital_record_no"])
+	selling = {item_code: rate for _b, item_code, _d, _s, _q, _r, rate, _set in LOANER_BATCHES}
+	assert sorted(
+		(row.item_code, row.qty, row.rate, row.md_patient_reference or "") for row in invoice.items
+	) == [
+		("MD-I-SCREWDRIVER", 1, selling["MD-I-SCREWDRIVER"], ""),  # charged: missing after the surgery
+		("MD-III-PLATE", 1, selling["MD-III-PLATE"], patient),
+		("MD-III-SCREW", 2, selling["MD-III-SCREW"], patient),
+	]
+	assert invoice.docstatus == 1 and not loan.write_off_entry
+	assert invoice.currency == frappe.db.get_value("Company", COMPANY, "default_currency")
+	status, missing = frappe.db.get_value("Loaner Set", loaner_set.name, ["status", "missing"])
+	assert status == "Incomplete" and "MD-I-SCREWDRIVER" in missing
 
 
 def test_demo_shows_the_quality_loop():
@@ -171,7 +223,9 @@ def test_demo_devices_have_identifiers_at_two_package_levels_and_certificates():
 		assert (
 			frappe.db.get_value("UDI Device Identifier", default_di, "package_level") == "Minimum Sales Unit"
 		)
-	assert len(DEVICE_IDENTIFIERS) == frappe.db.count("UDI Device Identifier", {"item": ("like", "MD-%")})
+	assert len(DEVICE_IDENTIFIERS) + len(LOANER_IDENTIFIERS) == frappe.db.count(
+		"UDI Device Identifier", {"item": ("like", "MD-%")}
+	)
 	statuses = {
 		number: frappe.db.get_value("Registration Certificate", number, "status")
 		for _, number, *_ in CERTIFICATES

@@ -5,7 +5,17 @@ import os
 
 import frappe
 
-from medical_devices.demo import BATCHES, COMPANY, DELIVERIES, QUARANTINED_BATCH, create_demo_data
+from medical_devices.demo import (
+	BATCHES,
+	COMPANY,
+	CONSIGNMENT_BATCH,
+	CUSTOMERS,
+	DELIVERIES,
+	LOANER_BATCHES,
+	QUARANTINED_BATCH,
+	USAGE,
+	create_demo_data,
+)
 from medical_devices.nmpa.gsp_record_print import record_pdf, record_table
 from medical_devices.nmpa.gsp_records import outbound_review_record, purchase_record, sales_record
 from tests.outputs import compact, matches_golden, pdf_lines
@@ -27,6 +37,9 @@ def test_purchase_record_has_the_article_32_fields_for_every_batch_received():
 	received = {
 		batch_id: qty for batch_id, _item, _days, _supplier, qty, _rate in [*BATCHES, QUARANTINED_BATCH]
 	}
+	consigned_batch, _item, _days, consigned_qty, _rate = CONSIGNMENT_BATCH
+	received[consigned_batch] = consigned_qty  # received at our warehouse before it went to the hospitals
+	received.update({batch_id: qty for batch_id, _item, _days, _supplier, qty, *_rest in LOANER_BATCHES})
 	assert {row.batch_id: row.qty for row in rows} == received
 	stent = by_batch(rows)["ZJ2025D15"]
 	assert stent.voucher_type == "Purchase Receipt" and frappe.db.exists("Purchase Receipt", stent.voucher_no)
@@ -63,8 +76,20 @@ def test_sales_record_names_the_buyer_and_its_licence_valid_on_the_sales_date():
 	sold = {}
 	for _customer, batch_id, qty, _rate in DELIVERIES:
 		sold[batch_id] = sold.get(batch_id, 0) + qty
+	# consignment is sold when the hospital reports it used: one invoice row per surgery, none on replenishment
+	consigned_batch = CONSIGNMENT_BATCH[0]
+	sold[consigned_batch] = len(USAGE["rows"])
 	demo_items = {item_code for _batch, item_code, *_rest in BATCHES}
-	assert {row.batch_id: row.qty for row in rows if row.item_code in demo_items} == sold
+	recorded = {}
+	for row in rows:
+		if row.item_code in demo_items:
+			recorded[row.batch_id] = recorded.get(row.batch_id, 0) + row.qty
+	assert recorded == sold
+	used = [row for row in rows if row.batch_id == consigned_batch]
+	assert {(row.party, row.voucher_type, row.rate_per_stock_unit) for row in used} == {
+		(CUSTOMERS[0], "Sales Invoice", USAGE["rate"])
+	}
+	assert len(used) == len(USAGE["rows"])
 	stent = by_batch(rows)["ZJ2025D15"]
 	assert (stent.party, stent.rate_per_stock_unit, stent.amount) == (
 		"复旦大学附属华山医院",
@@ -103,7 +128,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def test_the_sales_record_prints_as_a_chinese_pdf_matching_the_reviewed_record():
 	create_demo_data()
-	filters = demo_filters(item_code="MD-III-STENT")
+	filters = demo_filters(item_code="MD-III-STENT", party="复旦大学附属华山医院")
 	columns, rows = record_table("GSP Sales Record", filters)
 	[row] = rows
 	# the demo's dates move with the day it runs: the reviewed record names them by role
