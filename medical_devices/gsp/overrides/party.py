@@ -28,11 +28,16 @@ def review_again_when_identity_changes(doc, method=None):
 	again = stored_texts.FIRST_BUSINESS_AGAIN
 	if all(field.startswith("md_two_invoice") for field in changed):
 		again = stored_texts.TWO_INVOICE_AGAIN
+	review_again(doc, again)
+
+
+def review_again(doc, message):
+	"""The party's first-business review starts again, the stored message saying why."""
 	controlled.allow(
 		doc,
 		REVIEW_AGAIN,
 		md_first_business_status="Pending",
 		md_first_business_approved_by=None,
 		md_first_business_approved_on=None,
-		md_first_business_remarks=again.text(),
+		md_first_business_remarks=message.text(),
 	)
