@@ -274,6 +274,20 @@ DEVICE_IDENTIFIERS = [
 	("MD-III-STENT", "MA", "MA.156.M0.100761.21234561", "Minimum Sales Unit", 1, None),
 ]
 
+# The NHSA medical-consumable codes (医保耗材编码) of the hospital products, and each hospital's own charge code for
+# them (the three codes a hospital matches at receipt).
+NHSA_CODES = {
+	"MA.156.M0.100761.21234561": "C0203010000000761234",
+	"06901234100051": "C1301010000000100051",
+	"06901234100068": "C1301020000000100068",
+}
+CHARGE_CODES = [
+	(0, "MD-III-STENT", "3110000012"),
+	(1, "MD-III-STENT", "HS-0301-021"),
+	(1, "MD-III-SCREW", "HS-1303-001"),
+	(1, "MD-III-PLATE", "HS-1303-002"),
+]
+
 DELIVERIES = [
 	(0, "KZ20250601", 1200, 0.8),
 	(0, "ZSQ2025A07", 800, 1.6),
@@ -365,6 +379,7 @@ def _create_demo_data() -> list[str]:
 	ensure_consignment(company, warehouse, suppliers[1], customers[:2], receipt_date, price_lists)
 	ensure_consignment_count(company, customers[1])
 	ensure_loaner_set(company, warehouse, suppliers, customers[1], receipt_date, price_lists)
+	ensure_charge_codes(customers)
 	settings = frappe.get_single("Medical Device Settings")
 	if settings.default_company != company:
 		settings.default_company = company
@@ -531,6 +546,7 @@ def ensure_device_identifier(item_code, agency, di, level, base_quantity, parent
 				"base_quantity": base_quantity,
 				"uom": CASE_UOM if base_quantity != 1 else None,
 				"parent_di": parent,
+				"nhsa_code": NHSA_CODES.get(di),
 				"registration_certificate": certificate,
 				"pi_has_batch": 1,
 				"pi_has_expiry_date": 1,
@@ -1490,6 +1506,17 @@ def ensure_invoices(receipt_date: str, delivery_date: str):
 				invoice.update({"set_posting_time": 1, "posting_date": delivery_date})
 				invoice.insert(ignore_permissions=True)
 				invoice.submit()
+
+
+def ensure_charge_codes(customers):
+	"""Each hospital's charge code for the products it buys: ERPNext's customer item code of the item."""
+	for customer, item_code, code in CHARGE_CODES:
+		item = frappe.get_doc("Item", item_code)
+		if item.get("customer_items", {"customer_name": customers[customer]}):
+			continue
+		item.append("customer_items", {"customer_name": customers[customer], "ref_code": code})
+		item.md_reason = "医院收费编码"
+		item.save(ignore_permissions=True)
 
 
 def ensure_purchase_invoice(batch_id: str, posting_date: str, bill_no: str | None = None):

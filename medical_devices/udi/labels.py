@@ -187,31 +187,15 @@ def ahm_label(di, lot=None, expiry=None, production_date=None, serial=None) -> d
 def udi_label(item_code: str, batch: str | None = None, serial: str | None = None) -> dict:
 	"""Jinja method for print formats: {"hri", "hri_html", "svg", "datamatrix"} of the item's default DI with this
 	batch or serial (GS1, MA or AHM, each in its own symbols), or {"error"} saying why no label can be printed."""
-	import frappe
-	from frappe import _
-	from frappe.utils import getdate
-
-	di = frappe.db.get_value("Item", item_code, "md_default_di")
-	agency = di and frappe.db.get_value("UDI Device Identifier", di, "issuing_agency")
-	if agency not in ("GS1", "MA", "AHM"):
-		return {"error": _("Item {0} has no default GS1, MA or AHM device identifier.").format(item_code)}
-	lot = expiry = production = sterilisation = None
-	if batch:
-		row = frappe.db.get_value(
-			"Batch",
-			batch,
-			["batch_id", "expiry_date", "manufacturing_date", "md_sterilisation_batch"],
-			as_dict=True,
-		)
-		lot, sterilisation = row.batch_id, row.md_sterilisation_batch
-		expiry = getdate(row.expiry_date) if row.expiry_date else None
-		production = getdate(row.manufacturing_date) if row.manufacturing_date else None
-	if agency == "MA":
-		label = ma_label(di, lot, expiry, production, serial, sterilisation)
-	elif agency == "AHM":
-		label = ahm_label(di, lot, expiry, production, serial)
+	data = label_data(item_code, batch)
+	if data.error:
+		return {"error": data.error}
+	if data.agency == "MA":
+		label = ma_label(data.di, data.lot, data.expiry, data.production, serial, data.sterilisation)
+	elif data.agency == "AHM":
+		label = ahm_label(data.di, data.lot, data.expiry, data.production, serial)
 	else:
-		elements = gs1_udi_elements(di, lot, expiry, production, serial)
+		elements = gs1_udi_elements(data.di, data.lot, data.expiry, data.production, serial)
 		label = {
 			"hri": human_readable(elements),
 			"hri_html": hri_html(elements),
@@ -219,4 +203,44 @@ def udi_label(item_code: str, batch: str | None = None, serial: str | None = Non
 			"datamatrix": gs1_datamatrix_svg(elements),
 		}
 	# printed beside the symbol: GS1 and AHM have no element for it
-	return {**label, "sterilisation_batch": sterilisation}
+	return {**label, "sterilisation_batch": data.sterilisation}
+
+
+def udi_text(item_code: str, batch: str | None = None, serial: str | None = None) -> str | None:
+	"""The UDI of the item's default DI with this batch or serial as its label prints it in text, without drawing
+	the symbols (for documents and exports); None when the item has no such DI."""
+	data = label_data(item_code, batch)
+	if data.error:
+		return None
+	if data.agency == "MA":
+		return ma_code(data.di, data.lot, data.expiry, data.production, serial, data.sterilisation)
+	if data.agency == "AHM":
+		return ahm_code(data.di, data.lot, data.expiry, data.production, serial).replace(GS, " ")
+	return human_readable(gs1_udi_elements(data.di, data.lot, data.expiry, data.production, serial))
+
+
+def label_data(item_code: str, batch: str | None = None):
+	"""The item's default DI and its agency, and the batch's lot, dates and sterilisation lot."""
+	import frappe
+	from frappe import _
+	from frappe.utils import getdate
+
+	di = frappe.db.get_value("Item", item_code, "md_default_di")
+	agency = di and frappe.db.get_value("UDI Device Identifier", di, "issuing_agency")
+	data = frappe._dict(
+		di=di, agency=agency, lot=None, expiry=None, production=None, sterilisation=None, error=None
+	)
+	if agency not in ("GS1", "MA", "AHM"):
+		data.error = _("Item {0} has no default GS1, MA or AHM device identifier.").format(item_code)
+		return data
+	if batch:
+		row = frappe.db.get_value(
+			"Batch",
+			batch,
+			["batch_id", "expiry_date", "manufacturing_date", "md_sterilisation_batch"],
+			as_dict=True,
+		)
+		data.lot, data.sterilisation = row.batch_id, row.md_sterilisation_batch
+		data.expiry = getdate(row.expiry_date) if row.expiry_date else None
+		data.production = getdate(row.manufacturing_date) if row.manufacturing_date else None
+	return data

@@ -24,6 +24,7 @@ DATE_LIKE = re.compile(r"(?<![\d(])(\d{1,4})([-./])(\d{1,2})\2(\d{2,4})(?!\d)")
 SITE_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
+THREE_CODES = ["医保耗材分类编码", "医院收费编码", "注册证", "灭菌批号", "批号", "有效期至"]
 # The Chinese words each form must carry: its title and the words its readers look for.
 EXPECTED = {
 	"Recall Event Report": ["医疗器械召回事件报告表", "型号规格", "批号", "有效期至"],
@@ -44,11 +45,15 @@ EXPECTED = {
 	"GSP Sales Record": ["销售记录", "购货单位许可证/备案编号"],
 	"GSP Outbound Review Record": ["出库复核记录", "复核人", "出库时质量状态"],
 	"Two-Invoice Chain": ["两票制票据链", "供应商发票号码", "开票金额", "批号"],
+	"Hospital Delivery (Three Codes)": THREE_CODES,
+	"Hospital Invoice (Three Codes)": THREE_CODES,
 }
 # What a form prints when it found nothing: the demo's forms all have something.
 NOT_EXPECTED = {
 	"GSP Accompanying Goods List": ["本次发货无医疗器械", "未提交"],
 	"Two-Invoice Chain": ["本发票无适用两票制的明细行", "未提交"],
+	"Hospital Delivery (Three Codes)": ["本单据无医疗器械", "未提交"],
+	"Hospital Invoice (Three Codes)": ["本单据无医疗器械", "未提交"],
 }
 
 
