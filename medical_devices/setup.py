@@ -18,6 +18,7 @@ from medical_devices.md_quality.constants.custom_fields import CUSTOM_FIELDS as 
 from medical_devices.medical_devices.constants.custom_fields import CUSTOM_FIELDS as DEVICE_CUSTOM_FIELDS
 from medical_devices.medical_devices.constants.property_setters import PROPERTY_SETTERS
 from medical_devices.medical_devices.constants.roles import ROLES
+from medical_devices.medical_devices.constants.webhooks import URL, WEBHOOKS
 from medical_devices.medical_devices.overrides.system_settings import sync_format_defaults
 from medical_devices.nmpa.constants.custom_fields import CUSTOM_FIELDS as NMPA_CUSTOM_FIELDS
 from medical_devices.recall.constants.custom_fields import CUSTOM_FIELDS as RECALL_CUSTOM_FIELDS
@@ -55,6 +56,7 @@ def apply_setup():
 	save_settings_defaults()
 	sync_format_defaults()
 	ensure_currency_symbols()
+	ensure_webhooks()
 
 
 # Currencies ERPNext creates without a symbol (its country data has none for the renminbi): CNY 960.00 reads as ¥960.00
@@ -68,7 +70,34 @@ def ensure_currency_symbols():
 			frappe.db.set_value("Currency", currency, "symbol", symbol)
 
 
+def ensure_webhooks():
+	"""The preset Webhooks, disabled, each made once: an administrator's URL, secret and switch are kept."""
+	for preset in WEBHOOKS:
+		if frappe.db.exists("Webhook", preset["name"]):
+			continue
+		webhook = frappe.new_doc("Webhook")
+		webhook.update(
+			{
+				"webhook_doctype": preset["webhook_doctype"],
+				"webhook_docevent": preset["webhook_docevent"],
+				"request_url": URL + frappe.scrub(preset["name"]),
+				"request_method": "POST",
+				"request_structure": "JSON",
+				"webhook_json": preset["webhook_json"],
+				"webhook_headers": [{"key": "Content-Type", "value": "application/json"}],
+				"enabled": 0,
+			}
+		)
+		webhook.insert(set_name=preset["name"], ignore_permissions=True)
+
+
+def remove_webhooks():
+	for preset in WEBHOOKS:
+		frappe.delete_doc("Webhook", preset["name"], ignore_missing=True, force=True)
+
+
 def remove_setup():
+	remove_webhooks()
 	remove_recall_dimension()
 	remove_batch_dimension()
 	remove_forced_track_changes()
