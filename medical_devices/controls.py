@@ -473,6 +473,18 @@ CONTROLS = (
 		(f"{_LEDGER}.post_stock_entry",),
 		_lt("the submit of the document that posts it"),
 	),
+	# Go-live: an observe period is started by making it and ended by End Observe Period, by the observers.
+	Control(
+		"Go-Live Observation",
+		("status", "started_by", "started_on", "ended_by", "ended_on"),
+		(
+			"medical_devices.medical_devices.doctype.go_live_observation.go_live_observation.GoLiveObservation.validate",
+			"medical_devices.golive.end_observation",
+		),
+		_lt("making the observation (it starts) and End Observe Period"),
+		("System Manager", "Quality Manager", "Regulatory Affairs Manager"),
+		{"status": "Observing"},
+	),
 )
 
 # Written once by the app, directly; never through the document API (Administrator included).
@@ -484,6 +496,7 @@ APPEND_ONLY = (
 	"Electronic Signature",
 	"Signature Attempt",
 	"Batch Status Change",
+	"Observed Refusal",
 )
 
 

@@ -100,6 +100,10 @@ doc_events = {
 			"medical_devices.medical_devices.overrides.item.validate",
 			# Quality: an item bought from the approved supplier list only stays so, unless its keepers change it.
 			"medical_devices.md_quality.overrides.item.keep_supplier_control",
+			# Hospitals: a device's charge code at each hospital (三码合一) is well formed and that hospital's own.
+			"medical_devices.md_hospitals.overrides.item.check_charge_codes",
+			# Hospitals: only the regulatory roles put an item under the two-invoice rule or take it out.
+			"medical_devices.md_hospitals.overrides.item.guard_two_invoice_rule",
 		]
 	},
 	# GSP: a device batch starts in Quarantine, whatever the client sent, with its first history record.
@@ -130,10 +134,11 @@ doc_events = {
 			# Hospitals: a loaner set's contents leave it only by the loan's return; nothing moves while it is out.
 			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
 		],
-		# Hospitals: no sale to a hospital under the two-invoice rule goes out on a third invoice, or without the
-		# purchase invoices that show its chain.
-		"before_submit": "medical_devices.md_hospitals.overrides.two_invoice_rule.check_chain",
 		"on_submit": [
+			# Hospitals: no sale to a hospital under the two-invoice rule goes out on a third invoice, or without
+			# the purchase invoices that show its chain (checked once the ledger is written, so a refusal rolls
+			# the whole submit back).
+			"medical_devices.md_hospitals.overrides.two_invoice_rule.check_chain",
 			# Recall: a return naming a recall updates its progress.
 			"medical_devices.recall.overrides.recall_progress.refresh_linked_recall",
 			# Hospitals: the usage reports it bills show what is billed.
@@ -152,11 +157,11 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
 			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
-			# Hospitals: each row under the two-invoice rule keeps the purchase invoices of its batches.
-			"medical_devices.md_hospitals.overrides.two_invoice_rule.link_purchase_invoices",
+			# Hospitals: the purchase invoices of a row under the two-invoice rule are the server's (on submit).
+			"medical_devices.md_hospitals.overrides.two_invoice_rule.clear_purchase_invoices",
 		],
-		"before_submit": "medical_devices.md_hospitals.overrides.two_invoice_rule.check_chain",
 		"on_submit": [
+			"medical_devices.md_hospitals.overrides.two_invoice_rule.check_chain",
 			"medical_devices.md_hospitals.overrides.consignment_stock.refresh_usage_billing",
 			"medical_devices.md_hospitals.overrides.loaner_stock.refresh_sets",
 		],
@@ -171,7 +176,8 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			"medical_devices.md_hospitals.overrides.consignment_stock.check_sales_document",
 			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
-		]
+		],
+		"on_submit": "medical_devices.md_hospitals.overrides.two_invoice_rule.check_chain",
 	},
 	"Pick List": {
 		"validate": [
@@ -254,12 +260,24 @@ doc_events = {
 			"medical_devices.md_quality.overrides.held_stock.refuse_moving_held_stock",
 			"medical_devices.md_hospitals.overrides.consignment_stock.refuse_receiving_into_consignment",
 			"medical_devices.md_hospitals.overrides.loaner_stock.check_stock_document",
-		]
+		],
+		# Hospitals: a purchase invoice a sale under the two-invoice rule was checked against stays.
+		"before_cancel": "medical_devices.md_hospitals.overrides.two_invoice_rule.keep_checked_purchase_invoices",
 	},
 	"Sales Order": {"validate": "medical_devices.gsp.overrides.transaction.validate_document_qualification"},
 	# GSP: a reviewed party whose identity changes, or that becomes (or stops being) one of the group's own
 	# companies, is reviewed again.
 	"Customer": {"validate": "medical_devices.gsp.overrides.party.review_again_when_identity_changes"},
+	# Hospitals: whose invoice is the first under the two-invoice rule is the regulatory roles' decision.
+	"Registration Certificate": {
+		"validate": "medical_devices.md_hospitals.overrides.registration_certificate.guard_first_sellers"
+	},
+	# Hospitals: a reviewed hospital whose address moves it in or out of a province under the two-invoice rule is
+	# reviewed again.
+	"Address": {
+		"validate": "medical_devices.md_hospitals.overrides.address.review_hospitals_again",
+		"on_trash": "medical_devices.md_hospitals.overrides.address.review_hospitals_again",
+	},
 	"Supplier": {"validate": "medical_devices.gsp.overrides.party.review_again_when_identity_changes"},
 	# NMPA retention: bulk deletion of a company's transactions would bypass every document's own refusal.
 	"Transaction Deletion Record": {
@@ -389,6 +407,8 @@ jinja = {
 		"medical_devices.chinese_forms.quantity",
 		# the purchase invoices of a hospital's invoice under the two-invoice rule (两票制)
 		"medical_devices.md_hospitals.two_invoice.invoice_chain",
+		# the units a hospital receives with their three codes: UDI, the hospital's charge code, the NHSA code
+		"medical_devices.md_hospitals.three_codes.document_rows",
 	]
 }
 

@@ -102,8 +102,11 @@ def records(frappe_site):
 			],
 		}
 	).insert()
+	observation = ended_observation(usage)
 	frappe.db.commit()  # nosemgrep: the web server process must see the records
 	return frappe._dict(
+		observation=observation,
+		refusal=frappe.db.get_value("Observed Refusal", {"observation": observation}, "name"),
 		usage_report=usage.name,
 		patient_record=usage.items[0].patient_record,
 		consignment_warehouse=usage.warehouse,
@@ -125,6 +128,25 @@ def records(frappe_site):
 		history=frappe.db.get_value("Batch Status Change", {"batch": recalled.name}, "name"),
 		entry=frappe.db.get_value("Audit Trail Entry", {"ref_name": recalled.name}, "name"),
 	)
+
+
+def ended_observation(usage) -> str:
+	"""A go-live observation of the usage report's company, with a refusal it observed, ended (so that it observes
+	nothing while the tests run)."""
+	import frappe
+
+	from medical_devices.golive import end_observation, record_refusal
+	from medical_devices.gsp.qualification import QualificationError
+
+	observation = frappe.get_doc({"doctype": "Go-Live Observation", "company": usage.company}).insert()
+	record_refusal(
+		observation.name,
+		"Qualification (Licences and First Business)",
+		usage,
+		QualificationError("a licence was missing"),
+	)
+	end_observation(observation.name)
+	return observation.name
 
 
 def session(server_url, user="Administrator", password=ADMIN_PASSWORD):
@@ -302,10 +324,12 @@ ATTACKS = [
 		{"md_consignment_customer": "@customer"},
 	),
 	("forge a count's approver", "consignment_count", "Consignment Stock Count", {"approved_by": SALES_USER}),
+	("reopen an ended observe period by hand", "observation", "Go-Live Observation", {"status": "Observing"}),
+	("rewrite an observed refusal", "refusal", "Observed Refusal", {"message": "nothing happened"}),
 	("rewrite the batch status history", "history", "Batch Status Change", {"to_status": "Released"}),
 	("rewrite an audit entry", "entry", "Audit Trail Entry", {"reason": "rewritten"}),
 ]
-APPEND_ONLY = ("Batch Status Change", "Audit Trail Entry")
+APPEND_ONLY = ("Batch Status Change", "Audit Trail Entry", "Observed Refusal")
 
 
 def record_name(records, key, doctype):

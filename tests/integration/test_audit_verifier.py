@@ -283,6 +283,7 @@ def demo_records():
 		DEVICE, frappe.utils.add_to_date(frappe.utils.now_datetime(), hours=-3), patient=patient.name
 	).insert()
 	frappe.get_doc({"doctype": "Ledger Reconciliation", "company": company, "as_of_date": today()}).insert()
+	observed_go_live(company)
 	frappe.get_doc({"doctype": "Cash Forecast", "company": company, "start_date": today()}).insert()
 	frappe.get_doc(
 		{"doctype": "Device Data Export", "regulator": "NMPA UDID", "file_format": "XML", "item": DEVICE}
@@ -299,6 +300,23 @@ def demo_records():
 
 	write_signature(frappe.get_last_doc("Device Write Off"), REVIEW, "Reviewed")
 	flush()
+
+
+def observed_go_live(company):
+	"""A go-live observation of the company with one refusal it observed, ended."""
+	from medical_devices.golive import end_observation, record_refusal
+	from medical_devices.gsp.qualification import QualificationError
+
+	observation = frappe.get_doc({"doctype": "Go-Live Observation", "company": company}).insert()
+	customer = frappe.get_doc("Customer", frappe.get_all("Customer", limit=1, pluck="name")[0])
+	customer.company = company
+	record_refusal(
+		observation.name,
+		"Qualification (Licences and First Business)",
+		customer,
+		QualificationError("a licence was missing"),
+	)
+	end_observation(observation.name)
 
 
 def tampered_value(fieldtype, value):

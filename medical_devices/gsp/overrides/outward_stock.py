@@ -5,6 +5,7 @@ short-dated device batch leaves stock, however it was chosen (medical_devices/gs
 import frappe
 
 from medical_devices.devices import is_device
+from medical_devices.golive import observed
 from medical_devices.gsp.stock_guard import (
 	GUARDED_DOCTYPES,
 	OutwardLine,
@@ -19,6 +20,7 @@ from medical_devices.medical_devices.doctype.medical_device_settings.medical_dev
 )
 
 
+@observed
 def validate_stock_document(doc, method=None):
 	"""validate of Delivery Note, Sales Invoice, POS Invoice, Stock Entry and Pick List."""
 	if not controls_enabled():
@@ -28,6 +30,7 @@ def validate_stock_document(doc, method=None):
 		check_outward_lines(context, list(lines_from_document(doc)))
 
 
+@observed
 def validate_bundle(doc, method=None):
 	"""validate of Serial and Batch Bundle: the batches actually leaving, however they were chosen."""
 	if doc.type_of_transaction != "Outward" or doc.voucher_type not in GUARDED_DOCTYPES:

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 
 from medical_devices.devices import device_items
+from medical_devices.golive import observed
 from medical_devices.gsp.qualification import (
 	DEVICE_DETAILS,
 	PARTY_OF,
@@ -22,6 +23,7 @@ from medical_devices.medical_devices.doctype.medical_device_settings.medical_dev
 )
 
 
+@observed
 def validate_document_qualification(doc, method=None):
 	"""validate of Purchase Order/Receipt/Invoice, Sales Order, Delivery Note and Sales Invoice."""
 	if doc.get("is_return") or not controls_enabled():

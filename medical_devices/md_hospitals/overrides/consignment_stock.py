@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import cstr, flt, getdate
 
+from medical_devices.golive import observed
 from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.overrides.transaction import party_problems
 from medical_devices.gsp.qualification import QualificationError
@@ -35,6 +36,7 @@ def refuse(message: str):
 # --- Stock Entry ---------------------------------------------------------------------------------------------
 
 
+@observed
 def check_stock_entry(doc, method=None):
 	"""Stock Entry validate: replenishment and returns are Material Transfers; the target hospital qualifies."""
 	rows = [row for row in doc.get("items") or [] if row.get("item_code")]

@@ -5,6 +5,7 @@ control, devices or components, are bought only from suppliers the approved supp
 import frappe
 from frappe import _
 
+from medical_devices.golive import observed
 from medical_devices.gsp.qualification import QualificationError, transaction_date
 from medical_devices.md_quality.suppliers import approval_problems
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
@@ -12,6 +13,7 @@ from medical_devices.medical_devices.doctype.medical_device_settings.medical_dev
 )
 
 
+@observed
 def refuse_unapproved_suppliers(doc, method=None):
 	if doc.get("is_return") or not controls_enabled() or not doc.get("supplier"):
 		return
