@@ -26,6 +26,7 @@ from tests.factories import (
 	ensure_item,
 	ensure_party,
 	first_company,
+	gl_by_account,
 	implant_item,
 	named_batch,
 	qualify_party,
@@ -99,17 +100,6 @@ def billed(receipt: str):
 	return invoice
 
 
-def gl(voucher_type, voucher_no) -> dict[str, float]:
-	totals = {}
-	for row in frappe.get_all(
-		"GL Entry",
-		filters={"voucher_type": voucher_type, "voucher_no": voucher_no, "is_cancelled": 0},
-		fields=["account", "debit", "credit"],
-	):
-		totals[row.account] = totals.get(row.account, 0) + flt(row.debit) - flt(row.credit)
-	return totals
-
-
 def refused(make, error):
 	frappe.db.savepoint("md_story")
 	with pytest.raises(error) as refusal:
@@ -128,7 +118,7 @@ def test_the_hospital_story():
 	serials = [f"STSN-{frappe.generate_hash(length=5).upper()}-{n}" for n in range(4)]
 	purchase = billed(receive_units(IMPLANT, batch, 4, serials))
 	transfer = replenish(warehouse, IMPLANT, batch, 3, serials[:3])
-	moved = gl("Stock Entry", transfer.name)
+	moved = gl_by_account("Stock Entry", transfer.name)
 	assert moved[consignment_account] == 3 * 800 and sum(moved.values()) == 0
 	assert company.default_income_account not in moved and company.default_expense_account not in moved
 
@@ -161,7 +151,7 @@ def test_the_hospital_story():
 		row.rate = 2000
 	invoice.insert()
 	invoice.submit()
-	posted = gl("Sales Invoice", invoice.name)
+	posted = gl_by_account("Sales Invoice", invoice.name)
 	assert posted[company.default_income_account] == -4000
 	assert posted[company.default_expense_account] == 1600 and posted[consignment_account] == -1600
 	assert {row.md_purchase_invoices for row in invoice.items} == {purchase.name}
@@ -170,9 +160,9 @@ def test_the_hospital_story():
 	recall = device_recall([batch], is_mock=1).insert()
 	hospital_row = next(row for row in recall.customers if row.customer == HOSPITAL)
 	assert (hospital_row.implanted_qty, hospital_row.consignment_qty) == (2, 1)
-	assert [(row.customer, row.serial_no, row.patient_reference) for row in recall.implants] == [
+	assert sorted((row.customer, row.serial_no, row.patient_reference) for row in recall.implants) == sorted(
 		(HOSPITAL, serial, patient) for serial in serials[:2]
-	]
+	)  # both implanted units, in whatever order the recall lists them
 
 	# a loaner set back without its instrument: the instrument is charged
 	set_batch = named_batch(f"ST-{frappe.generate_hash(length=6)}", IMPLANT)
@@ -237,7 +227,7 @@ def test_the_hospital_story():
 	]
 	charge = frappe.get_doc("Sales Invoice", record_return(loan.name, rows)["sales_invoice"])
 	assert [(row.item_code, row.qty) for row in charge.items] == [(DRIVER, 1)]
-	assert gl("Sales Invoice", charge.name)[company.default_expense_account] == 300
+	assert gl_by_account("Sales Invoice", charge.name)[company.default_expense_account] == 300
 
 	# a sale on a third invoice is refused, the chain named
 	third = named_batch(f"ST-{frappe.generate_hash(length=6)}", IMPLANT)
