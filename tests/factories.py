@@ -8,7 +8,7 @@ own module-scoped fixture, and imports nothing from another test module.
 import contextlib
 
 import frappe
-from frappe.utils import add_days, today
+from frappe.utils import add_days, flt, today
 
 LICENCES_FOR = {
 	"Class I": (),
@@ -746,3 +746,15 @@ def replenish(warehouse: str, item_code: str, batch: str, qty: float, serial_nos
 	if submit_it:
 		entry.submit()
 	return entry
+
+
+def gl_by_account(voucher_type: str, voucher_no: str) -> dict[str, float]:
+	"""The voucher's ledger, net debit per account (not cancelled)."""
+	totals = {}
+	for row in frappe.get_all(
+		"GL Entry",
+		filters={"voucher_type": voucher_type, "voucher_no": voucher_no, "is_cancelled": 0},
+		fields=["account", "debit", "credit"],
+	):
+		totals[row.account] = totals.get(row.account, 0) + flt(row.debit) - flt(row.credit)
+	return totals

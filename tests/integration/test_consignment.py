@@ -26,6 +26,7 @@ from tests.factories import (
 	consignment_hospital,
 	ensure_user,
 	first_company,
+	gl_by_account,
 	implant_item,
 	named_batch,
 	receive_units,
@@ -107,17 +108,6 @@ def implant_row(batch, serial, record_no="ZY-2026-0815", **fields):
 		"hospital_record_no": record_no,
 		**fields,
 	}
-
-
-def gl_by_account(voucher_type, voucher_no) -> dict[str, float]:
-	totals = {}
-	for row in frappe.get_all(
-		"GL Entry",
-		filters={"voucher_type": voucher_type, "voucher_no": voucher_no, "is_cancelled": 0},
-		fields=["account", "debit", "credit"],
-	):
-		totals[row.account] = totals.get(row.account, 0) + flt(row.debit) - flt(row.credit)
-	return totals
 
 
 def count_of(doctype, **filters) -> int:

@@ -22,6 +22,7 @@ from tests.factories import (
 	ensure_item,
 	ensure_party,
 	first_company,
+	gl_by_account,
 	named_batch,
 	qualify_party,
 	receive_units,
@@ -141,17 +142,6 @@ def counted(loan, **by_item):
 		returned, used, resolution = by_item.get(row.item_code, (row.qty, 0, ""))
 		rows.append({"row": row.name, "returned_qty": returned, "used_qty": used, "resolution": resolution})
 	return rows
-
-
-def gl_by_account(voucher_type, voucher_no) -> dict[str, float]:
-	totals = {}
-	for row in frappe.get_all(
-		"GL Entry",
-		filters={"voucher_type": voucher_type, "voucher_no": voucher_no, "is_cancelled": 0},
-		fields=["account", "debit", "credit"],
-	):
-		totals[row.account] = totals.get(row.account, 0) + flt(row.debit) - flt(row.credit)
-	return totals
 
 
 def test_a_set_goes_out_complete_sterile_and_to_a_qualified_hospital_only():
