@@ -284,6 +284,11 @@ link_app() {
 			as_bench rm -rf "$target"
 			as_bench ln -s "$APP_SOURCE" "$target"
 		fi
+		# the build writes the app's bundles (public/dist) into the checkout
+		if ! as_bench test -w "$MD_CHECKOUT/medical_devices/public/dist" 2>/dev/null; then
+			as_root mkdir -p "$MD_CHECKOUT/medical_devices/public/dist"
+			as_root chown -R "$MD_BENCH_USER:" "$MD_CHECKOUT/medical_devices/public/dist"
+		fi
 	else
 		APP_SOURCE="$MD_BENCH_DIR/apps/medical_devices"
 		warn "$MD_BENCH_USER cannot read $MD_CHECKOUT: syncing a copy into $APP_SOURCE (edits are not live)"

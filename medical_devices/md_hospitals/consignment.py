@@ -257,29 +257,38 @@ def recall_scope(batches: list[str], stock: list[dict]) -> tuple[dict[tuple, flo
 		if hospital:
 			key = (hospital, row["item_code"], row["batch"])
 			at_hospitals[key] = at_hospitals.get(key, 0.0) + flt(row["qty"])
-	implants = []
-	if batches:
-		report = frappe.qb.DocType("Consignment Usage Report")
-		row = frappe.qb.DocType("Consignment Usage Item")
-		implants = (
-			frappe.qb.from_(row)
-			.join(report)
-			.on(report.name == row.parent)
-			.select(
-				report.customer,
-				row.item_code,
-				row.batch_no.as_("batch"),
-				row.serial_no,
-				row.qty,
-				row.surgery_date,
-				row.patient_reference,
-				row.patient_record,
-				report.name.as_("usage_report"),
-			)
-			.where(report.docstatus == 1)
-			.where(row.batch_no.isin(batches))
-			.orderby(report.customer)
-			.orderby(row.surgery_date)
-			.orderby(row.serial_no)
-		).run(as_dict=True)
-	return at_hospitals, implants
+	return at_hospitals, implanted(batches)
+
+
+def implanted(batches: list[str]) -> list[dict]:
+	"""Each unit of `batches` a hospital reported used in a patient (submitted usage reports), by hospital and
+	surgery date: the patient by pseudonym and Patient Record, the consignment warehouse it came from and the
+	invoice that billed it."""
+	if not batches:
+		return []
+	report = frappe.qb.DocType("Consignment Usage Report")
+	row = frappe.qb.DocType("Consignment Usage Item")
+	return (
+		frappe.qb.from_(row)
+		.join(report)
+		.on(report.name == row.parent)
+		.select(
+			report.customer,
+			row.item_code,
+			row.batch_no.as_("batch"),
+			row.serial_no,
+			row.qty,
+			row.surgery_date,
+			row.patient_reference,
+			row.patient_record,
+			report.name.as_("usage_report"),
+			row.name.as_("usage_row"),
+			report.warehouse,
+			row.sales_invoice,
+		)
+		.where(report.docstatus == 1)
+		.where(row.batch_no.isin(batches))
+		.orderby(report.customer)
+		.orderby(row.surgery_date)
+		.orderby(row.serial_no)
+	).run(as_dict=True)

@@ -6,7 +6,7 @@ Returns plain lists of dicts, one per node of the trace tree, in the order a tre
 
     {"node": "batch" | "movement", "level": depth, "parent": node id or None, "id": node id,
      "batch": document name, "batch_id", "serial_no", "item_code", "kind", "voucher_type", "voucher_no",
-     "posting_date", "warehouse", "party_type", "party", "qty"}
+     "voucher_detail_no" (the voucher's row), "posting_date", "warehouse", "party_type", "party", "qty"}
 
 A manufacturing or repack Stock Entry that consumed a traced batch leads (forward) to the batches it produced; one
 that produced a traced batch leads (backward) to the batches it consumed. Recursion stops at a batch already seen.
@@ -36,6 +36,14 @@ def trace_forward(batch: str | None = None, serial_no: str | None = None) -> lis
 def trace_backward(batch: str | None = None, serial_no: str | None = None) -> list[dict]:
 	"""Where the batch came from: its receipts and, recursively, the batches consumed to make it."""
 	return Tracer("backward").run(batch=batch, serial_no=serial_no)
+
+
+def trace_batches(batches: list[str], direction: str = "forward") -> list[dict]:
+	"""One trace of several batches (a recall's), each batch shown once however many of them lead to it."""
+	tracer = Tracer(direction)
+	for batch in dict.fromkeys(batches):
+		tracer.trace_batch(batch, level=0, parent=None)
+	return tracer.nodes
 
 
 class Tracer:
@@ -108,6 +116,7 @@ class Tracer:
 			kind=movement_kind(row),
 			voucher_type=row.voucher_type,
 			voucher_no=row.voucher_no,
+			voucher_detail_no=row.voucher_detail_no,
 			posting_date=row.posting_date,
 			warehouse=row.warehouse,
 			party_type=party_type,
@@ -130,6 +139,7 @@ class Tracer:
 				"kind": None,
 				"voucher_type": None,
 				"voucher_no": None,
+				"voucher_detail_no": None,
 				"posting_date": None,
 				"warehouse": None,
 				"party_type": None,

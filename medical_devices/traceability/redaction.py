@@ -1,5 +1,5 @@
 """A trace shows each user only what they may read: every node is checked on its own (the batch, the document
-that moved it, the party), and a node they may not read keeps its place in the tree with its contents withheld.
+that moved it, the warehouse, the party), and a node they may not read keeps its place in the tree with its contents withheld.
 The tree stays whole, so nobody is misled into thinking a branch ends where it does not."""
 
 from medical_devices import access
@@ -11,6 +11,7 @@ WITHHELD = (
 	"item_code",
 	"voucher_type",
 	"voucher_no",
+	"voucher_detail_no",
 	"posting_date",
 	"warehouse",
 	"party_type",
@@ -29,6 +30,7 @@ def readable(node: dict) -> bool:
 	return (
 		access.may(node["voucher_type"], node["voucher_no"])
 		and access.may("Batch", node["batch"])
+		and access.may("Warehouse", node["warehouse"])
 		and (not node.get("party_type") or access.may(node["party_type"], node["party"]))
 	)
 
