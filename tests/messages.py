@@ -60,7 +60,7 @@ def app_messages() -> set[str]:
 	found: set[str] = set()
 	for path in APP.rglob("*.py"):
 		found |= python_messages(path)
-	for path in APP.rglob("*.js"):
+	for path in [*APP.rglob("*.js"), *APP.rglob("*.vue")]:
 		if "node_modules" not in path.parts and "dist" not in path.parts:
 			found |= js_messages(path)
 	for path in APP.rglob("*.html"):

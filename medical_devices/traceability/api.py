@@ -1,10 +1,12 @@
-"""REST: GET /api/method/medical_devices.traceability.api.trace?batch=...&direction=forward"""
+"""REST: GET /api/method/medical_devices.traceability.api.trace?batch=...&direction=forward, and .graph (the same
+trace as nodes and edges, for a batch, a serial number or a whole recall)."""
 
 import frappe
 from frappe import _
 
 from medical_devices import access, inputs
 from medical_devices.traceability.engine import holders, trace_backward, trace_forward
+from medical_devices.traceability.graph import trace_graph
 from medical_devices.traceability.redaction import redact
 
 
@@ -25,3 +27,25 @@ def trace(batch: str | None = None, serial_no: str | None = None, direction: str
 	if direction == "forward":
 		result["holders"] = holders(nodes)
 	return result
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def graph(
+	batch: str | None = None,
+	serial_no: str | None = None,
+	direction: str | None = "forward",
+	device_recall: str | None = None,
+) -> dict:
+	direction = inputs.choice(direction or "forward", _("Direction"), ("forward", "backward"))
+	batches = []
+	if not inputs.missing(device_recall):
+		recall = frappe.get_doc("Device Recall", access.record("Device Recall", device_recall))
+		batches = [row.batch for row in recall.batches]
+		direction = "forward"
+	elif not inputs.missing(batch):
+		batches = [access.record("Batch", batch)]
+	elif not inputs.missing(serial_no):
+		serial_no = access.record("Serial No", serial_no)
+	else:
+		frappe.throw(_("Give a batch, a serial number or a recall to trace."), inputs.InvalidInputError)
+	return trace_graph(batches, serial_no=serial_no or None, direction=direction)

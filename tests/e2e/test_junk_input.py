@@ -212,6 +212,7 @@ def demo(frappe_site):
 READING = [{"reading_time": "2026-11-30 10:00:00", "temperature": 5}]
 VALID = {
 	"medical_devices.traceability.api.trace": lambda d: {"batch": d.batch, "direction": "forward"},
+	"medical_devices.traceability.api.graph": lambda d: {"batch": d.batch, "direction": "forward"},
 	"medical_devices.md_finance.kpis.dso_card": lambda d: {"filters": json.dumps({"company": d.company})},
 	"medical_devices.md_finance.dashboard_chart_source.working_capital_days.working_capital_days.get": lambda d: {
 		"filters": json.dumps({"company": d.company}),

@@ -252,9 +252,10 @@ def test_the_apps_reports_show_nothing_of_another_company(server_url, demo, repo
 		assert_refused(response, report)
 
 
-def test_a_trace_shows_only_what_the_user_may_read(server_url, demo):
+@pytest.mark.parametrize("method", ["trace", "graph"])
+def test_a_trace_shows_only_what_the_user_may_read(server_url, demo, method):
 	response = login(server_url, OUTSIDER).post(
-		f"{server_url}/api/method/medical_devices.traceability.api.trace",
+		f"{server_url}/api/method/medical_devices.traceability.api.{method}",
 		json={"batch": demo.batch, "direction": "forward"},
 		timeout=60,
 	)
@@ -262,7 +263,7 @@ def test_a_trace_shows_only_what_the_user_may_read(server_url, demo):
 		for secret in (demo.note, demo.customer):
 			assert secret not in response.text, secret
 	else:
-		assert_refused(response, "trace")
+		assert_refused(response, method)
 
 
 def test_a_portal_user_cannot_scan(server_url, demo):

@@ -25,167 +25,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.ledger_rows import LedgerWriter
+
 HOSPITALS = 500
 ROWS_PER_BATCH = 10
 CHUNK = 5_000
 ITEMS = [f"_Bench MD CS Item {n:02d}" for n in range(20)]
 USAGE_ITEM = "_Bench MD CS Usage Stent"
 USAGE_ROWS = 500
-
-
-class Writer:
-	"""Stock Ledger Entry + bundle + bundle entry per movement, written in bulk."""
-
-	def __init__(self, frappe, company):
-		self.frappe, self.company = frappe, company
-		self.sle, self.bundles, self.entries = [], [], []
-		self.count = 0
-		self.now = datetime.datetime.now()
-
-	def move(self, voucher_type, voucher_no, item, batch, warehouse, qty, rate, day):
-		self.count += 1
-		n = self.count
-		bundle = f"BCSB-{n:08d}"
-		posting = datetime.datetime.combine(day, datetime.time(9, 0)) + datetime.timedelta(seconds=n % 30000)
-		value = qty * rate
-		self.sle.append(
-			(
-				f"BCSLE-{n:08d}",
-				item,
-				warehouse,
-				voucher_type,
-				voucher_no,
-				f"BCROW-{n:08d}",
-				day,
-				posting.time(),
-				posting,
-				qty,
-				value,
-				rate,
-				0,
-				bundle,
-				self.company,
-				1,
-				self.now,
-				self.now,
-				"Administrator",
-				"Administrator",
-			)
-		)
-		self.bundles.append(
-			(
-				bundle,
-				item,
-				warehouse,
-				voucher_type,
-				voucher_no,
-				"Outward" if qty < 0 else "Inward",
-				1,
-				0,
-				1,
-				self.company,
-				day,
-				qty,
-				self.now,
-				self.now,
-				"Administrator",
-				"Administrator",
-			)
-		)
-		self.entries.append(
-			(
-				f"BCSBE-{n:08d}",
-				bundle,
-				"Serial and Batch Bundle",
-				"entries",
-				1,
-				batch,
-				qty,
-				warehouse,
-				rate,
-				value,
-				1,
-				self.now,
-				self.now,
-				"Administrator",
-				"Administrator",
-			)
-		)
-		if len(self.sle) >= CHUNK:
-			self.flush()
-
-	def flush(self):
-		db = self.frappe.db
-		db.bulk_insert(
-			"Stock Ledger Entry",
-			[
-				"name",
-				"item_code",
-				"warehouse",
-				"voucher_type",
-				"voucher_no",
-				"voucher_detail_no",
-				"posting_date",
-				"posting_time",
-				"posting_datetime",
-				"actual_qty",
-				"stock_value_difference",
-				"valuation_rate",
-				"is_cancelled",
-				"serial_and_batch_bundle",
-				"company",
-				"docstatus",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			],
-			self.sle,
-		)
-		db.bulk_insert(
-			"Serial and Batch Bundle",
-			[
-				"name",
-				"item_code",
-				"warehouse",
-				"voucher_type",
-				"voucher_no",
-				"type_of_transaction",
-				"docstatus",
-				"is_cancelled",
-				"has_batch_no",
-				"company",
-				"posting_date",
-				"total_qty",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			],
-			self.bundles,
-		)
-		db.bulk_insert(
-			"Serial and Batch Entry",
-			[
-				"name",
-				"parent",
-				"parenttype",
-				"parentfield",
-				"idx",
-				"batch_no",
-				"qty",
-				"warehouse",
-				"incoming_rate",
-				"stock_value_difference",
-				"docstatus",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			],
-			self.entries,
-		)
-		self.sle, self.bundles, self.entries = [], [], []
 
 
 def make_hospitals(frappe, company) -> list[tuple[str, str]]:
@@ -206,7 +53,7 @@ def generate(frappe, rng, company, stores, hospitals, rows: int) -> int:
 		ensure_item(item, "Class III", valuation_rate=100)
 	batches = rows // ROWS_PER_BATCH
 	today = datetime.date.today()
-	writer = Writer(frappe, company)
+	writer = LedgerWriter(frappe, company, prefix="BC", commit=False)
 	batch_rows = []
 	now = datetime.datetime.now()
 	for n in range(batches):
@@ -218,15 +65,15 @@ def generate(frappe, rng, company, stores, hospitals, rows: int) -> int:
 			(batch, batch, item, expiry, "Released", now, now, "Administrator", "Administrator")
 		)
 		rate = 100 + n % 50
-		writer.move("Purchase Receipt", f"BCS-PR-{n:07d}", item, batch, stores, 6, rate, received)
+		writer.move("Purchase Receipt", f"BCS-PR-{n:07d}", item, batch, stores, 6, received, rate)
 		for leg in range(3):
 			_customer, place = hospitals[rng.randrange(len(hospitals))]
 			sent = received + datetime.timedelta(days=1 + leg * 5)
 			voucher = f"BCS-SE-{n:07d}-{leg}"
-			writer.move("Stock Entry", voucher, item, batch, stores, -2, rate, sent)
-			writer.move("Stock Entry", voucher, item, batch, place, 2, rate, sent)
+			writer.move("Stock Entry", voucher, item, batch, stores, -2, sent, rate)
+			writer.move("Stock Entry", voucher, item, batch, place, 2, sent, rate)
 			used = min(sent + datetime.timedelta(days=rng.randrange(1, 60)), today)
-			writer.move("Sales Invoice", f"BCS-SI-{n:07d}-{leg}", item, batch, place, -1, rate, used)
+			writer.move("Sales Invoice", f"BCS-SI-{n:07d}-{leg}", item, batch, place, -1, used, rate)
 	writer.flush()
 	for start in range(0, len(batch_rows), CHUNK):
 		frappe.db.bulk_insert(

@@ -21,9 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-from tests.factories import first_company
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.factories import first_company
+from tests.ledger_rows import LedgerWriter
 
 BATCHES = 100_000
 CUSTOMERS = 5_000
@@ -33,153 +34,6 @@ CHAINS = 100
 HOT_ROWS = 10_000
 ITEMS = [f"_Bench MD Trace Item {n:02d}" for n in range(50)]
 CHUNK = 5_000
-
-
-class Writer:
-	"""Collects ledger rows and writes them in bulk: Stock Ledger Entry + bundle + bundle entry per movement."""
-
-	def __init__(self, frappe, company, warehouse):
-		self.frappe, self.company, self.warehouse = frappe, company, warehouse
-		self.sle, self.bundles, self.entries = [], [], []
-		self.count = 0
-		self.now = datetime.datetime.now()
-
-	def move(self, voucher_type, voucher_no, item, batch, qty, day):
-		self.count += 1
-		n = self.count
-		bundle = f"BSB-{n:08d}"
-		posting = datetime.datetime.combine(day, datetime.time(9, 0)) + datetime.timedelta(seconds=n % 30000)
-		self.sle.append(
-			(
-				f"BSLE-{n:08d}",
-				item,
-				self.warehouse,
-				voucher_type,
-				voucher_no,
-				f"BROW-{n:08d}",
-				day,
-				posting.time(),
-				posting,
-				qty,
-				0,
-				bundle,
-				self.company,
-				1,
-				self.now,
-				self.now,
-				"Administrator",
-				"Administrator",
-			)
-		)
-		self.bundles.append(
-			(
-				bundle,
-				item,
-				self.warehouse,
-				voucher_type,
-				voucher_no,
-				"Outward" if qty < 0 else "Inward",
-				1,
-				0,
-				1,
-				self.company,
-				day,
-				qty,
-				self.now,
-				self.now,
-				"Administrator",
-				"Administrator",
-			)
-		)
-		self.entries.append(
-			(
-				f"BSBE-{n:08d}",
-				bundle,
-				"Serial and Batch Bundle",
-				"entries",
-				1,
-				batch,
-				qty,
-				self.warehouse,
-				1,
-				self.now,
-				self.now,
-				"Administrator",
-				"Administrator",
-			)
-		)
-		if len(self.sle) >= CHUNK:
-			self.flush()
-
-	def flush(self):
-		db = self.frappe.db
-		db.bulk_insert(
-			"Stock Ledger Entry",
-			[
-				"name",
-				"item_code",
-				"warehouse",
-				"voucher_type",
-				"voucher_no",
-				"voucher_detail_no",
-				"posting_date",
-				"posting_time",
-				"posting_datetime",
-				"actual_qty",
-				"is_cancelled",
-				"serial_and_batch_bundle",
-				"company",
-				"docstatus",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			],
-			self.sle,
-		)
-		db.bulk_insert(
-			"Serial and Batch Bundle",
-			[
-				"name",
-				"item_code",
-				"warehouse",
-				"voucher_type",
-				"voucher_no",
-				"type_of_transaction",
-				"docstatus",
-				"is_cancelled",
-				"has_batch_no",
-				"company",
-				"posting_date",
-				"total_qty",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			],
-			self.bundles,
-		)
-		db.bulk_insert(
-			"Serial and Batch Entry",
-			[
-				"name",
-				"parent",
-				"parenttype",
-				"parentfield",
-				"idx",
-				"batch_no",
-				"qty",
-				"warehouse",
-				"docstatus",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-			],
-			self.entries,
-		)
-		db.commit()
-		self.sle, self.bundles, self.entries = [], [], []
 
 
 def generate(frappe, rng: random.Random):
@@ -277,7 +131,7 @@ def generate(frappe, rng: random.Random):
 		)
 	frappe.db.commit()
 
-	writer = Writer(frappe, company, warehouse)
+	writer = LedgerWriter(frappe, company)
 	receipts, notes, entries = [], [], []
 	day0 = today - datetime.timedelta(days=300)
 	# receipts: 10 batches per Purchase Receipt (incl. the raw batches of the chains and the hot batch)
@@ -286,7 +140,9 @@ def generate(frappe, rng: random.Random):
 		name = f"BENCH-PR-{index // 10:06d}"
 		receipts.append((name, supplier, company, day0, 1))
 		for batch, item in raw[index : index + 10]:
-			writer.move("Purchase Receipt", name, item, batch, HOT_ROWS if batch == hot[0] else 10, day0)
+			writer.move(
+				"Purchase Receipt", name, item, batch, warehouse, HOT_ROWS if batch == hot[0] else 10, day0
+			)
 	# deliveries: 9 rows per batch, 10 rows per Delivery Note, to random customers
 	pending = []
 	for batch, item in batches:
@@ -298,7 +154,7 @@ def generate(frappe, rng: random.Random):
 		day = day0 + datetime.timedelta(days=1 + (index // ROWS_PER_NOTE) % 250)
 		notes.append((name, rng.choice(customers), company, day, 1))
 		for batch, item in pending[index : index + ROWS_PER_NOTE]:
-			writer.move("Delivery Note", name, item, batch, -1, day)
+			writer.move("Delivery Note", name, item, batch, warehouse, -1, day)
 	# manufacturing chains: level L batch k made from level L-1 batches 2k and 2k+1
 	for c in range(CHAINS):
 		for level in (2, 3):
@@ -307,10 +163,9 @@ def generate(frappe, rng: random.Random):
 				day = day0 + datetime.timedelta(days=level)
 				entries.append((name, "Repack", "Repack", company, day, 1))
 				for source in (2 * k, 2 * k + 1):
-					writer.move(
-						"Stock Entry", name, ITEMS[0], f"BENCH-M{c:03d}-{level - 1}-{source}", -5, day
-					)
-				writer.move("Stock Entry", name, ITEMS[0], f"BENCH-M{c:03d}-{level}-{k}", 10, day)
+					source_batch = f"BENCH-M{c:03d}-{level - 1}-{source}"
+					writer.move("Stock Entry", name, ITEMS[0], source_batch, warehouse, -5, day)
+				writer.move("Stock Entry", name, ITEMS[0], f"BENCH-M{c:03d}-{level}-{k}", warehouse, 10, day)
 	writer.flush()
 	for doctype, fields, rows in (
 		("Purchase Receipt", ["name", "supplier", "company", "posting_date", "docstatus"], receipts),

@@ -1,6 +1,6 @@
 """Tests that stand alone: no module under tests/ imports from a test module (shared builders live in
-tests/factories.py, tests/outputs.py and tests/e2e/desk.py), and no test keeps its module's context in
-frappe.flags. Read with `ast`, without a site."""
+tests/factories.py, tests/ledger_rows.py, tests/outputs.py and tests/e2e/desk.py), and no test keeps its module's
+context in frappe.flags. Read with `ast`, without a site."""
 
 import ast
 from pathlib import Path

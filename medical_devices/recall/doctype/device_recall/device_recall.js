@@ -4,7 +4,7 @@ frappe.ui.form.on("Device Recall", {
 		const colour = frappe.boot.md_rules.device_recall.colours[frm.doc.status];
 		if (colour) frm.page.set_indicator(__(frm.doc.status, null, "Device Recall"), colour);
 		frm.add_custom_button(__("Batch Trace"), () =>
-			frappe.set_route("query-report", "Batch Trace", { batch: frm.doc.batches[0].batch, direction: "Forward" })
+			frappe.set_route("query-report", "Batch Trace", { device_recall: frm.doc.name })
 		);
 		frm.add_custom_button(
 			__("Recall Cost Entry"),

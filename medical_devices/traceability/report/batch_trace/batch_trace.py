@@ -1,10 +1,11 @@
-"""Batch Trace: forward (where it went) or backward (what it came from) as a tree, exportable like any report."""
+"""Batch Trace: forward (where it went) or backward (what it came from) as a tree, exportable like any report, or
+the batches of a whole recall; its Graph button draws the same trace as a picture (traceability/graph.py)."""
 
 import frappe
 from frappe import _, _lt
 
 from medical_devices import access
-from medical_devices.traceability.engine import trace_backward, trace_forward
+from medical_devices.traceability.engine import trace_backward, trace_batches, trace_forward
 from medical_devices.traceability.redaction import redact
 
 # Movement kinds from the trace engine, translated when shown.
@@ -26,14 +27,19 @@ KIND_LABELS = {
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	if not filters.batch and not filters.serial_no:
+	if not filters.batch and not filters.serial_no and not filters.device_recall:
 		return get_columns(), []
-	trace = trace_backward if filters.direction == "Backward" else trace_forward
-	if filters.batch:
-		access.record("Batch", filters.batch)
-	if filters.serial_no:
-		access.record("Serial No", filters.serial_no)
-	nodes = redact(trace(batch=filters.batch, serial_no=filters.serial_no))
+	if filters.device_recall:
+		recall = frappe.get_doc("Device Recall", access.record("Device Recall", filters.device_recall))
+		nodes = trace_batches([row.batch for row in recall.batches], "forward")
+	else:
+		trace = trace_backward if filters.direction == "Backward" else trace_forward
+		if filters.batch:
+			access.record("Batch", filters.batch)
+		if filters.serial_no:
+			access.record("Serial No", filters.serial_no)
+		nodes = trace(batch=filters.batch, serial_no=filters.serial_no)
+	nodes = redact(nodes)
 	data = []
 	for node in nodes:
 		data.append(
