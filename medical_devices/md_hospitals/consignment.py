@@ -260,11 +260,11 @@ def recall_scope(batches: list[str], stock: list[dict]) -> tuple[dict[tuple, flo
 	return at_hospitals, implanted(batches)
 
 
-def implanted(batches: list[str]) -> list[dict]:
-	"""Each unit of `batches` a hospital reported used in a patient (submitted usage reports), by hospital and
-	surgery date: the patient by pseudonym and Patient Record, the consignment warehouse it came from and the
-	invoice that billed it."""
-	if not batches:
+def implanted(batches: list[str] | None = None, serial_nos: list[str] | None = None) -> list[dict]:
+	"""Each unit of `batches` (or these serial numbers) a hospital reported used in a patient (submitted usage
+	reports), by hospital and surgery date: the patient by pseudonym and Patient Record, the consignment warehouse it
+	came from and the invoice that billed it."""
+	if not batches and not serial_nos:
 		return []
 	report = frappe.qb.DocType("Consignment Usage Report")
 	row = frappe.qb.DocType("Consignment Usage Item")
@@ -287,7 +287,7 @@ def implanted(batches: list[str]) -> list[dict]:
 			row.sales_invoice,
 		)
 		.where(report.docstatus == 1)
-		.where(row.batch_no.isin(batches))
+		.where(row.batch_no.isin(batches) if batches else row.serial_no.isin(serial_nos))
 		.orderby(report.customer)
 		.orderby(row.surgery_date)
 		.orderby(row.serial_no)

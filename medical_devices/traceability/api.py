@@ -37,15 +37,12 @@ def graph(
 	device_recall: str | None = None,
 ) -> dict:
 	direction = inputs.choice(direction or "forward", _("Direction"), ("forward", "backward"))
-	batches = []
+	# one of them is traced, the first given of: the recall (all its batches, forward), the batch, the serial number
 	if not inputs.missing(device_recall):
 		recall = frappe.get_doc("Device Recall", access.record("Device Recall", device_recall))
-		batches = [row.batch for row in recall.batches]
-		direction = "forward"
-	elif not inputs.missing(batch):
-		batches = [access.record("Batch", batch)]
-	elif not inputs.missing(serial_no):
-		serial_no = access.record("Serial No", serial_no)
-	else:
-		frappe.throw(_("Give a batch, a serial number or a recall to trace."), inputs.InvalidInputError)
-	return trace_graph(batches, serial_no=serial_no or None, direction=direction)
+		return trace_graph([row.batch for row in recall.batches], direction="forward")
+	if not inputs.missing(batch):
+		return trace_graph([access.record("Batch", batch)], direction=direction)
+	if not inputs.missing(serial_no):
+		return trace_graph(serial_no=access.record("Serial No", serial_no), direction=direction)
+	frappe.throw(_("Give a batch, a serial number or a recall to trace."), inputs.InvalidInputError)

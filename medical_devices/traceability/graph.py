@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 
 from medical_devices import access
+from medical_devices.inputs import InvalidInputError
 from medical_devices.md_hospitals.consignment import (
 	BILLING_ROW_DOCTYPES,
 	USAGE_ROW_FIELD,
@@ -83,23 +84,35 @@ class Graph:
 		self.nodes[target]["qty_in"] += qty
 
 
-def build(trace: list[dict], consignment: dict[str, str], usage: list[dict], billed_rows: set[str]) -> dict:
-	"""The graph of a trace. `consignment`: warehouse -> the hospital whose consignment stock it is; `usage`: the
-	rows of submitted usage reports of the traced batches (with `warehouse`, `restricted` when the user may not read
-	the report); `billed_rows`: the delivery and invoice rows (voucher_detail_no) that bill such usage, drawn once,
-	as the patient they went to."""
+INWARD_KINDS = ("Goods Receipt", "Production", "Transfer In", "Customer Return")
+
+
+def build(
+	trace: list[dict],
+	consignment: dict[str, str],
+	usage: list[dict],
+	billed_rows: set[str],
+	direction: str = "forward",
+) -> dict:
+	"""The graph of a trace. `consignment`: warehouse -> the hospital whose consignment stock it is (empty when the
+	user may not read the hospital); `usage`: the rows of submitted usage reports of the traced units (`warehouse`
+	None when the user may not read it, `restricted` when they may not read the report); `billed_rows`: the delivery
+	and invoice rows (voucher_detail_no) that bill those rows, drawn once, as the patients the units went to.
+	Backward, only where the units came from is drawn: receipts, suppliers and the manufacture that made them."""
 	graph = Graph()
 	by_id = {node["id"]: node for node in trace}
+	forward = direction == "forward"
 	transfers = defaultdict(lambda: {"Transfer Out": defaultdict(float), "Transfer In": defaultdict(float)})
+	counts = defaultdict(float)
 
 	def place(warehouse: str) -> str:
-		hospital = consignment.get(warehouse)
-		if hospital:
+		if warehouse in consignment:
+			hospital = consignment[warehouse] or None
 			return graph.node(
 				f"consignment:{warehouse}",
 				"Consignment",
-				hospital,
-				description=warehouse,
+				hospital or warehouse,
+				description=warehouse if hospital else "",
 				doctype="Warehouse",
 				name=warehouse,
 				group=hospital,
@@ -109,27 +122,37 @@ def build(trace: list[dict], consignment: dict[str, str], usage: list[dict], bil
 		)
 
 	def batch_of(node: dict) -> str:
-		parent = by_id.get(node["parent"]) or {}
-		return batch_node(graph, parent)
+		return batch_node(graph, by_id[node["parent"]])
 
 	for node in trace:
 		if node["node"] == "batch":
-			batch_node(graph, node)
+			key = batch_node(graph, node)
+			parent = by_id.get(node["parent"])
+			if parent and parent["node"] == "batch" and not parent.get("restricted"):
+				graph.edge(key, batch_node(graph, parent), 1)  # the batch of a traced serial number
+			elif parent and parent["kind"] == "Production" and not parent.get("restricted"):
+				graph.edge(key, manufacture_node(graph, parent), 0)  # backward: consumed to make it
 			continue
 		batch = batch_of(node)
+		kind = node["kind"]
+		if not forward and (kind not in ("Goods Receipt", "Production") or serial_of_batch(by_id, node)):
+			continue
 		if node.get("restricted"):
-			stage = restricted_stage(node["kind"])
+			stage = restricted_stage(kind)
 			key = graph.node(f"restricted:{stage}", stage, _("Restricted"), restricted=1)
 			graph.nodes[key]["details"]["movements"] = graph.nodes[key]["details"].get("movements", 0) + 1
-			graph.edge(*((key, batch) if stage == "Receipt" else (batch, key)), 0)
+			graph.edge(*((key, batch) if kind in INWARD_KINDS else (batch, key)), 0)
 			continue
-		kind, qty, warehouse = node["kind"], node["qty"] or 0.0, node["warehouse"]
-		if warehouse:
+		qty, warehouse = node["qty"] or 0.0, node["warehouse"]
+		if warehouse and forward:
 			held = graph.nodes[place(warehouse)]["details"]
 			held["balance"] = held.get("balance", 0.0) + qty
 		if kind in ("Transfer Out", "Transfer In"):
-			transfers[(node["voucher_no"], node["batch"])][kind][warehouse] += abs(qty)
-			transfers[(node["voucher_no"], node["batch"])]["from"] = batch
+			moved = transfers[(node["voucher_no"], node.get("voucher_detail_no") or "", node["batch"])]
+			moved[kind][warehouse] += abs(qty)
+			moved["from"] = batch
+		elif kind == "Stock Count":
+			counts[(node["voucher_type"], node["voucher_no"], batch, warehouse)] += qty
 		elif kind == "Consumption":
 			graph.edge(batch, manufacture_node(graph, node), qty)
 		elif kind == "Production":
@@ -159,13 +182,7 @@ def build(trace: list[dict], consignment: dict[str, str], usage: list[dict], bil
 			)
 			graph.edge(place(warehouse), target, qty)
 		elif qty < 0:
-			target = graph.node(
-				f"out:{node['voucher_type']}",
-				"Returns",
-				_("Issued or Written Off"),
-				description=_(node["voucher_type"]),
-			)
-			graph.edge(place(warehouse), target, qty)
+			graph.edge(place(warehouse), written_off_node(graph, node["voucher_type"]), qty)
 		else:
 			receipt = receipt_node(graph, node)
 			if node.get("party_type") == "Supplier" and node.get("party"):
@@ -183,28 +200,76 @@ def build(trace: list[dict], consignment: dict[str, str], usage: list[dict], bil
 	for moved in transfers.values():
 		for source, target, qty in pair_transfer(moved["Transfer Out"], moved["Transfer In"]):
 			graph.edge(place(source) if source else moved["from"], place(target), qty)
+	# a stock count posts the batch out and back in at its counted quantity: only the difference moved
+	for (voucher_type, voucher_no, batch, warehouse), difference in counts.items():
+		if difference > 1e-9:
+			found = graph.node(
+				f"count:{voucher_no}",
+				"Receipt",
+				voucher_no,
+				description=doctype_label(voucher_type),
+				doctype=voucher_type,
+				name=voucher_no,
+			)
+			graph.edge(found, batch, difference)
+			graph.edge(batch, place(warehouse), difference)
+		elif difference < -1e-9:
+			graph.edge(place(warehouse), written_off_node(graph, voucher_type), difference)
 	for row in usage:
-		source = f"consignment:{row['warehouse']}"
-		if source not in graph.nodes:  # a place the user may not read: nor what it used
+		if row.get("warehouse"):
+			source = place(row["warehouse"])
+		else:  # a place the user may not read: nor what it used
 			source = graph.node("restricted:Consignment", "Consignment", _("Restricted"), restricted=1)
 			row = {**row, "restricted": 1}
 		patient_node(graph, row, source)
+	if not forward:
+		for node in graph.nodes.values():
+			node["details"].pop("held", None)
 	return layout(graph)
+
+
+def serial_of_batch(by_id: dict, node: dict) -> bool:
+	"""A movement of a traced serial number whose batch is traced beside it (backward: the batch's receipts say
+	where the serial number came from, once)."""
+	parent = by_id[node["parent"]]
+	return parent["kind"] == "Serial No" and any(
+		other["node"] == "batch" and other["parent"] == parent["id"] for other in by_id.values()
+	)
+
+
+def doctype_label(doctype: str) -> str:
+	return _(doctype)
+
+
+def written_off_node(graph: Graph, voucher_type: str) -> str:
+	return graph.node(
+		f"out:{voucher_type}",
+		"Returns",
+		_("Issued or Written Off"),
+		description=doctype_label(voucher_type),
+	)
 
 
 def batch_node(graph: Graph, node: dict) -> str:
 	if node.get("restricted"):
 		return graph.node(f"batch:restricted:{node['id']}", "Batch", _("Restricted"), restricted=1)
-	if node["node"] != "batch":
-		return graph.node(f"batch:{node['batch']}", "Batch", node["batch_id"] or node["batch"] or "")
-	key = f"batch:{node['batch']}" if node["batch"] else f"serial:{node['serial_no']}"
+	if node["kind"] == "Serial No":
+		return graph.node(
+			f"serial:{node['serial_no']}",
+			"Batch",
+			node["serial_no"],
+			description=node["item_code"] or "",
+			doctype="Serial No",
+			name=node["serial_no"],
+			details={"item_code": node["item_code"], "batch": node["batch"]},
+		)
 	return graph.node(
-		key,
+		f"batch:{node['batch']}",
 		"Batch",
-		node["batch_id"] or node["serial_no"] or "",
+		node["batch_id"] or node["batch"] or "",
 		description=node["item_code"] or "",
-		doctype="Batch" if node["batch"] else "Serial No",
-		name=node["batch"] or node["serial_no"],
+		doctype="Batch",
+		name=node["batch"],
 		details={"item_code": node["item_code"], "serial_no": node.get("serial_no")},
 	)
 
@@ -214,7 +279,7 @@ def receipt_node(graph: Graph, node: dict) -> str:
 		f"receipt:{node['voucher_type']}:{node['voucher_no']}",
 		"Receipt",
 		node["voucher_no"],
-		description=f"{_(node['voucher_type'])} {node['posting_date'] or ''}".strip(),
+		description=f"{doctype_label(node['voucher_type'])} {node['posting_date'] or ''}".strip(),
 		doctype=node["voucher_type"],
 		name=node["voucher_no"],
 	)
@@ -273,7 +338,10 @@ def patient_node(graph: Graph, row: dict, source: str):
 				"sales_invoice": row.get("sales_invoice"),
 			},
 		)
-	graph.edge(source, key, row.get("qty") or 0.0)
+	if row.get("restricted"):
+		details = graph.nodes[key]["details"]
+		details["movements"] = details.get("movements", 0) + 1
+	graph.edge(source, key, 0.0 if row.get("restricted") else row.get("qty") or 0.0)
 
 
 def pair_transfer(taken: dict[str, float], put: dict[str, float]) -> list[tuple[str | None, str, float]]:
@@ -380,30 +448,40 @@ def order_key(node: dict, column: int) -> tuple:
 def trace_graph(
 	batches: list[str] | None = None, serial_no: str | None = None, direction: str = "forward"
 ) -> dict:
-	"""The graph of the trace of `batches` (or of one serial number) as the user may see it."""
+	"""The graph of the trace of `batches` (or, without batches, of one serial number) as the user may see it."""
 	if batches:
 		trace = trace_batches(batches, direction)
-	else:
+		serial_no = None
+	elif serial_no:
 		trace = (trace_forward if direction == "forward" else trace_backward)(serial_no=serial_no)
+	else:
+		frappe.throw(_("Give a batch, a serial number or a recall to trace."), InvalidInputError)
 	trace = redact(trace)
-	consignment = hospitals_of({node["warehouse"] for node in trace if node["warehouse"]})
 	usage = []
 	if direction == "forward":
-		traced = list({node["batch"] for node in trace if node["node"] == "batch" and node["batch"]})
-		for row in implanted(traced):
-			if serial_no and row.serial_no != serial_no:
-				continue
+		if serial_no:
+			found = implanted(serial_nos=[serial_no])
+		else:
+			found = implanted([node["batch"] for node in trace if node["node"] == "batch" and node["batch"]])
+		for row in found:
 			usage.append(
 				{
 					**row,
 					"name": row.usage_row,
 					"parent": row.usage_report,
 					"batch_no": row.batch,
+					"warehouse": row.warehouse if access.may("Warehouse", row.warehouse) else None,
 					"restricted": 0 if access.may("Consignment Usage Report", row.usage_report) else 1,
 				}
 			)
+	places = {node["warehouse"] for node in trace if node["warehouse"]} | {row["warehouse"] for row in usage}
+	consignment = {
+		warehouse: hospital if access.may("Customer", hospital) else ""
+		for warehouse, hospital in hospitals_of(places).items()
+	}
 	add_territories(trace)
-	return build(trace, consignment, usage, usage_billing_rows(trace, consignment))
+	billed = usage_billing_rows(trace, consignment, {row["name"] for row in usage})
+	return build(trace, consignment, usage, billed, direction)
 
 
 def add_territories(trace: list[dict]):
@@ -423,8 +501,9 @@ def add_territories(trace: list[dict]):
 			node["territory"] = territories.get(node["party"])
 
 
-def usage_billing_rows(trace: list[dict], consignment: dict[str, str]) -> set[str]:
-	"""The invoice and delivery rows among the trace's deliveries out of consignment stock that bill reported use."""
+def usage_billing_rows(trace: list[dict], consignment: dict[str, str], usage_rows: set[str]) -> set[str]:
+	"""The invoice and delivery rows among the trace's deliveries out of consignment stock that bill the usage
+	report rows drawn (`usage_rows`)."""
 	rows = defaultdict(list)
 	for node in trace:
 		if node["kind"] == "Delivery" and node["warehouse"] in consignment and node["voucher_detail_no"]:
@@ -432,12 +511,15 @@ def usage_billing_rows(trace: list[dict], consignment: dict[str, str]) -> set[st
 	billing = set()
 	for doctype, names in rows.items():
 		row_doctype = BILLING_ROW_DOCTYPES.get(doctype)
-		if row_doctype:
+		if row_doctype and usage_rows:
 			billing.update(
-				frappe.get_all(
+				name
+				for name, usage_row in frappe.get_all(
 					row_doctype,
-					filters={"name": ("in", names), USAGE_ROW_FIELD: ("is", "set")},
-					pluck="name",
+					filters={"name": ("in", names), USAGE_ROW_FIELD: ("in", list(usage_rows))},
+					fields=["name", USAGE_ROW_FIELD],
+					as_list=True,
 				)
+				if usage_row in usage_rows
 			)
 	return billing

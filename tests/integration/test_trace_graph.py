@@ -132,9 +132,13 @@ def test_the_story_is_drawn_as_edges_with_their_units_in_stage_columns():
 		< column[f"customer:{TRACE_CUSTOMERS[1]}"]
 		< column[f"returns:customers:{stores}"]
 	)
-	# backward from the finished batch: both components and their supplier
-	back = nodes(graph(batch=story.finished, direction="backward"))
-	assert {f"batch:{story.lot_a}", f"batch:{story.lot_b}", f"supplier:{TRACE_SUPPLIER}"} <= set(back)
+	# backward from the finished batch: both components, consumed in its manufacture, and their supplier
+	back = graph(batch=story.finished, direction="backward")
+	assert {f"batch:{story.lot_a}", f"batch:{story.lot_b}", f"supplier:{TRACE_SUPPLIER}"} <= set(nodes(back))
+	assert {(f"batch:{lot}", f"manufacture:{story.made.name}") for lot in (story.lot_a, story.lot_b)} <= set(
+		edges(back)
+	)
+	assert not any(node["stage"] == "Customer" for node in back["nodes"])
 
 
 def test_consignment_stock_and_the_implanted_patients_by_pseudonym_only():
@@ -193,7 +197,17 @@ def test_places_the_user_may_not_read_are_withheld_not_missing():
 		assert hidden not in text, hidden
 	for record in ("ZY-TG-1", "ZY-TG-2"):
 		assert pseudonym(HOSPITAL, record) not in text
-	assert any(node["restricted"] and node["stage"] == "Patient" for node in implants["nodes"])
+	hidden_patients = [
+		node for node in implants["nodes"] if node["restricted"] and node["stage"] == "Patient"
+	]
+	assert hidden_patients and all(node["qty_in"] == 0 for node in hidden_patients)
+	# a serial number beside the batch changes nothing: it cannot be used to probe what the user may not read
+	frappe.set_user(OUTSIDER)
+	try:
+		probed = graph(batch=stock.batch, serial_no=stock.serials[0])
+	finally:
+		frappe.set_user("Administrator")
+	assert probed == implants
 
 
 def test_a_graph_needs_something_to_trace_and_names_a_bad_direction():

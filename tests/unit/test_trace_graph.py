@@ -56,8 +56,8 @@ def story():
 	return [
 		batch("b1", "LOT-A"),
 		move("m2", "b1", "Goods Receipt", 10, "Stores", ("Purchase Receipt", "PR-1"), "ACME"),
-		move("m3", "b1", "Transfer Out", -4, "Stores", ("Stock Entry", "SE-1")),
-		move("m4", "b1", "Transfer In", 4, "CW-H1", ("Stock Entry", "SE-1")),
+		move("m3", "b1", "Transfer Out", -4, "Stores", ("Stock Entry", "SE-1"), row="se-1-1"),
+		move("m4", "b1", "Transfer In", 4, "CW-H1", ("Stock Entry", "SE-1"), row="se-1-1"),
 		move("m5", "b1", "Delivery", -3, "Stores", ("Delivery Note", "DN-1"), "Clinic", territory="East"),
 		move(
 			"m6", "b1", "Customer Return", 1, "Stores", ("Delivery Note", "DN-2"), "Clinic", territory="East"
@@ -145,12 +145,14 @@ def test_a_restricted_movement_keeps_its_place_and_names_nothing():
 		{**move("m2", "b1", "Delivery", None, None), "voucher_no": None, "party": None, "restricted": 1},
 		{**move("m3", "b1", "Delivery", None, None), "voucher_no": None, "party": None, "restricted": 1},
 	]
-	graph = build(trace, {}, [{"warehouse": "CW-H1", "qty": 1, "restricted": 1}], set())
+	graph = build(trace, {}, [{"warehouse": None, "qty": 1, "restricted": 1}], set())
 	restricted = [node for node in graph["nodes"] if node["restricted"]]
 	assert {node["stage"] for node in restricted} == {"Customer", "Consignment", "Patient"}
 	assert next(n for n in restricted if n["stage"] == "Customer")["details"] == {"movements": 2}
 	assert ("batch:LOT-A", "restricted:Customer") in edges(graph)
 	assert all(node["name"] is None for node in restricted)
+	# nor how many units went where the user may not look
+	assert all(node["qty_in"] == 0 and node["qty_out"] == 0 for node in restricted)
 	assert "DN-1" not in repr(graph)
 
 
@@ -165,3 +167,81 @@ def test_a_cycle_in_bad_production_data_cannot_loop():
 	]
 	graph = build(trace, {}, [], set())
 	assert {node["id"] for node in graph["nodes"]} >= {"batch:LOT-A", "batch:LOT-B"}
+
+
+def test_each_row_of_a_transfer_is_paired_with_its_own_source():
+	trace = [
+		batch("b1", "LOT-A"),
+		move("m2", "b1", "Transfer Out", -5, "Stores", ("Stock Entry", "SE-1"), row="r1"),
+		move("m3", "b1", "Transfer In", 5, "CW-A", ("Stock Entry", "SE-1"), row="r1"),
+		move("m4", "b1", "Transfer Out", -3, "Stores", ("Stock Entry", "SE-1"), row="r2"),
+		move("m5", "b1", "Transfer In", 3, "CW-B", ("Stock Entry", "SE-1"), row="r2"),
+		move("m6", "b1", "Transfer Out", -3, "Transit", ("Stock Entry", "SE-1"), row="r3"),
+		move("m7", "b1", "Transfer In", 3, "CW-A", ("Stock Entry", "SE-1"), row="r3"),
+	]
+	assert edges(build(trace, {}, [], set())) == {
+		("warehouse:Stores", "warehouse:CW-A"): 5,
+		("warehouse:Stores", "warehouse:CW-B"): 3,
+		("warehouse:Transit", "warehouse:CW-A"): 3,
+	}
+
+
+def test_a_stock_count_moves_only_its_difference():
+	def counted(before, after):
+		return [
+			batch("b1", "LOT-A"),
+			move("m2", "b1", "Stock Count", -before, "Stores", ("Stock Reconciliation", "SR-1"), row="c1"),
+			move("m3", "b1", "Stock Count", after, "Stores", ("Stock Reconciliation", "SR-1"), row="c1"),
+		]
+
+	assert edges(build(counted(10, 10), {}, [], set())) == {}
+	assert edges(build(counted(10, 8), {}, [], set())) == {
+		("warehouse:Stores", "out:Stock Reconciliation"): 2
+	}
+	assert edges(build(counted(8, 10), {}, [], set())) == {
+		("count:SR-1", "batch:LOT-A"): 2,
+		("batch:LOT-A", "warehouse:Stores"): 2,
+	}
+
+
+def test_a_restricted_inward_movement_points_into_the_batch():
+	trace = [
+		batch("b1", "LOT-A"),
+		{**move("m2", "b1", "Production", None, None), "voucher_no": None, "restricted": 1},
+	]
+	assert ("restricted:Manufacture", "batch:LOT-A") in edges(build(trace, {}, [], set()))
+
+
+def test_backward_draws_where_it_came_from_and_links_what_was_consumed_to_its_manufacture():
+	trace = [
+		batch("b1", "LOT-F"),
+		move("m2", "b1", "Production", 10, "Stores", ("Stock Entry", "SE-2"), batch="LOT-F"),
+		move("m3", "b1", "Customer Return", 1, "Stores", ("Delivery Note", "DN-2"), "Clinic", batch="LOT-F"),
+		batch("b4", "LOT-A", level=2, parent="m2"),
+		move("m5", "b4", "Goods Receipt", 50, "Stores", ("Purchase Receipt", "PR-1"), "ACME"),
+		move("m6", "b4", "Transfer In", 5, "CW-H1", ("Stock Entry", "SE-1")),
+	]
+	drawn = edges(build(trace, {}, [], set(), direction="backward"))
+	assert drawn == {
+		("manufacture:SE-2", "batch:LOT-F"): 10,
+		("batch:LOT-F", "warehouse:Stores"): 10,
+		("batch:LOT-A", "manufacture:SE-2"): 0,
+		("supplier:ACME", "receipt:Purchase Receipt:PR-1"): 50,
+		("receipt:Purchase Receipt:PR-1", "batch:LOT-A"): 50,
+		("batch:LOT-A", "warehouse:Stores"): 50,
+	}
+
+
+def test_a_serial_number_traced_backward_counts_its_batchs_receipt_once():
+	root = {**batch("b1", "LOT-A"), "kind": "Serial No", "serial_no": "SN-1"}
+	trace = [
+		root,
+		move("m2", "b1", "Goods Receipt", 1, "Stores", ("Purchase Receipt", "PR-1"), "ACME"),
+		move("m3", "b1", "Delivery", -1, "Stores", ("Delivery Note", "DN-1"), "Clinic"),
+		batch("b4", "LOT-A", level=1, parent="b1"),
+		move("m5", "b4", "Goods Receipt", 50, "Stores", ("Purchase Receipt", "PR-1"), "ACME"),
+	]
+	drawn = edges(build(trace, {}, [], set(), direction="backward"))
+	assert drawn[("supplier:ACME", "receipt:Purchase Receipt:PR-1")] == 50
+	assert drawn[("batch:LOT-A", "serial:SN-1")] == 1
+	assert not any(target.startswith("customer:") for _source, target in drawn)
