@@ -473,37 +473,10 @@ def test_the_controls_own_functions_change_them_with_an_entry_and_its_reason(ser
 # --- in-process paths: Data Import, the bulk edit job, rename and merge, server scripts ---------------------
 
 
-def csv_file(content: str):
-	import frappe
-
-	return frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": f"paths-{frappe.generate_hash(length=6)}.csv",
-			"content": content,
-			"is_private": 1,
-		}
-	).insert(ignore_permissions=True)
-
-
 def run_import(doctype, import_type, content, reason=None):
-	import frappe
-	from frappe.core.doctype.data_import.data_import import start_import
+	from tests.factories import data_import
 
-	data_import = frappe.get_doc(
-		{
-			"doctype": "Data Import",
-			"reference_doctype": doctype,
-			"import_type": import_type,
-			"import_file": csv_file(content).file_url,
-			"md_reason": reason,
-		}
-	).insert()
-	frappe.db.commit()  # nosemgrep: the import job commits row by row, as in a worker
-	start_import(data_import.name)  # what the background worker runs
-	return frappe.get_all(
-		"Data Import Log", {"data_import": data_import.name}, ["success", "docname", "exception"]
-	)
+	return data_import(doctype, import_type, content, reason)
 
 
 def test_data_import_can_neither_update_nor_insert_a_controlled_field(records):

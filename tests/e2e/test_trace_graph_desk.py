@@ -32,6 +32,9 @@ def wide_recall(frappe_site):
 	"""A batch received once and delivered one unit each to 1,000 customers in ten territories, and its recall."""
 	import frappe
 
+	from medical_devices.audit.scope import audited_doctypes
+	from medical_devices.audit.trail import baseline
+
 	company, stores = first_company_stores()
 	ensure_item(ITEM, valuation_rate=10)
 	root = frappe.db.get_value("Territory", {"is_group": 1, "parent_territory": ("in", ("", None))})
@@ -69,6 +72,15 @@ def wide_recall(frappe_site):
 		"Delivery Note",
 		["name", "customer", "company", "posting_date", "docstatus", "creation", "modified"],
 		notes,
+	)
+	# what a live site's history holds without trail entries gets its baseline, as on install (audit/trail.py)
+	audited = audited_doctypes()
+	baseline(
+		[
+			doctype
+			for doctype in ("Customer", "Delivery Note", "Serial and Batch Bundle")
+			if doctype in audited
+		]
 	)
 	recall = device_recall([batch.name], is_mock=1).insert()
 	frappe.db.commit()  # nosemgrep: the web server process must see the records

@@ -284,6 +284,16 @@ def demo_records():
 	).insert()
 	frappe.get_doc({"doctype": "Ledger Reconciliation", "company": company, "as_of_date": today()}).insert()
 	observed_go_live(company)
+	frappe.get_doc(
+		{
+			"doctype": "Go-Live Opening",
+			"company": company,
+			"reason": "首营资料已核对",
+			"decisions": [
+				{"record_type": "Item", "record": DEVICE, "decision": "Approved for First Business"}
+			],
+		}
+	).insert()
 	frappe.get_doc({"doctype": "Cash Forecast", "company": company, "start_date": today()}).insert()
 	frappe.get_doc(
 		{"doctype": "Device Data Export", "regulator": "NMPA UDID", "file_format": "XML", "item": DEVICE}
