@@ -117,7 +117,7 @@ CONTROLS = (
 				f"{_QUALIFICATION}.record_first_business_decision",
 				"medical_devices.gsp.overrides.party.review_again_when_identity_changes",
 			),
-			_lt("the First-Business Review button"),
+			_lt("the First-Business Review button or a Go-Live Opening"),
 			FIRST_BUSINESS_REVIEWERS,
 			{"md_first_business_status": "Pending"},
 		)

@@ -112,8 +112,16 @@ IDENTITY_FIELDS = {
 }
 
 
-def record_first_business_decision(doctype: str, name: str, decision: str, remarks: str | None = None):
+def record_first_business_decision(
+	doctype: str, name: str, decision: str, remarks: str | None = None, check_role: bool = True
+):
 	"""The one writer of the first-business fields: the decision, who took it and when, in the trail."""
+	if check_role and not set(FIRST_BUSINESS_REVIEWERS) & set(frappe.get_roles()):
+		frappe.throw(
+			_("Only a Quality Manager, QA Reviewer or Regulatory Affairs Manager may review first business."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
 	doc = frappe.get_doc(doctype, name)
 	remarks = clean_reason(remarks) or None
 	controlled.allow(

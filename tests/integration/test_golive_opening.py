@@ -182,3 +182,76 @@ def test_a_decision_that_does_not_fit_its_record_is_refused_on_save():
 				],
 			}
 		).insert()
+
+
+def test_the_checks_run_again_on_submit_whatever_skipped_them():
+	unlicensed = unreviewed_party("Customer", licensed=False)
+	doc = opening(("Customer", unlicensed, "Approved for First Business"))
+	frappe.db.savepoint("md_glop")
+	frappe.set_user(REVIEWER)
+	try:
+		doc.reload()
+		doc.flags.ignore_validate = True  # as a server script could set it
+		with pytest.raises(QualificationError, match="no valid business licence"):
+			doc.submit()
+	finally:
+		frappe.set_user("Administrator")
+	frappe.db.rollback(save_point="md_glop")
+	assert status("Customer", unlicensed, "md_first_business_status") != "Approved"
+
+
+def test_a_rejected_record_is_not_approved_from_a_bulk_file():
+	from medical_devices.gsp.qualification import record_first_business_decision
+
+	supplier = unreviewed_party("Supplier")
+	record_first_business_decision("Supplier", supplier, "Rejected", "Quality agreement refused")
+	doc = opening(("Supplier", supplier, "Approved for First Business"))
+	frappe.set_user(REVIEWER)
+	try:
+		doc.reload()
+		with pytest.raises(QualificationError, match="was rejected in first-business review"):
+			doc.submit()
+	finally:
+		frappe.set_user("Administrator")
+	assert status("Supplier", supplier, "md_first_business_status") == "Rejected"
+
+
+def test_a_reviewer_decides_only_on_records_they_may_read():
+	allowed, other = unreviewed_party("Customer"), unreviewed_party("Customer")
+	restricted = ensure_user("md-glop-restricted@example.com", "Quality Manager")
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": restricted, "allow": "Customer", "for_value": allowed}
+	).insert(ignore_permissions=True)
+	frappe.set_user(restricted)
+	try:
+		with pytest.raises(frappe.PermissionError, match=r"Row #1: you may not read"):
+			opening(("Customer", other, "Approved for First Business"))
+	finally:
+		frappe.set_user("Administrator")
+	assert status("Customer", other, "md_first_business_status") != "Approved"
+
+
+def test_the_basis_is_stored_as_written_and_escaped_once_where_it_is_shown():
+	supplier = unreviewed_party("Supplier")
+	basis = "Licences & certificates checked <b>before</b> go-live"
+	doc = frappe.get_doc(
+		{
+			"doctype": "Go-Live Opening",
+			"company": first_company(),
+			"reason": basis,
+			"decisions": [
+				{"record_type": "Supplier", "record": supplier, "decision": "Approved for First Business"}
+			],
+		}
+	).insert()
+	doc.md_reason = "saved again: the basis must not be escaped twice"
+	doc.save()
+	frappe.set_user(REVIEWER)
+	try:
+		doc.reload()
+		doc.submit()
+	finally:
+		frappe.set_user("Administrator")
+	assert "&amp;amp;" not in frappe.db.get_value("Go-Live Opening", doc.name, "reason")
+	remarks = status("Supplier", supplier, "md_first_business_remarks")
+	assert "&amp;" in remarks and "&amp;amp;" not in remarks and "<b>" not in remarks
