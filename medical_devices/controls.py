@@ -497,6 +497,9 @@ APPEND_ONLY = (
 	"Signature Attempt",
 	"Batch Status Change",
 	"Observed Refusal",
+	# kept from the stock ledger (medical_devices/md_hospitals/consignment_balance.py)
+	"Consignment Batch Balance",
+	"Consignment Arrival",
 )
 
 

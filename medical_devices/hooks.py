@@ -219,6 +219,10 @@ doc_events = {
 		# Audit: ERPNext creates serial numbers with SQL (bulk insert); the bundle that brings them in records them.
 		"on_submit": "medical_devices.audit.trail.record_created_serial_nos",
 	},
+	# Hospitals: what stands at each hospital is kept as the ledger moves, for the report by hospital.
+	"Stock Ledger Entry": {
+		"on_submit": "medical_devices.md_hospitals.overrides.consignment_stock.keep_hospital_figures"
+	},
 	"Stock Reconciliation": {
 		"validate": [
 			"medical_devices.gsp.overrides.stock_reconciliation.validate_stock_reconciliation",
@@ -327,6 +331,7 @@ scheduler_events = {
 	"daily_long": [
 		"medical_devices.md_finance.doctype.ledger_reconciliation.ledger_reconciliation.reconcile_every_company",
 		"medical_devices.md_finance.kpis.refresh_every_company",
+		"medical_devices.md_hospitals.consignment_balance.check_every_company",
 	],
 	"weekly_long": [
 		"medical_devices.md_finance.doctype.cash_forecast.cash_forecast.make_weekly_forecasts",

@@ -45,7 +45,16 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	return merged
 
 
+# Fields an earlier version made and this one no longer has: removed when the setup runs again.
+RETIRED_CUSTOM_FIELDS = {
+	# an invoice row bills units of a usage report, one row per batch, not one report row (issue 19)
+	"Sales Invoice Item": [{"fieldname": "md_consignment_usage_item"}],
+	"Delivery Note Item": [{"fieldname": "md_consignment_usage_item"}],
+}
+
+
 def apply_setup():
+	delete_custom_fields(RETIRED_CUSTOM_FIELDS)
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	ensure_recall_dimension()  # after the custom fields: it reuses their md_device_recall on Delivery Note, Stock Entry
 	ensure_batch_dimension()

@@ -697,12 +697,15 @@ def implant_item(item_code: str, di: str, device_class: str = "Class III") -> st
 	return item_code
 
 
-def receive_units(item_code: str, batch: str, qty: float, serial_nos=(), rate: float = 800) -> str:
+def receive_units(
+	item_code: str, batch: str, qty: float, serial_nos=(), rate: float = 800, posting_date=None
+) -> str:
 	"""A Purchase Receipt from the trace supplier into Stores (the batch released after); returns its name."""
 	receipt = submit(
 		{
 			"doctype": "Purchase Receipt",
 			"supplier": TRACE_SUPPLIER,
+			**posted_on(posting_date),
 			"items": [
 				{
 					"item_code": item_code,
@@ -721,19 +724,29 @@ def receive_units(item_code: str, batch: str, qty: float, serial_nos=(), rate: f
 	return receipt.name
 
 
-def replenish(warehouse: str, item_code: str, batch: str, qty: float, serial_nos=(), submit_it: bool = True):
-	"""A Material Transfer from Stores to a hospital's consignment warehouse."""
+def replenish(
+	warehouse: str,
+	item_code: str,
+	batch: str,
+	qty: float,
+	serial_nos=(),
+	submit_it: bool = True,
+	posting_date=None,
+	source: str | None = None,
+):
+	"""A Material Transfer from Stores (or `source`) to a hospital's consignment warehouse (or another)."""
 	entry = frappe.get_doc(
 		{
 			"doctype": "Stock Entry",
 			"stock_entry_type": "Material Transfer",
 			"purpose": "Material Transfer",
 			"company": first_company(),
+			**posted_on(posting_date),
 			"items": [
 				{
 					"item_code": item_code,
 					"qty": qty,
-					"s_warehouse": company_stores().stores,
+					"s_warehouse": source or company_stores().stores,
 					"t_warehouse": warehouse,
 					"batch_no": batch,
 					"serial_no": "\n".join(serial_nos) or None,
@@ -746,6 +759,11 @@ def replenish(warehouse: str, item_code: str, batch: str, qty: float, serial_nos
 	if submit_it:
 		entry.submit()
 	return entry
+
+
+def posted_on(posting_date) -> dict:
+	"""A stock document's fields for a posting on that day (nothing: today)."""
+	return {"set_posting_time": 1, "posting_date": posting_date} if posting_date else {}
 
 
 def gl_by_account(voucher_type: str, voucher_no: str) -> dict[str, float]:

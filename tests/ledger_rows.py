@@ -1,6 +1,7 @@
 """What ERPNext writes for a stock movement, written in bulk for volumes no test could make document by document:
 a Stock Ledger Entry, its Serial and Batch Bundle and one bundle entry per movement (the benchmarks' million rows,
-the browser test's recall of a thousand customers). The voucher header rows are the caller's."""
+the browser test's recall of a thousand customers), and on request the Bin of each item and warehouse. The voucher
+header rows are the caller's."""
 
 import datetime
 
@@ -13,6 +14,7 @@ class LedgerWriter:
 		self.chunk, self.commit = chunk, commit
 		self.sle, self.bundles, self.entries = [], [], []
 		self.count = 0
+		self.totals: dict[tuple, list] = {}
 		self.now = datetime.datetime.now()
 
 	def move(self, voucher_type, voucher_no, item, batch, warehouse, qty, day, rate: float = 0.0):
@@ -21,6 +23,9 @@ class LedgerWriter:
 		bundle = f"{p}SB-{n:08d}"
 		posting = datetime.datetime.combine(day, datetime.time(9, 0)) + datetime.timedelta(seconds=n % 30000)
 		value = qty * rate
+		total = self.totals.setdefault((item, warehouse), [0.0, 0.0])
+		total[0] += qty
+		total[1] += value
 		stamps = (self.now, self.now, "Administrator", "Administrator")
 		self.sle.append(
 			(
@@ -145,3 +150,34 @@ class LedgerWriter:
 		if self.commit:
 			db.commit()
 		self.sle, self.bundles, self.entries = [], [], []
+
+	def write_bins(self):
+		"""Each item and warehouse's Bin, its quantity and value added to what is there already."""
+		rows = [
+			(
+				f"{self.prefix}BIN-{n:08d}",
+				item,
+				warehouse,
+				qty,
+				value,
+				value / qty if qty else 0,
+				self.now,
+				self.now,
+			)
+			for n, ((item, warehouse), (qty, value)) in enumerate(self.totals.items())
+		]
+		for start in range(0, len(rows), self.chunk):
+			part = rows[start : start + self.chunk]
+			self.frappe.db.sql(
+				"""insert into `tabBin` (name, item_code, warehouse, actual_qty, stock_value, valuation_rate,
+					creation, modified, owner, modified_by)
+				values {}
+				on duplicate key update actual_qty = actual_qty + values(actual_qty),
+					stock_value = stock_value + values(stock_value)""".format(
+					", ".join(
+						["(%s, %s, %s, %s, %s, %s, %s, %s, 'Administrator', 'Administrator')"] * len(part)
+					)
+				),
+				[value for row in part for value in row],
+			)
+		self.totals = {}

@@ -18,6 +18,9 @@ NEVER_AUDITED = {
 	"Audit Trail Stage",
 	"Audit Hash Definition",
 	"Signature Attempt",
+	# figures kept from the stock ledger and checked against it (md_hospitals/consignment_balance.py)
+	"Consignment Batch Balance",
+	"Consignment Arrival",
 	"Version",
 	"Access Log",
 	"Activity Log",

@@ -4,12 +4,13 @@ account, until the hospital reports it used; the usage report's Sales Invoice th
 cost of goods sold on that day only.
 
 What is at a hospital, what it has reported used and what of that is billed are read from the ledger and the
-submitted documents each time; the quantities a usage report row stores are for reading only."""
+submitted documents each time (`Billing`: an invoice row bills units of a usage report, one row per batch); the
+quantities a usage report row stores are for reading only."""
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
-from frappe.utils import flt
+from frappe.utils import cstr, flt
 
 from medical_devices import access, inputs
 from medical_devices.controls import WAREHOUSE_MANAGERS
@@ -18,8 +19,8 @@ WAREHOUSE_FIELD = "md_consignment_customer"
 GROUP_NAME = "Consignment at Hospitals"
 ACCOUNT_NAME = "Consignment Stock at Hospitals"
 MAKE_WAREHOUSE = f"{__name__}.make_consignment_warehouse"
-USAGE_ROW_FIELD = "md_consignment_usage_item"
 USAGE_FIELD = "md_consignment_usage"
+EPSILON = 1e-9
 # the documents whose rows bill a usage report row (and take its units out of the consignment warehouse)
 BILLING_ROW_DOCTYPES = {"Sales Invoice": "Sales Invoice Item", "Delivery Note": "Delivery Note Item"}
 
@@ -165,13 +166,89 @@ def consignment_account(company: str) -> str:
 # --- what is there, what is used, what is billed ------------------------------------------------------------------
 
 
-def billed_quantities(usage_rows, exclude: tuple[str, str] | None = None) -> dict[str, float]:
-	"""Usage report row -> quantity billed on submitted invoices and delivery notes (`exclude`: one document,
-	(doctype, name), left out: the one being checked)."""
-	usage_rows = [row for row in set(usage_rows or ()) if row]
-	billed: dict[str, float] = {}
-	if not usage_rows:
-		return billed
+class Billing:
+	"""What of one usage report its invoice and delivery rows bill. A row bills units of the report, not a report
+	row: its serial numbers bill the report's rows of those serial numbers, its quantity of a batch (or of an item
+	without batches) the report's rows of that batch without serial numbers, in the report's order. One invoice row
+	per batch bills any number of reported units."""
+
+	def __init__(self, usage_rows):
+		self.rows = sorted(usage_rows, key=lambda row: row["idx"])
+		self.remaining = {row["name"]: flt(row["qty"]) for row in self.rows}
+		self.billed: dict[str, float] = {}
+		self.billed_by: dict[str, str] = {}
+		self.by_serial = {
+			(row["item_code"], row["serial_no"]): row for row in self.rows if row.get("serial_no")
+		}
+
+	def bill(self, item_code: str, units, document: str | None = None) -> list[tuple]:
+		"""Bill `units` ((batch, serial number, quantity) of the item); returns what no unbilled use of the report
+		covers."""
+		uncovered = []
+		for batch, serial_no, qty in units:
+			qty = flt(qty)
+			if serial_no:
+				row = self.by_serial.get((item_code, serial_no))
+				if row and (not batch or not row.get("batch_no") or row["batch_no"] == batch):
+					qty -= self.take(row, min(qty, 1.0), document)
+			else:
+				for row in self.rows:
+					if qty <= EPSILON:
+						break
+					if (
+						row["item_code"] == item_code
+						and not row.get("serial_no")
+						and (row.get("batch_no") or None) == (batch or None)
+					):
+						qty -= self.take(row, qty, document)
+			if qty > EPSILON:
+				uncovered.append((batch, serial_no, qty))
+		return uncovered
+
+	def reports(self, item_code: str, batch: str | None, serial_no: str | None) -> bool:
+		"""Whether the report has these units at all, billed or not."""
+		if serial_no:
+			row = self.by_serial.get((item_code, serial_no))
+			return bool(row) and (not batch or not row.get("batch_no") or row["batch_no"] == batch)
+		return any(
+			row["item_code"] == item_code
+			and not row.get("serial_no")
+			and (row.get("batch_no") or None) == (batch or None)
+			for row in self.rows
+		)
+
+	def take(self, row, qty: float, document: str | None) -> float:
+		taken = min(qty, self.remaining[row["name"]])
+		if taken > EPSILON:
+			self.remaining[row["name"]] -= taken
+			self.billed[row["name"]] = self.billed.get(row["name"], 0.0) + taken
+			if document and row["name"] not in self.billed_by:
+				self.billed_by[row["name"]] = document
+			return taken
+		return 0.0
+
+
+def usage_rows_of(reports) -> dict[str, list[dict]]:
+	"""Report -> its rows (name, idx, item, batch, serial number, quantity)."""
+	rows: dict[str, list[dict]] = {}
+	if not reports:
+		return rows
+	for row in frappe.get_all(
+		"Consignment Usage Item",
+		filters={"parent": ("in", list(reports)), "parenttype": "Consignment Usage Report"},
+		fields=["name", "parent", "idx", "item_code", "batch_no", "serial_no", "qty"],
+		order_by="idx asc",
+	):
+		rows.setdefault(row.parent, []).append(row)
+	return rows
+
+
+def billing_rows(reports, exclude: tuple[str, str] | None = None) -> list[frappe._dict]:
+	"""The rows of submitted invoices (updating stock) and delivery notes that bill the reports, oldest first, each
+	with its `units` ((batch, serial number, quantity)); `exclude`: one document, (doctype, name), left out."""
+	if not reports:
+		return []
+	found = []
 	for doctype, row_doctype in BILLING_ROW_DOCTYPES.items():
 		item = frappe.qb.DocType(row_doctype)
 		parent = frappe.qb.DocType(doctype)
@@ -179,18 +256,93 @@ def billed_quantities(usage_rows, exclude: tuple[str, str] | None = None) -> dic
 			frappe.qb.from_(item)
 			.join(parent)
 			.on(parent.name == item.parent)
-			.select(item[USAGE_ROW_FIELD], Sum(item.stock_qty))
+			.select(
+				item.name,
+				item.parent,
+				item[USAGE_FIELD].as_("report"),
+				item.item_code,
+				item.batch_no,
+				item.serial_no,
+				item.stock_qty,
+				item.serial_and_batch_bundle,
+				parent.creation,
+				item.idx,
+			)
 			.where(parent.docstatus == 1)
-			.where(item[USAGE_ROW_FIELD].isin(usage_rows))
-			.groupby(item[USAGE_ROW_FIELD])
+			.where(item[USAGE_FIELD].isin(list(reports)))
 		)
 		if doctype == "Sales Invoice":
 			query = query.where(parent.update_stock == 1)
 		if exclude and exclude[0] == doctype:
 			query = query.where(parent.name != exclude[1])
-		for row, qty in query.run():
-			billed[row] = billed.get(row, 0.0) + flt(qty)
-	return billed
+		for row in query.run(as_dict=True):
+			row.doctype = doctype
+			found.append(row)
+	add_units(found)
+	return sorted(found, key=lambda row: (row.creation, row.parent, row.idx))
+
+
+def add_units(rows):
+	"""Each row's `units`: its serial numbers (one unit each) or its batch and quantity; a row that names neither,
+	its bundle's entries."""
+	from_bundles = [
+		row.serial_and_batch_bundle
+		for row in rows
+		if not units_named(row) and row.get("serial_and_batch_bundle")
+	]
+	entries: dict[str, list] = {}
+	if from_bundles:
+		for entry in frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": ("in", from_bundles)},
+			fields=["parent", "batch_no", "serial_no", "qty"],
+		):
+			entries.setdefault(entry.parent, []).append(
+				(entry.batch_no or None, entry.serial_no or None, abs(flt(entry.qty)) or 1.0)
+			)
+	for row in rows:
+		row.units = (
+			units_named(row)
+			or entries.get(row.get("serial_and_batch_bundle"))
+			or [(None, None, flt(row.get("stock_qty") or row.get("qty")))]
+		)
+
+
+def units_named(row) -> list[tuple]:
+	serials = [serial.strip() for serial in cstr(row.get("serial_no")).split("\n") if serial.strip()]
+	batch = row.get("batch_no") or None
+	if serials:
+		return [(batch, serial, 1.0) for serial in serials]
+	if batch:
+		return [(batch, None, flt(row.get("stock_qty") or row.get("qty")))]
+	return []
+
+
+def billings(reports, exclude: tuple[str, str] | None = None) -> dict[str, Billing]:
+	"""Report -> what its submitted invoices and delivery notes bill of it."""
+	rows = usage_rows_of(reports)
+	found = {report: Billing(rows.get(report, [])) for report in reports}
+	for row in billing_rows(reports, exclude):
+		if row.report in found:
+			found[row.report].bill(
+				row.item_code, row.units, row.parent if row.doctype == "Sales Invoice" else None
+			)
+	return found
+
+
+def billed_quantities(usage_rows, exclude: tuple[str, str] | None = None) -> dict[str, float]:
+	"""Usage report row -> quantity billed on submitted invoices and delivery notes (`exclude`: one document,
+	(doctype, name), left out: the one being checked)."""
+	usage_rows = [row for row in set(usage_rows or ()) if row]
+	if not usage_rows:
+		return {}
+	reports = set(
+		frappe.get_all("Consignment Usage Item", filters={"name": ("in", usage_rows)}, pluck="parent")
+	)
+	billed: dict[str, float] = {}
+	for billing in billings(reports, exclude).values():
+		billed.update(billing.billed)
+	return {row: qty for row, qty in billed.items() if row in set(usage_rows)}
 
 
 def reported_usage(warehouses, exclude_report: str | None = None) -> list[frappe._dict]:
@@ -222,10 +374,12 @@ def reported_usage(warehouses, exclude_report: str | None = None) -> list[frappe
 	if exclude_report:
 		query = query.where(report.name != exclude_report)
 	rows = query.run(as_dict=True)
-	billed = billed_quantities([entry.name for entry in rows])
+	billed: dict[str, float] = {}
+	for billing in billings({entry.parent for entry in rows}).values():
+		billed.update(billing.billed)
 	for entry in rows:
 		entry.unbilled = flt(entry.qty) - billed.get(entry.name, 0.0)
-	return [entry for entry in rows if entry.unbilled > 1e-9]
+	return [entry for entry in rows if entry.unbilled > EPSILON]
 
 
 def unbilled_use(warehouses, exclude_report: str | None = None) -> dict[tuple, float]:

@@ -17,7 +17,7 @@ from medical_devices import access
 from medical_devices.inputs import InvalidInputError
 from medical_devices.md_hospitals.consignment import (
 	BILLING_ROW_DOCTYPES,
-	USAGE_ROW_FIELD,
+	USAGE_FIELD,
 	hospitals_of,
 	implanted,
 )
@@ -480,7 +480,7 @@ def trace_graph(
 		for warehouse, hospital in hospitals_of(places).items()
 	}
 	add_territories(trace)
-	billed = usage_billing_rows(trace, consignment, {row["name"] for row in usage})
+	billed = usage_billing_rows(trace, consignment, {row["parent"] for row in usage})
 	return build(trace, consignment, usage, billed, direction)
 
 
@@ -501,9 +501,9 @@ def add_territories(trace: list[dict]):
 			node["territory"] = territories.get(node["party"])
 
 
-def usage_billing_rows(trace: list[dict], consignment: dict[str, str], usage_rows: set[str]) -> set[str]:
+def usage_billing_rows(trace: list[dict], consignment: dict[str, str], reports: set[str]) -> set[str]:
 	"""The invoice and delivery rows among the trace's deliveries out of consignment stock that bill the usage
-	report rows drawn (`usage_rows`)."""
+	reports whose rows are drawn (`reports`): their units are drawn as the patients they went to."""
 	rows = defaultdict(list)
 	for node in trace:
 		if node["kind"] == "Delivery" and node["warehouse"] in consignment and node["voucher_detail_no"]:
@@ -511,15 +511,12 @@ def usage_billing_rows(trace: list[dict], consignment: dict[str, str], usage_row
 	billing = set()
 	for doctype, names in rows.items():
 		row_doctype = BILLING_ROW_DOCTYPES.get(doctype)
-		if row_doctype and usage_rows:
+		if row_doctype and reports:
 			billing.update(
-				name
-				for name, usage_row in frappe.get_all(
+				frappe.get_all(
 					row_doctype,
-					filters={"name": ("in", names), USAGE_ROW_FIELD: ("in", list(usage_rows))},
-					fields=["name", USAGE_ROW_FIELD],
-					as_list=True,
+					filters={"name": ("in", names), USAGE_FIELD: ("in", list(reports))},
+					pluck="name",
 				)
-				if usage_row in usage_rows
 			)
 	return billing

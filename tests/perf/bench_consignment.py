@@ -8,7 +8,9 @@ It makes 500 hospitals, each with its consignment warehouse (through the app: cu
 consignment stock account), then bulk-inserts what ERPNext writes for the movements (Stock Ledger Entry, one Serial
 and Batch Bundle with one Serial and Batch Entry per ledger row): device batches received into Stores, each sent in
 three transfers to three hospitals (two rows each) and three of those units used and invoiced from the hospitals,
-ten ledger rows a batch, spread over two years, so that --rows ledger rows are written. It times, median of
+ten ledger rows a batch, spread over two years, so that --rows ledger rows are written, and the Bins. It makes the
+figures the report by hospital keeps (consignment_balance.rebuild) and checks them against the ledger (verify), both
+timed once. It times, median of
 --repeat runs: the report of one hospital's batches (target under 3 s), and the report by hospital, all 500 (one
 row each: units by age and expiry; target under 3 s). Then, with real documents,
 it receives 50 batches of a device, places 500 units at one hospital, and times a usage report of 500 rows (one unit
@@ -75,6 +77,7 @@ def generate(frappe, rng, company, stores, hospitals, rows: int) -> int:
 			used = min(sent + datetime.timedelta(days=rng.randrange(1, 60)), today)
 			writer.move("Sales Invoice", f"BCS-SI-{n:07d}-{leg}", item, batch, place, -1, used, rate)
 	writer.flush()
+	writer.write_bins()
 	for start in range(0, len(batch_rows), CHUNK):
 		frappe.db.bulk_insert(
 			"Batch",
@@ -181,6 +184,23 @@ def main():
 		print(
 			f"wrote {written:,} ledger rows in {time.perf_counter() - started:.0f} s; {sle:,} Stock Ledger Entries"
 		)
+		from medical_devices.md_hospitals import consignment_balance
+
+		started = time.perf_counter()
+		consignment_balance.rebuild()
+		kept = [
+			frappe.db.count(table) for table in (consignment_balance.BALANCE, consignment_balance.ARRIVAL)
+		]
+		print(
+			f"kept figures made from the ledger in {time.perf_counter() - started:.1f} s: "
+			f"{kept[0]:,} batch balances, {kept[1]:,} arrival days"
+		)
+		started = time.perf_counter()
+		differences = consignment_balance.verify()
+		print(
+			f"kept figures checked against the ledger in {time.perf_counter() - started:.1f} s: {len(differences)} differences"
+		)
+		assert not differences
 		one = hospitals[len(hospitals) // 2][0]
 		seconds, (_columns, data) = timed(lambda: execute({"company": company, "customer": one}), args.repeat)
 		print(

@@ -1,7 +1,8 @@
 from frappe.desk.page.setup_wizard.install_fixtures import _  # marks labels for translation, stores English
 
-# The rows of an invoice (or delivery note) that bills a hospital's reported use name the usage report row, and
-# carry what the hospital's SPD system and a recall need: the surgery and the patient's pseudonym.
+# The rows of an invoice (or delivery note) that bills a hospital's reported use name the usage report (a row per
+# batch bills its units), and carry what the hospital's SPD system reads: the surgery and the patient's pseudonym,
+# where all the row's units share them.
 USAGE_ROW_FIELDS = [
 	{
 		"fieldname": "md_consignment_usage",
@@ -14,22 +15,12 @@ USAGE_ROW_FIELDS = [
 		"insert_after": "serial_no",
 	},
 	{
-		"fieldname": "md_consignment_usage_item",
-		"label": _("Usage Report Row"),
-		"fieldtype": "Data",
-		"read_only": 1,
-		"no_copy": 1,
-		"hidden": 1,
-		"search_index": 1,
-		"insert_after": "md_consignment_usage",
-	},
-	{
 		"fieldname": "md_surgery_date",
 		"label": _("Surgery Date"),
 		"fieldtype": "Date",
 		"read_only": 1,
 		"no_copy": 1,
-		"insert_after": "md_consignment_usage_item",
+		"insert_after": "md_consignment_usage",
 	},
 	{
 		"fieldname": "md_patient_reference",

@@ -16,7 +16,7 @@ from medical_devices.gsp.batch_status import batch_label
 from medical_devices.gsp.overrides.transaction import party_problems
 from medical_devices.gsp.qualification import QualificationError
 from medical_devices.gsp.stock_guard import OutwardContext, OutwardLine, check_outward_lines, shelf_life_days
-from medical_devices.md_hospitals import consignment
+from medical_devices.md_hospitals import consignment, consignment_balance
 from medical_devices.medical_devices import ledger
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	controls_enabled,
@@ -107,7 +107,7 @@ def check_sales_document(doc, method=None):
 		return
 	rows = [row for row in doc.get("items") or [] if row.get("item_code")]
 	for row in rows:
-		if row.get(consignment.USAGE_ROW_FIELD) and not row.get("warehouse"):
+		if row.get(consignment.USAGE_FIELD) and not row.get("warehouse"):
 			row.warehouse = doc.get("set_warehouse")
 	hospitals = consignment.hospitals_of({row.get("warehouse") or doc.get("set_warehouse") for row in rows})
 	targets = consignment.hospitals_of(
@@ -119,13 +119,13 @@ def check_sales_document(doc, method=None):
 				"A hospital's consignment stock ({0}) is replenished by a Material Transfer, not by a {1}."
 			).format(", ".join(sorted(set(targets.values()))), _(doc.doctype))
 		)
-	linked = [row for row in rows if row.get(consignment.USAGE_ROW_FIELD)]
+	linked = [row for row in rows if row.get(consignment.USAGE_FIELD)]
 	if not hospitals and not linked:
 		return
 	for row in rows:
 		hospital = hospitals.get(row.get("warehouse") or doc.get("set_warehouse"))
 		if not hospital:
-			if row.get(consignment.USAGE_ROW_FIELD):
+			if row.get(consignment.USAGE_FIELD):
 				refuse(
 					_(
 						"Row #{0}: a reported use is billed out of the hospital's consignment warehouse."
@@ -150,10 +150,10 @@ def check_sales_document(doc, method=None):
 
 
 def check_billed_use(doc, rows, hospitals):
-	"""Each row bills one row of a submitted usage report of the hospital, the same units, up to what is unbilled;
-	the billed count comes from the submitted documents, not from what the report stores."""
+	"""Each row bills units of a submitted usage report of the hospital, out of its warehouse, up to what of them is
+	unbilled; the billed units come from the submitted documents, not from what the report stores."""
 	for row in [row for row in doc.get("items") or [] if row.get("item_code")]:
-		if hospitals.get(row.get("warehouse")) and not row.get(consignment.USAGE_ROW_FIELD):
+		if hospitals.get(row.get("warehouse")) and not row.get(consignment.USAGE_FIELD):
 			refuse(
 				_(
 					"Row #{0}: consignment stock leaves the warehouse of {1} only as used: make the invoice from the hospital's Consignment Usage Report."
@@ -161,77 +161,44 @@ def check_billed_use(doc, rows, hospitals):
 			)
 	if not rows:
 		return
-	usage = {
-		entry.name: entry
-		for entry in frappe.get_all(
-			"Consignment Usage Item",
-			filters={"name": ("in", [row.get(consignment.USAGE_ROW_FIELD) for row in rows])},
-			fields=["name", "parent", "item_code", "batch_no", "serial_no", "qty"],
-		)
-	}
 	reports = {
 		entry.name: entry
 		for entry in frappe.get_all(
 			"Consignment Usage Report",
-			filters={"name": ("in", list({entry.parent for entry in usage.values()}))},
+			filters={"name": ("in", list({row.get(consignment.USAGE_FIELD) for row in rows}))},
 			fields=["name", "docstatus", "customer", "warehouse"],
 		)
 	}
-	billed = consignment.billed_quantities(list(usage), exclude=(doc.doctype, doc.name))
-	billing: dict[str, float] = {}
 	for row in rows:
-		entry = usage.get(row.get(consignment.USAGE_ROW_FIELD))
-		report = entry and reports.get(entry.parent)
+		report = reports.get(row.get(consignment.USAGE_FIELD))
 		if not report or report.docstatus != 1 or report.customer != doc.customer:
+			refuse(_("Row #{0}: it names no submitted usage report of {1}.").format(row.idx, doc.customer))
+		if row.get("warehouse") != report.warehouse:
 			refuse(
-				_("Row #{0}: it names no submitted usage report row of {1}.").format(row.idx, doc.customer)
-			)
-		if row.get("warehouse") != report.warehouse or row.item_code != entry.item_code:
-			refuse(
-				_("Row #{0}: usage report {1} reports {2} used from {3}.").format(
-					row.idx, report.name, entry.item_code, report.warehouse
+				_("Row #{0}: usage report {1} reports units used from {2}.").format(
+					row.idx, report.name, report.warehouse
 				)
 			)
-		batches, serials = units_of(row)
-		if (entry.batch_no and batches != {entry.batch_no}) or (
-			entry.serial_no and serials != {entry.serial_no}
+	billings = consignment.billings(set(reports), exclude=(doc.doctype, doc.name))
+	consignment.add_units(rows)
+	for row in rows:
+		report = row.get(consignment.USAGE_FIELD)
+		uncovered = billings[report].bill(row.item_code, row.units)
+		if not uncovered:
+			continue
+		units = ", ".join(
+			f"{flt(qty)} × {serial_no or (batch_label(batch) if batch else row.item_code)}"
+			for batch, serial_no, qty in uncovered
+		)
+		if all(
+			billings[report].reports(row.item_code, batch, serial_no) for batch, serial_no, _qty in uncovered
 		):
-			refuse(
-				_("Row #{0}: usage report {1} reports {2} used, not these units.").format(
-					row.idx,
-					report.name,
-					frappe.bold(entry.serial_no or batch_label(entry.batch_no)),
-				)
+			refuse(_("Row #{0}: {1} of usage report {2} is billed already.").format(row.idx, units, report))
+		refuse(
+			_("Row #{0}: usage report {1} reports other units of {2} used, not these units: {3}.").format(
+				row.idx, report, row.item_code, units
 			)
-		billing[entry.name] = billing.get(entry.name, 0.0) + flt(row.get("stock_qty") or row.qty)
-	for name, qty in billing.items():
-		entry = usage[name]
-		if qty > flt(entry.qty) - billed.get(name, 0.0) + 1e-9:
-			refuse(
-				_("{0} of {1} is reported used on usage report {2}, and {3} of it is billed already.").format(
-					flt(entry.qty),
-					frappe.bold(entry.serial_no or batch_label(entry.batch_no) or entry.item_code),
-					entry.parent,
-					flt(billed.get(name, 0.0)),
-				)
-			)
-
-
-def units_of(row) -> tuple[set, set]:
-	"""The batches and serial numbers a row moves: its own fields, or its bundle's entries."""
-	batches = {row.batch_no} if row.get("batch_no") else set()
-	serials = {serial.strip() for serial in cstr(row.get("serial_no")).split("\n") if serial.strip()}
-	if row.get("serial_and_batch_bundle") and not (batches or serials):
-		for entry in frappe.get_all(
-			"Serial and Batch Entry",
-			filters={"parent": row.serial_and_batch_bundle},
-			fields=["batch_no", "serial_no"],
-		):
-			if entry.batch_no:
-				batches.add(entry.batch_no)
-			if entry.serial_no:
-				serials.add(entry.serial_no)
-	return batches, serials
+		)
 
 
 def refresh_usage_billing(doc, method=None):
@@ -248,6 +215,12 @@ def refresh_usage_billing(doc, method=None):
 		}
 	):
 		refresh_billing(report)
+
+
+def keep_hospital_figures(doc, method=None):
+	"""Stock Ledger Entry on_submit (every posting, and the reversal each cancel posts): what stands at the hospital
+	is kept for the report by hospital (consignment_balance)."""
+	consignment_balance.stage(doc)
 
 
 # --- receipts and counts ---------------------------------------------------------------------------------------

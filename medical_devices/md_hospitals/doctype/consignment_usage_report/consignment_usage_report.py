@@ -93,6 +93,7 @@ class ConsignmentUsageReport(inputs.CheckedDocument):
 		if not self.items:
 			frappe.throw(_("Add the used units."), inputs.InvalidInputError)
 		items = device_items([row.item_code for row in self.items], ITEM_FIELDS)
+		batch_items = batches_of_items({row.batch_no for row in self.items if row.batch_no})
 		serials = set()
 		for row in self.items:
 			where = _("Row #{0}").format(row.idx)
@@ -112,7 +113,7 @@ class ConsignmentUsageReport(inputs.CheckedDocument):
 				frappe.throw(
 					_("{0}: choose the batch of {1}.").format(where, row.item_code), inputs.InvalidInputError
 				)
-			if row.batch_no and frappe.db.get_value("Batch", row.batch_no, "item") != row.item_code:
+			if row.batch_no and batch_items.get(row.batch_no) != row.item_code:
 				frappe.throw(
 					_("{0}: batch {1} is not of {2}.").format(
 						where, frappe.bold(batch_label(row.batch_no)), row.item_code
@@ -270,8 +271,7 @@ class ConsignmentUsageReport(inputs.CheckedDocument):
 			frappe.throw("<br>".join(problems), UsageNotInStockError, title=_("Not in Consignment Stock"))
 
 	def before_cancel(self):
-		billed = consignment.billed_quantities([row.name for row in self.items])
-		if any(billed.values()):
+		if consignment.billings([self.name])[self.name].billed:
 			frappe.throw(
 				_("Usage report {0} is invoiced: cancel its invoices first.").format(self.name),
 				title=_("Not Permitted"),
@@ -280,6 +280,17 @@ class ConsignmentUsageReport(inputs.CheckedDocument):
 	def on_cancel(self):
 		controlled.allow(self, REFRESH_BILLING, status="Cancelled")
 		self.db_set("status", "Cancelled", update_modified=False)
+
+
+def batches_of_items(batches) -> dict[str, str]:
+	"""Batch -> its item."""
+	if not batches:
+		return {}
+	return dict(
+		frappe.get_all(
+			"Batch", filters={"name": ("in", list(batches))}, fields=["name", "item"], as_list=True
+		)
+	)
 
 
 @frappe.whitelist()
@@ -316,22 +327,14 @@ def patient_record_for(company: str, hospital: str, record_no: str) -> str:
 
 
 def refresh_billing(report: str):
-	"""After an invoice or delivery of its rows is submitted or cancelled: the billed quantities and status."""
+	"""After an invoice or delivery of its units is submitted or cancelled: the billed quantities and status."""
 	doc = frappe.get_doc("Consignment Usage Report", report)
 	if doc.docstatus != 1:
 		return
-	billed = consignment.billed_quantities([row.name for row in doc.items])
-	invoices = dict(
-		frappe.get_all(
-			"Sales Invoice Item",
-			filters={consignment.USAGE_ROW_FIELD: ("in", [row.name for row in doc.items]), "docstatus": 1},
-			fields=[consignment.USAGE_ROW_FIELD, "parent"],
-			as_list=True,
-		)
-	)
+	billing = consignment.billings([doc.name])[doc.name]
 	for row in doc.items:
-		row.billed_qty, row.sales_invoice = billed.get(row.name, 0.0), invoices.get(row.name)
-	total_billed = sum(billed.values())
+		row.billed_qty, row.sales_invoice = billing.billed.get(row.name, 0.0), billing.billed_by.get(row.name)
+	total_billed = sum(billing.billed.values())
 	per_billed = flt(total_billed / doc.total_qty * 100, 2) if doc.total_qty else 0
 	status = "Billed" if per_billed >= 100 - 1e-6 else "Partly Billed" if total_billed else "To Bill"
 	controlled.allow(doc, REFRESH_BILLING, status=status, billed_qty=total_billed, per_billed=per_billed)
@@ -344,30 +347,41 @@ def refresh_billing(report: str):
 @frappe.whitelist(methods=["POST"])
 @inputs.endpoint
 def make_sales_invoice(source_name: str, target_doc=None):
-	"""The Sales Invoice of the report's units not billed yet, out of the hospital's consignment warehouse."""
+	"""The Sales Invoice of the report's units not billed yet, out of the hospital's consignment warehouse: one row
+	per item and batch (its serial numbers in it); a row's surgery date and patient are shown when all its units
+	share them (each unit's stay on the report's rows)."""
 	source_name = access.record("Consignment Usage Report", source_name)
 	frappe.has_permission("Sales Invoice", "create", throw=True)
 	source = frappe.get_doc("Consignment Usage Report", source_name)
 	if source.docstatus != 1:
 		frappe.throw(_("Submit the usage report before invoicing it."))
-	billed = consignment.billed_quantities([row.name for row in source.items])
-
-	def unbilled(row) -> float:
-		return flt(row.qty) - billed.get(row.name, 0.0)
-
-	def update_item(source_row, target_row, source_parent):
-		target_row.qty = unbilled(source_row)
-		target_row.warehouse = source_parent.warehouse
-		target_row.use_serial_batch_fields = 1
+	groups = unbilled_groups(source)
+	if not groups:
+		frappe.throw(_("Every unit of usage report {0} is invoiced already.").format(source_name))
 
 	def set_missing_values(source_doc, target):
 		target.update_stock = 1
 		target.set_warehouse = source_doc.warehouse
+		for (item_code, batch_no), rows in groups.items():
+			target.append(
+				"items",
+				{
+					"item_code": item_code,
+					"qty": sum(qty for _row, qty in rows),
+					"warehouse": source_doc.warehouse,
+					"batch_no": batch_no,
+					"serial_no": "\n".join(row.serial_no for row, _qty in rows if row.serial_no) or None,
+					"use_serial_batch_fields": 1,
+					consignment.USAGE_FIELD: source_doc.name,
+					"md_surgery_date": shared(row.surgery_date for row, _qty in rows),
+					"md_patient_reference": shared(row.patient_reference for row, _qty in rows),
+				},
+			)
 		billing.set_customer_terms(target)
 		target.run_method("set_missing_values")
 		target.run_method("calculate_taxes_and_totals")
 
-	invoice = get_mapped_doc(
+	return get_mapped_doc(
 		"Consignment Usage Report",
 		source_name,
 		{
@@ -377,30 +391,24 @@ def make_sales_invoice(source_name: str, target_doc=None):
 				"field_no_map": ["naming_series", "status"],
 				"validation": {"docstatus": ["=", 1]},
 			},
-			"Consignment Usage Item": {
-				"doctype": "Sales Invoice Item",
-				"field_map": {
-					"name": consignment.USAGE_ROW_FIELD,
-					"parent": consignment.USAGE_FIELD,
-					"batch_no": "batch_no",
-					"serial_no": "serial_no",
-					"surgery_date": "md_surgery_date",
-					"patient_reference": "md_patient_reference",
-				},
-				"field_no_map": [
-					"billed_qty",
-					"sales_invoice",
-					"patient_record",
-					"hospital_record_no",
-					"udi",
-				],
-				"postprocess": update_item,
-				"condition": lambda row: unbilled(row) > 1e-9,
-			},
 		},
 		target_doc,
 		set_missing_values,
 	)
-	if not invoice.items:
-		frappe.throw(_("Every unit of usage report {0} is invoiced already.").format(source_name))
-	return invoice
+
+
+def unbilled_groups(report) -> dict[tuple, list]:
+	"""(item, batch) -> the report's rows with units not billed yet, each with that quantity, in the report's order."""
+	billed = consignment.billings([report.name])[report.name].billed
+	groups: dict[tuple, list] = {}
+	for row in report.items:
+		qty = flt(row.qty) - billed.get(row.name, 0.0)
+		if qty > consignment.EPSILON:
+			groups.setdefault((row.item_code, row.batch_no or None), []).append((row, qty))
+	return groups
+
+
+def shared(values):
+	"""The one value all of them have, else None."""
+	found = set(values)
+	return found.pop() if len(found) == 1 else None

@@ -4,8 +4,9 @@ has reported used but is not billed yet (medical_devices/md_hospitals/consignmen
 
 Without a hospital or item filter it shows one row per hospital, its units by age and by expiry: a company's every
 batch at every hospital is hundreds of thousands of rows, which no one reads on a screen; choosing a hospital (or an
-item) shows its batches, each with the age of its oldest unit. The summary's batches count those the hospital has
-held, its quantities what is there now."""
+item) shows its batches, each with the age of its oldest unit, read from the ledger. The summary reads the figures
+kept as the ledger moves (consignment_balance.py: a few rows per hospital and item, whatever the ledger's size);
+its batches count those there now."""
 
 import frappe
 from frappe import _
@@ -13,7 +14,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, flt, getdate, today
 
 from medical_devices import access, inputs
-from medical_devices.md_hospitals import consignment
+from medical_devices.md_hospitals import consignment, consignment_balance
 
 AGEING = ((90, "0-90"), (180, "91-180"), (365, "181-365"))
 OVER = "365+"
@@ -111,73 +112,57 @@ def summary_columns() -> list[dict]:
 
 
 def summary(filters) -> list[dict]:
-	"""One row per hospital, in one grouped query: its units by age, first in, first out per item at the hospital
-	(as ERPNext's Stock Ageing ages a warehouse's stock: of what is there, the newest arrivals count first), and by
-	expiry."""
+	"""One row per hospital from the figures kept as the ledger moves (consignment_balance) and ERPNext's Bin: its
+	units and value, by age, first in, first out per item at the hospital (as ERPNext's Stock Ageing ages a
+	warehouse's stock: of what is there, the newest arrivals count first), and by expiry."""
 	hospitals = hospital_warehouses(filters)
 	if not hospitals:
 		return []
 	on_date = getdate(today())
-	since = {limit: add_days(on_date, -limit) for limit, _label in AGEING}
-	arrived = "".join(
-		f"sum(case when entry.qty > 0 and bundle.posting_date > %(since_{limit})s then entry.qty else 0 end)"
-		f" as in_{limit},\n"
-		for limit in since
+	arrivals = consignment_balance.arrived_since(
+		hospitals, {limit: add_days(on_date, -limit) for limit, _label in AGEING}
 	)
-	pools = frappe.db.sql(
-		f"""select entry.warehouse, bundle.item_code, sum(entry.qty) as qty,
-			sum(entry.stock_value_difference) as value, {arrived}
-			count(distinct entry.batch_no) as batches,
-			sum(case when batch.expiry_date < %(today)s then entry.qty else 0 end) as expired,
-			sum(case when batch.expiry_date >= %(today)s and batch.expiry_date <= %(soon)s
-				then entry.qty else 0 end) as expiring
-		from `tabSerial and Batch Entry` entry
-		join `tabSerial and Batch Bundle` bundle on bundle.name = entry.parent
-		left join `tabBatch` batch on batch.name = entry.batch_no
-		where entry.warehouse in %(warehouses)s and bundle.docstatus = 1 and bundle.is_cancelled = 0
-		group by entry.warehouse, bundle.item_code""",
-		{
-			"warehouses": list(hospitals),
-			"today": on_date,
-			"soon": add_days(on_date, 90),
-			**{f"since_{limit}": day for limit, day in since.items()},
-		},
-		as_dict=True,
-	)
+	expiry = consignment_balance.by_expiry(hospitals, on_date, add_days(on_date, 90))
 	used: dict[str, float] = {}
 	for (warehouse, _item, _batch), qty in consignment.unbilled_use(list(hospitals)).items():
 		used[warehouse] = used.get(warehouse, 0.0) + qty
 	by_hospital: dict[str, dict] = {}
-	for pool in pools:
+	for pool in consignment_balance.stock(hospitals):
 		qty = flt(pool.qty)
 		if qty <= 1e-9:
 			continue
+		warehouse = pool.warehouse
+		kept = expiry.get(warehouse) or {}
 		row = by_hospital.setdefault(
-			pool.warehouse,
+			warehouse,
 			{
-				"customer": hospitals[pool.warehouse],
-				"warehouse": pool.warehouse,
-				"batches": 0,
+				"customer": hospitals[warehouse],
+				"warehouse": warehouse,
+				"batches": kept.get("batches") or 0,
 				"qty": 0.0,
 				"value": 0.0,
 				**{f"age_{index}": 0.0 for index in range(len(AGEING) + 1)},
-				"expiring": 0.0,
-				"expired": 0.0,
-				"used_qty": used.get(pool.warehouse, 0.0),
+				"expiring": flt(kept.get("expiring")),
+				"expired": flt(kept.get("expired")),
+				"used_qty": used.get(warehouse, 0.0),
 			},
 		)
-		row["batches"] += pool.batches
 		row["qty"] += qty
 		row["value"] = flt(row["value"] + flt(pool.value), 2)
-		row["expired"] += flt(pool.expired)
-		row["expiring"] += flt(pool.expiring)
-		younger = 0.0
-		for index, (limit, _label) in enumerate(AGEING):
-			within = min(qty, flt(pool[f"in_{limit}"]))
-			row[f"age_{index}"] += within - younger
-			younger = within
-		row[f"age_{len(AGEING)}"] += qty - younger
+		for index, units in enumerate(age_ranges(qty, arrivals.get((warehouse, pool.item_code)) or {})):
+			row[f"age_{index}"] += units
 	return sorted(by_hospital.values(), key=lambda row: row["customer"])
+
+
+def age_ranges(on_hand: float, arrived: dict) -> list[float]:
+	"""The units on hand per age range, first in, first out: `arrived` is {limit: units arrived within limit days}."""
+	ranges, younger = [], 0.0
+	for limit, _label in AGEING:
+		within = max(younger, min(on_hand, flt(arrived.get(limit))))
+		ranges.append(within - younger)
+		younger = within
+	ranges.append(on_hand - younger)
+	return ranges
 
 
 def get_data(filters) -> list[dict]:
