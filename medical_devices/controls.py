@@ -440,7 +440,7 @@ CONTROLS = (
 	Control(
 		"Patient Record",
 		("hospital", "patient_reference"),
-		(f"{_USAGE}.patient_record_for",),
+		(f"{_USAGE}.patient_records_for",),
 		_lt("the usage report that first names the patient"),
 	),
 	Control(

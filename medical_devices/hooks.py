@@ -110,6 +110,8 @@ doc_events = {
 	"Batch": {
 		"before_insert": "medical_devices.gsp.overrides.batch.set_initial_status",
 		"after_insert": "medical_devices.gsp.overrides.batch.record_initial_status",
+		# Hospitals: the units by expiry at each hospital follow a batch's expiry date.
+		"on_update": "medical_devices.md_hospitals.overrides.consignment_stock.keep_batch_expiry",
 	},
 	# GSP: a submitted inspection releases (Accepted) or blocks (Rejected) a quarantined device batch.
 	"Quality Inspection": {

@@ -283,29 +283,23 @@ def billing_rows(reports, exclude: tuple[str, str] | None = None) -> list[frappe
 
 
 def add_units(rows):
-	"""Each row's `units`: its serial numbers (one unit each) or its batch and quantity; a row that names neither,
-	its bundle's entries."""
-	from_bundles = [
-		row.serial_and_batch_bundle
-		for row in rows
-		if not units_named(row) and row.get("serial_and_batch_bundle")
-	]
+	"""Each row's `units`, (batch, serial number, quantity): what its bundle moves, or, before it has one, the
+	serial numbers (one unit each) or the batch and quantity its fields name."""
+	bundles = [row.serial_and_batch_bundle for row in rows if row.get("serial_and_batch_bundle")]
 	entries: dict[str, list] = {}
-	if from_bundles:
+	if bundles:
 		for entry in frappe.get_all(
 			"Serial and Batch Entry",
-			filters={"parent": ("in", from_bundles)},
+			filters={"parent": ("in", bundles)},
 			fields=["parent", "batch_no", "serial_no", "qty"],
+			order_by="idx asc",
 		):
 			entries.setdefault(entry.parent, []).append(
-				(entry.batch_no or None, entry.serial_no or None, abs(flt(entry.qty)) or 1.0)
+				(entry.batch_no or None, entry.serial_no or None, abs(flt(entry.qty)))
 			)
 	for row in rows:
-		row.units = (
-			units_named(row)
-			or entries.get(row.get("serial_and_batch_bundle"))
-			or [(None, None, flt(row.get("stock_qty") or row.get("qty")))]
-		)
+		bundle = row.get("serial_and_batch_bundle")
+		row.units = entries.get(bundle, []) if bundle else units_named(row)
 
 
 def units_named(row) -> list[tuple]:
@@ -313,9 +307,7 @@ def units_named(row) -> list[tuple]:
 	batch = row.get("batch_no") or None
 	if serials:
 		return [(batch, serial, 1.0) for serial in serials]
-	if batch:
-		return [(batch, None, flt(row.get("stock_qty") or row.get("qty")))]
-	return []
+	return [(batch, None, flt(row.get("stock_qty") or row.get("qty")))]
 
 
 def billings(reports, exclude: tuple[str, str] | None = None) -> dict[str, Billing]:

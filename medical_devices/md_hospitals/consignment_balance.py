@@ -1,8 +1,8 @@
 """What stands at every hospital, kept as the stock ledger moves, so that the Consignment Stock report by hospital
 reads a few thousand rows whatever the size of the ledger.
 
-- Consignment Batch Balance: units per consignment warehouse and batch (for the units by expiry); a batch no longer
-  there has no row.
+- Consignment Batch Balance: units per consignment warehouse and batch, with the batch's expiry date (for the units
+  by expiry; a batch's new expiry date is written to its rows); a batch no longer there has no row.
 - Consignment Arrival: units that arrived per consignment warehouse, item and day (for the units by age, first in,
   first out), as the stock ledger's inward entries count them.
 
@@ -113,19 +113,21 @@ def refresh_arrivals(keys):
 
 
 def ledger_balances(warehouses, batches=None) -> list[tuple]:
-	"""(warehouse, batch, item, units) of the batches at the warehouses, from the submitted, not cancelled bundles."""
+	"""(warehouse, batch, item, units, expiry date) of the batches at the warehouses, from the submitted, not
+	cancelled bundles."""
 	if not warehouses:
 		return []
 	condition = "and entry.batch_no in %(batches)s" if batches is not None else ""
 	if batches is not None and not batches:
 		return []
 	return frappe.db.sql(
-		f"""select entry.warehouse, entry.batch_no, bundle.item_code, sum(entry.qty)
+		f"""select entry.warehouse, entry.batch_no, bundle.item_code, sum(entry.qty), batch.expiry_date
 		from `tabSerial and Batch Entry` entry
 		join `tabSerial and Batch Bundle` bundle on bundle.name = entry.parent
+		left join `tabBatch` batch on batch.name = entry.batch_no
 		where entry.warehouse in %(warehouses)s {condition} and ifnull(entry.batch_no, '') != ''
 			and bundle.docstatus = 1 and bundle.is_cancelled = 0
-		group by entry.warehouse, entry.batch_no, bundle.item_code
+		group by entry.warehouse, entry.batch_no, bundle.item_code, batch.expiry_date
 		having abs(sum(entry.qty)) > {EPSILON}""",
 		{"warehouses": list(warehouses), "batches": list(batches or ())},
 	)
@@ -163,7 +165,18 @@ def write_balances(rows):
 	now = frappe.utils.now()
 	insert_rows(
 		BALANCE,
-		("name", "warehouse", "batch_no", "item_code", "qty", "creation", "modified", "owner", "modified_by"),
+		(
+			"name",
+			"warehouse",
+			"batch_no",
+			"item_code",
+			"qty",
+			"expiry_date",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		),
 		[
 			(
 				key_name(warehouse, batch),
@@ -171,12 +184,13 @@ def write_balances(rows):
 				batch,
 				item,
 				flt(qty),
+				expiry,
 				now,
 				now,
 				"Administrator",
 				"Administrator",
 			)
-			for warehouse, batch, item, qty in rows
+			for warehouse, batch, item, qty, expiry in rows
 		],
 	)
 
@@ -238,13 +252,12 @@ def by_expiry(warehouses, on_date, soon) -> dict[str, frappe._dict]:
 		return {}
 	flush()
 	rows = frappe.db.sql(
-		f"""select kept.warehouse, count(*) as batches,
-			sum(case when batch.expiry_date < %(today)s then kept.qty else 0 end) as expired,
-			sum(case when batch.expiry_date >= %(today)s and batch.expiry_date <= %(soon)s
-				then kept.qty else 0 end) as expiring
-		from `tab{BALANCE}` kept left join `tabBatch` batch on batch.name = kept.batch_no
-		where kept.warehouse in %(warehouses)s and kept.qty > 0
-		group by kept.warehouse""",
+		f"""select warehouse, count(*) as batches,
+			sum(case when expiry_date < %(today)s then qty else 0 end) as expired,
+			sum(case when expiry_date >= %(today)s and expiry_date <= %(soon)s then qty else 0 end) as expiring
+		from `tab{BALANCE}`
+		where warehouse in %(warehouses)s and qty > 0
+		group by warehouse""",
 		{"warehouses": list(warehouses), "today": on_date, "soon": soon},
 		as_dict=True,
 	)
@@ -291,11 +304,12 @@ def verify(warehouses=None, repair: bool = False) -> list[dict]:
 		chunk = warehouses[start : start + VERIFY_CHUNK]
 		differences += compare(
 			BALANCE,
-			{(row[0], row[1]): (row[2], flt(row[3])) for row in ledger_balances(chunk)},
+			{(row[0], row[1]): (row[2], flt(row[3]), row[4]) for row in ledger_balances(chunk)},
 			{
-				(row[0], row[1]): (row[2], flt(row[3]))
+				(row[0], row[1]): (row[2], flt(row[3]), row[4])
 				for row in frappe.db.sql(
-					f"select warehouse, batch_no, item_code, qty from `tab{BALANCE}` where warehouse in %s",
+					f"""select warehouse, batch_no, item_code, qty, expiry_date from `tab{BALANCE}`
+					where warehouse in %s""",
 					[chunk],
 				)
 			},
@@ -330,7 +344,7 @@ def compare(table: str, ledger: dict, kept: dict) -> list[dict]:
 
 def same(mine, theirs) -> bool:
 	if isinstance(mine, tuple):
-		return mine[0] == theirs[0] and abs(mine[1] - theirs[1]) <= EPSILON
+		return mine[0] == theirs[0] and abs(mine[1] - theirs[1]) <= EPSILON and mine[2:] == theirs[2:]
 	return abs(mine - theirs) <= EPSILON
 
 
@@ -384,7 +398,24 @@ def stock_managers() -> list[str]:
 
 
 def rebuild():
-	"""Install and migrate: every kept row made anew from the ledger."""
+	"""Migrate: every kept row made anew from the ledger, warehouse by warehouse."""
+	flush()
 	for table in (BALANCE, ARRIVAL):
 		frappe.db.sql(f"delete from `tab{table}`")
-	verify(repair=True)
+	warehouses = frappe.get_all(
+		"Warehouse",
+		filters={consignment.WAREHOUSE_FIELD: ("is", "set"), "is_group": 0},
+		pluck="name",
+		order_by="name",
+	)
+	for start in range(0, len(warehouses), VERIFY_CHUNK):
+		chunk = warehouses[start : start + VERIFY_CHUNK]
+		write_balances(ledger_balances(chunk))
+		write_arrivals(ledger_arrivals(chunk))
+
+
+def follow_batch_expiry(batch: str, expiry_date):
+	"""A batch's new expiry date, on its balances."""
+	frappe.db.sql(
+		f"update `tab{BALANCE}` set expiry_date = %s where batch_no = %s", (expiry_date or None, batch)
+	)

@@ -29,6 +29,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate
 
+from medical_devices.md_hospitals import consignment
 from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
 	get_settings,
 )
@@ -198,23 +199,10 @@ def delivered_row(doc, row):
 
 
 def units_of(row) -> tuple[tuple[str, ...], tuple[str, ...]]:
-	"""The batches and serial numbers a stock row moves: its bundle, or the fields it moves them by."""
-	batches, serials = set(), set()
-	if row.get("serial_and_batch_bundle"):
-		for entry in frappe.get_all(
-			"Serial and Batch Entry",
-			filters={"parent": row.serial_and_batch_bundle},
-			fields=["batch_no", "serial_no"],
-		):
-			if entry.batch_no:
-				batches.add(entry.batch_no)
-			elif entry.serial_no:
-				serials.add(entry.serial_no)
-	else:
-		if row.get("batch_no"):
-			batches.add(row.batch_no)
-		elif row.get("serial_no"):
-			serials |= {serial.strip() for serial in row.serial_no.split("\n") if serial.strip()}
+	"""The batches and serial numbers (of units without a batch) a stock row moves."""
+	consignment.add_units([row])
+	batches = {batch for batch, _serial, _qty in row.units if batch}
+	serials = {serial for batch, serial, _qty in row.units if serial and not batch}
 	return tuple(sorted(batches)), tuple(sorted(serials))
 
 

@@ -149,13 +149,29 @@ def test_a_kept_figure_changed_around_the_app_is_found_and_repaired(masters):
 	frappe.db.sql(f"update `tab{BALANCE}` set qty = 30 where warehouse = %s and batch_no = %s", (at, batch))
 	frappe.db.sql(f"delete from `tab{ARRIVAL}` where warehouse = %s and posting_date = %s", (at, today()))
 	found = consignment_balance.verify(list(places.values()))
+	expiry = frappe.db.get_value("Batch", batch, "expiry_date")
 	assert {(row["table"], row["kept"], row["ledger"]) for row in found} >= {
-		(BALANCE, (ITEM, 30.0), (ITEM, 3.0)),
+		(BALANCE, (ITEM, 30.0, expiry), (ITEM, 3.0, expiry)),
 		(ARRIVAL, None, 3.0),
 	}
 	assert consignment_balance.verify(list(places.values()), repair=True) == found
 	kept_equals_ledger(places)
 	assert frappe.db.get_value(BALANCE, {"warehouse": at, "batch_no": batch}, "qty") == 3
+	# a batch's new expiry date reaches its balances; one written around the app is found and repaired
+	doc = frappe.get_doc("Batch", batch)
+	doc.expiry_date = add_days(today(), 20)
+	doc.md_reason = "Expiry corrected by the manufacturer"
+	doc.save()
+	assert str(frappe.db.get_value(BALANCE, {"warehouse": at, "batch_no": batch}, "expiry_date")) == add_days(
+		today(), 20
+	)
+	kept_equals_ledger(places)
+	assert by_hospital(places)[HOSPITAL]["expiring"] == 3
+	frappe.db.sql("update `tabBatch` set expiry_date = %s where name = %s", (add_days(today(), -1), batch))
+	assert [row["table"] for row in consignment_balance.verify(list(places.values()), repair=True)] == [
+		BALANCE
+	]
+	assert (by_hospital(places)[HOSPITAL]["expired"], by_hospital(places)[HOSPITAL]["expiring"]) == (3, 0)
 
 
 @pytest.mark.parametrize("doctype", [BALANCE, ARRIVAL])

@@ -154,6 +154,36 @@ def usage_to_invoice(frappe, company, stores, hospital, place):
 	return reported, total - reported, total
 
 
+def breakdown(frappe, company, consignment_balance):
+	"""Each read of the report by hospital, timed once (warm)."""
+	from frappe.utils import add_days, getdate, today
+
+	from medical_devices.md_hospitals import consignment
+	from medical_devices.md_hospitals.report.consignment_stock.consignment_stock import (
+		AGEING,
+		hospital_warehouses,
+	)
+
+	on_date = getdate(today())
+	hospitals = hospital_warehouses(frappe._dict(company=company))
+	for label, read in (
+		("Bin: units and value per hospital and item", lambda: consignment_balance.stock(hospitals)),
+		(
+			"kept balances: units by expiry",
+			lambda: consignment_balance.by_expiry(hospitals, on_date, add_days(on_date, 90)),
+		),
+		(
+			"kept arrivals: units by age",
+			lambda: consignment_balance.arrived_since(
+				hospitals, {limit: add_days(on_date, -limit) for limit, _l in AGEING}
+			),
+		),
+		("usage reports: used, not billed", lambda: consignment.unbilled_use(list(hospitals))),
+	):
+		seconds, rows = timed(read, 1)
+		print(f"  {label:45} {seconds:6.2f} s  ({len(rows):,} rows)")
+
+
 def main():
 	parser = argparse.ArgumentParser(description=__doc__)
 	parser.add_argument("--site", required=True)
@@ -210,6 +240,7 @@ def main():
 		print(
 			f"Consignment Stock by hospital, all {len(data)} hospitals  median {seconds:6.2f} s  (target 3 s)"
 		)
+		breakdown(frappe, company, consignment_balance)
 		frappe.flags.pop("warehouse_account_map", None)
 		reported, invoiced, total = usage_to_invoice(frappe, company, stores, *hospitals[0])
 		print(

@@ -223,6 +223,12 @@ def keep_hospital_figures(doc, method=None):
 	consignment_balance.stage(doc)
 
 
+def keep_batch_expiry(doc, method=None):
+	"""Batch on_update: its balances at hospitals show its expiry date as it is now."""
+	if doc.has_value_changed("expiry_date"):
+		consignment_balance.follow_batch_expiry(doc.name, doc.expiry_date)
+
+
 # --- receipts and counts ---------------------------------------------------------------------------------------
 
 

@@ -12,4 +12,5 @@ def on_doctype_update():
 		["warehouse", "item_code", "posting_date"],
 		constraint_name="warehouse_item_day",
 	)
-	frappe.db.add_index("Consignment Arrival", ["warehouse", "posting_date"])
+	# the report by hospital reads this index only
+	frappe.db.add_index("Consignment Arrival", ["warehouse", "posting_date", "item_code", "qty"])

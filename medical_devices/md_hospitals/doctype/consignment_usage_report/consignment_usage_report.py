@@ -7,10 +7,11 @@ the regulatory and quality roles read."""
 import frappe
 from frappe import _
 from frappe.model.mapper import get_mapped_doc
+from frappe.model.naming import make_autoname
 from frappe.utils import escape_html, flt, getdate, today
 
 from medical_devices import access, inputs
-from medical_devices.audit import controlled
+from medical_devices.audit import controlled, trail
 from medical_devices.audit.origin import mark
 from medical_devices.devices import device_items
 from medical_devices.gsp.batch_status import batch_label
@@ -21,7 +22,7 @@ from medical_devices.udi.scanning import MAX_SCAN_LENGTH, read_label
 
 VALIDATE = f"{__name__}.ConsignmentUsageReport.validate"
 REFRESH_BILLING = f"{__name__}.refresh_billing"
-PATIENT_RECORD = f"{__name__}.patient_record_for"
+PATIENT_RECORD = f"{__name__}.patient_records_for"
 ITEM_FIELDS = ("has_batch_no", "has_serial_no", "md_is_implant", "stock_uom")
 
 # Indicator colour of each status in the desk (medical_devices/boot.py)
@@ -194,25 +195,37 @@ class ConsignmentUsageReport(inputs.CheckedDocument):
 	def pseudonymise_patients(self):
 		"""The hospital's record number becomes the row's patient reference and its Patient Record; the row never
 		stores it. A reference the client sends is not taken: it comes from the Patient Record, of this hospital."""
+		named = []
 		for row in self.items:
 			record_no = inputs.text(row.hospital_record_no, _("Hospital Record No."), required=False)
 			row.hospital_record_no = None
 			if record_no and record_no.strip():
-				row.patient_record = patient_record_for(self.company, self.customer, record_no)
-			if row.patient_record:
-				hospital, reference = frappe.db.get_value(
-					"Patient Record", row.patient_record, ["hospital", "patient_reference"]
-				) or (None, None)
-				if not reference or hospital != self.customer:
-					frappe.throw(
-						_("Row #{0}: Patient Record {1} is not a patient of {2}.").format(
-							row.idx, row.patient_record, self.customer
-						),
-						inputs.InvalidInputError,
-					)
-				row.patient_reference = reference
-			else:
+				named.append((row, record_no.strip()))
+		records = patient_records_for(self.company, self.customer, [record_no for _row, record_no in named])
+		for row, record_no in named:
+			row.patient_record = records[record_no]
+		linked = list({row.patient_record for row in self.items if row.patient_record})
+		patients = {
+			record.name: record
+			for record in frappe.get_all(
+				"Patient Record",
+				filters={"name": ("in", linked or [""])},
+				fields=["name", "hospital", "patient_reference"],
+			)
+		}
+		for row in self.items:
+			if not row.patient_record:
 				row.patient_reference = None
+				continue
+			patient = patients.get(row.patient_record)
+			if not patient or not patient.patient_reference or patient.hospital != self.customer:
+				frappe.throw(
+					_("Row #{0}: Patient Record {1} is not a patient of {2}.").format(
+						row.idx, row.patient_record, self.customer
+					),
+					inputs.InvalidInputError,
+				)
+			row.patient_reference = patient.patient_reference
 
 	def before_submit(self):
 		self.check_in_consignment_stock()
@@ -311,19 +324,55 @@ def label_row(udi: str) -> dict:
 
 def patient_record_for(company: str, hospital: str, record_no: str) -> str:
 	"""The Patient Record of the hospital's patient with this record number, made the first time it is named."""
-	reference = pseudonym(hospital, record_no)
-	existing = frappe.db.get_value("Patient Record", {"patient_reference": reference}, "name")
-	if existing:
-		return existing
-	record = frappe.get_doc(
-		{"doctype": "Patient Record", "company": company, "medical_record_no": record_no.strip()}
+	return patient_records_for(company, hospital, [record_no])[record_no.strip()]
+
+
+def patient_records_for(company: str, hospital: str, record_nos) -> dict[str, str]:
+	"""Record number -> the Patient Record of the hospital's patient, found by its pseudonym or made the first time
+	it is named: the new ones written at once, each with its Insert entry in the trail (the record number masked
+	there). Who reports the use knows the record numbers; they need not read the records."""
+	references = {record_no.strip(): pseudonym(hospital, record_no) for record_no in record_nos if record_no}
+	if not references:
+		return {}
+	existing = dict(
+		frappe.get_all(
+			"Patient Record",
+			filters={"patient_reference": ("in", list(set(references.values())))},
+			fields=["patient_reference", "name"],
+			as_list=True,
+		)
 	)
-	controlled.allow(record, PATIENT_RECORD, hospital=hospital, patient_reference=reference)
-	mark(record, PATIENT_RECORD)
-	record.insert(
-		ignore_permissions=True
-	)  # who reports the use knows the record number; they need not read it
-	return record.name
+	found, made = {}, {}
+	autoname = frappe.get_meta("Patient Record").autoname
+	for record_no, reference in references.items():
+		if reference not in existing:
+			existing[reference] = make_autoname(autoname, "Patient Record")
+			made[existing[reference]] = {
+				"company": company,
+				"medical_record_no": record_no,
+				"hospital": hospital,
+				"patient_reference": reference,
+			}
+		found[record_no] = existing[reference]
+	if made:
+		now, user = frappe.utils.now(), frappe.session.user
+		fields = ("company", "medical_record_no", "hospital", "patient_reference")
+		trail.insert_rows(
+			"Patient Record",
+			("name", *fields, "docstatus", "idx", "creation", "modified", "owner", "modified_by"),
+			[
+				(name, *(values[field] for field in fields), 0, 0, now, now, user, user)
+				for name, values in made.items()
+			],
+		)
+		trail.record_changes(
+			"Patient Record",
+			{name: {"created": values, trail.REGULATED: True} for name, values in made.items()},
+			trail.INSERT,
+			None,
+			{"function": PATIENT_RECORD},
+		)
+	return found
 
 
 def refresh_billing(report: str):
@@ -341,6 +390,7 @@ def refresh_billing(report: str):
 	mark(doc, REFRESH_BILLING)
 	doc.flags.ignore_validate_update_after_submit = True
 	doc.flags.ignore_permissions = True
+	doc.flags.ignore_links = True  # the invoices it names are the submitted ones it was billed by
 	doc.save()
 
 
