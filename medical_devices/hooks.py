@@ -223,7 +223,13 @@ doc_events = {
 	},
 	# Hospitals: what stands at each hospital is kept as the ledger moves, for the report by hospital.
 	"Stock Ledger Entry": {
-		"on_submit": "medical_devices.md_hospitals.overrides.consignment_stock.keep_hospital_figures"
+		# Hospitals: no other document moves consignment stock than those whose rules check it there.
+		"before_submit": "medical_devices.md_hospitals.overrides.consignment_stock.refuse_unchecked_movements",
+		"on_submit": "medical_devices.md_hospitals.overrides.consignment_stock.keep_hospital_figures",
+	},
+	# Hospitals: a repost rewrites ledger entries without posting; what it rewrote at a hospital is recomputed.
+	"Repost Item Valuation": {
+		"on_change": "medical_devices.md_hospitals.overrides.consignment_stock.follow_repost"
 	},
 	"Stock Reconciliation": {
 		"validate": [

@@ -54,6 +54,36 @@ def discard():
 	frappe.local.md_consignment_staged = None
 
 
+def refresh_item_at(warehouse: str, item_code: str, since):
+	"""Recompute an item's balances at a warehouse and its arrivals there from `since`: after a repost, which rewrites
+	ledger entries (a stock count's current quantities) without posting any."""
+	batches = set(
+		frappe.db.sql_list(
+			"""select distinct entry.batch_no from `tabSerial and Batch Entry` entry
+			join `tabSerial and Batch Bundle` bundle on bundle.name = entry.parent
+			where entry.warehouse = %s and bundle.item_code = %s and ifnull(entry.batch_no, '') != ''""",
+			(warehouse, item_code),
+		)
+	) | set(
+		frappe.get_all(BALANCE, filters={"warehouse": warehouse, "item_code": item_code}, pluck="batch_no")
+	)
+	refresh_balances({(warehouse, batch) for batch in batches})
+	days = set(
+		frappe.db.sql_list(
+			"""select distinct posting_date from `tabStock Ledger Entry`
+			where item_code = %s and warehouse = %s and posting_datetime >= %s""",
+			(item_code, warehouse, getdate(since)),
+		)
+	) | set(
+		frappe.get_all(
+			ARRIVAL,
+			filters={"warehouse": warehouse, "item_code": item_code, "posting_date": (">=", since)},
+			pluck="posting_date",
+		)
+	)
+	refresh_arrivals({(warehouse, item_code, getdate(day)) for day in days})
+
+
 def flush():
 	"""Recompute what this transaction's ledger entries touched (also called by readers of the kept figures, so that
 	they see their own transaction's postings)."""
@@ -77,44 +107,49 @@ def flush():
 
 
 def refresh_balances(keys):
-	"""Recompute the balance of each (warehouse, batch) from the ledger (every pair of the keys' warehouses and
-	batches, chunk by chunk)."""
-	keys = sorted(keys)
-	for start in range(0, len(keys), CHUNK):
-		chunk = keys[start : start + CHUNK]
-		warehouses = sorted({warehouse for warehouse, _batch in chunk})
-		batches = sorted({batch for _warehouse, batch in chunk})
-		rows = ledger_balances(warehouses, batches)
-		frappe.db.sql(
-			f"delete from `tab{BALANCE}` where warehouse in %s and batch_no in %s", [warehouses, batches]
-		)
-		write_balances(rows)
+	"""Recompute the balance of each (warehouse, batch) from the ledger, warehouse by warehouse."""
+	by_warehouse: dict[str, list] = {}
+	for warehouse, batch in sorted(keys):
+		by_warehouse.setdefault(warehouse, []).append(batch)
+	for warehouse, batches in by_warehouse.items():
+		for start in range(0, len(batches), CHUNK):
+			chunk = batches[start : start + CHUNK]
+			rows = ledger_balances([warehouse], chunk, latest=True)
+			frappe.db.sql(
+				f"delete from `tab{BALANCE}` where warehouse = %s and batch_no in %s", [warehouse, chunk]
+			)
+			write_balances(rows)
 
 
 def refresh_arrivals(keys):
-	"""Recompute each (warehouse, item, day)'s arrivals from the ledger (every combination of the keys' warehouses,
-	items and days, chunk by chunk)."""
-	keys = sorted(keys)
-	for start in range(0, len(keys), CHUNK):
-		chunk = keys[start : start + CHUNK]
-		warehouses = sorted({key[0] for key in chunk})
-		items = sorted({key[1] for key in chunk})
-		days = sorted({key[2] for key in chunk})
-		rows = ledger_arrivals(warehouses, items, days)
-		frappe.db.sql(
-			f"""delete from `tab{ARRIVAL}`
-			where warehouse in %s and item_code in %s and posting_date in %s""",
-			[warehouses, items, days],
-		)
-		write_arrivals(rows)
+	"""Recompute each (warehouse, item, day)'s arrivals from the ledger, warehouse and item by warehouse and item."""
+	by_pair: dict[tuple, list] = {}
+	for warehouse, item, day in sorted(keys):
+		by_pair.setdefault((warehouse, item), []).append(day)
+	for (warehouse, item), days in by_pair.items():
+		for start in range(0, len(days), CHUNK):
+			chunk = days[start : start + CHUNK]
+			rows = ledger_arrivals([warehouse], [item], chunk, latest=True)
+			frappe.db.sql(
+				f"""delete from `tab{ARRIVAL}`
+				where warehouse = %s and item_code = %s and posting_date in %s""",
+				[warehouse, item, chunk],
+			)
+			write_arrivals(rows)
 
 
 # --- the ledger's figures -------------------------------------------------------------------------------------------
 
 
-def ledger_balances(warehouses, batches=None) -> list[tuple]:
+# A recompute reads the ledger as committed now, not as this transaction's snapshot saw it when it began: a posting
+# of the same batch or day committed by another transaction meanwhile counts (ERPNext's lock on the item's Bin at
+# the warehouse keeps two postings there from interleaving).
+LATEST = " lock in share mode"
+
+
+def ledger_balances(warehouses, batches=None, latest: bool = False) -> list[tuple]:
 	"""(warehouse, batch, item, units, expiry date) of the batches at the warehouses, from the submitted, not
-	cancelled bundles."""
+	cancelled bundles (`latest`: as committed now)."""
 	if not warehouses:
 		return []
 	condition = "and entry.batch_no in %(batches)s" if batches is not None else ""
@@ -128,13 +163,14 @@ def ledger_balances(warehouses, batches=None) -> list[tuple]:
 		where entry.warehouse in %(warehouses)s {condition} and ifnull(entry.batch_no, '') != ''
 			and bundle.docstatus = 1 and bundle.is_cancelled = 0
 		group by entry.warehouse, entry.batch_no, bundle.item_code, batch.expiry_date
-		having abs(sum(entry.qty)) > {EPSILON}""",
+		having abs(sum(entry.qty)) > {EPSILON}{LATEST if latest else ""}""",
 		{"warehouses": list(warehouses), "batches": list(batches or ())},
 	)
 
 
-def ledger_arrivals(warehouses, items=None, days=None) -> list[tuple]:
-	"""(warehouse, item, day, units) that arrived, from the stock ledger's inward entries not cancelled."""
+def ledger_arrivals(warehouses, items=None, days=None, latest: bool = False) -> list[tuple]:
+	"""(warehouse, item, day, units) that arrived, from the stock ledger's inward entries not cancelled (`latest`: as
+	committed now)."""
 	if items is None:
 		# the items ever at the warehouses keep the lookup on the (item, warehouse, posting time) index
 		items = frappe.get_all(
@@ -156,7 +192,7 @@ def ledger_arrivals(warehouses, items=None, days=None) -> list[tuple]:
 	return frappe.db.sql(
 		f"""select warehouse, item_code, posting_date, sum(actual_qty) from `tabStock Ledger Entry`
 		where warehouse in %(warehouses)s {conditions} and is_cancelled = 0 and actual_qty > 0
-		group by warehouse, item_code, posting_date""",
+		group by warehouse, item_code, posting_date{LATEST if latest else ""}""",
 		params,
 	)
 

@@ -519,3 +519,72 @@ def test_opening_stock_is_for_a_consignment_warehouse_without_a_ledger_only():
 			}
 		)
 	assert frappe.db.count("Stock Ledger Entry", {"warehouse": warehouse()}) == entries
+
+
+def test_no_other_document_moves_consignment_stock():
+	from medical_devices.md_hospitals.overrides.consignment_stock import refuse_unchecked_movements
+
+	stock = stocked(1)
+	placed = warehouse()
+	bins = frappe.db.get_value("Bin", {"item_code": IMPLANT, "warehouse": placed}, "actual_qty")
+	# a product bundle's packed item posted from the consignment warehouse, to any customer
+	kit = "_Test MD CS Kit"
+	if not frappe.db.exists("Item", kit):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": kit,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+			}
+		).insert()
+	if not frappe.db.exists("Product Bundle", kit):
+		frappe.get_doc(
+			{"doctype": "Product Bundle", "new_item_code": kit, "items": [{"item_code": IMPLANT, "qty": 1}]}
+		).insert()
+	invoices = count_of("Sales Invoice")
+	for doctype in ("Sales Invoice", "Delivery Note"):
+		with pytest.raises(ConsignmentStockError, match="product bundle"):
+			submit(
+				{
+					"doctype": doctype,
+					"customer": OTHER_HOSPITAL,
+					"update_stock": 1,
+					"items": [{"item_code": kit, "qty": 1, "rate": 50, "warehouse": company_stores().stores}],
+					"packed_items": [
+						{
+							"parent_item": kit,
+							"item_code": IMPLANT,
+							"qty": 1,
+							"warehouse": placed,
+							"batch_no": stock.batch,
+							"serial_no": stock.placed[0],
+							"use_serial_batch_fields": 1,
+						}
+					],
+				}
+			)
+	assert count_of("Sales Invoice") == invoices
+	assert frappe.db.get_value("Bin", {"item_code": IMPLANT, "warehouse": placed}, "actual_qty") == bins
+	# any posting at the consignment warehouse by a document whose rules do not check it there
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Ledger Entry",
+			"item_code": IMPLANT,
+			"warehouse": placed,
+			"actual_qty": -1,
+			"voucher_type": "Asset Capitalization",
+			"voucher_no": "ACC-CAP-TEST",
+			"company": first_company(),
+			"posting_date": today(),
+		}
+	)
+	with pytest.raises(ConsignmentStockError, match="Asset Capitalization"):
+		entry.run_method("before_submit")  # the hook every submitted ledger entry passes
+	entry.voucher_type = "Stock Entry"
+	refuse_unchecked_movements(entry)  # checked by the Stock Entry's own rules
+	entry.update({"voucher_type": "Asset Capitalization", "is_cancelled": 1})
+	refuse_unchecked_movements(entry)  # a cancel's reversal
+	entry.update({"is_cancelled": 0, "warehouse": company_stores().stores})
+	refuse_unchecked_movements(entry)  # not a hospital's stock

@@ -182,3 +182,36 @@ def test_no_one_writes_the_kept_figures_through_the_document_api(masters, doctyp
 	with pytest.raises(frappe.PermissionError):
 		frappe.get_doc({"doctype": doctype, **fields}).insert(ignore_permissions=True)
 	assert frappe.db.count(doctype) == before
+
+
+@pytest.mark.parametrize("based_on", ["Item and Warehouse", "Transaction"])
+def test_a_completed_repost_has_what_it_rewrote_at_the_hospital_recomputed(masters, based_on):
+	from medical_devices.md_hospitals.overrides.consignment_stock import follow_repost
+
+	places = masters
+	at = places[HOSPITAL]
+	batch = named_batch(f"CB-{frappe.generate_hash(length=6)}", ITEM)
+	receive_units(ITEM, batch, 5, rate=100)
+	entry = replenish(at, ITEM, batch, 3)
+	kept_equals_ledger(places)
+	# what a repost does to a stock count's current quantities: the bundle entry rewritten, nothing posted
+	frappe.db.sql(
+		"""update `tabSerial and Batch Entry` set qty = 2
+		where warehouse = %s and batch_no = %s and qty = 3""",
+		(at, batch),
+	)
+	assert [row["table"] for row in consignment_balance.verify(list(places.values()))] == [BALANCE]
+	repost = frappe._dict(
+		status="In Progress",
+		based_on=based_on,
+		item_code=ITEM,
+		warehouse=at,
+		voucher_type="Stock Entry",
+		voucher_no=entry.name,
+		posting_date=today(),
+	)
+	follow_repost(repost)
+	assert consignment_balance.verify(list(places.values())) != []  # not before it completes
+	follow_repost(frappe._dict(repost, status="Completed"))
+	kept_equals_ledger(places)
+	assert frappe.db.get_value(BALANCE, {"warehouse": at, "batch_no": batch}, "qty") == 2

@@ -109,6 +109,7 @@ def check_sales_document(doc, method=None):
 	for row in rows:
 		if row.get(consignment.USAGE_FIELD) and not row.get("warehouse"):
 			row.warehouse = doc.get("set_warehouse")
+	refuse_packed_consignment_stock(doc, rows)
 	hospitals = consignment.hospitals_of({row.get("warehouse") or doc.get("set_warehouse") for row in rows})
 	targets = consignment.hospitals_of(
 		{row.get("target_warehouse") for row in rows} | {doc.get("set_target_warehouse")}
@@ -147,6 +148,31 @@ def check_sales_document(doc, method=None):
 				)
 			)
 	check_billed_use(doc, linked, hospitals)
+
+
+def refuse_packed_consignment_stock(doc, rows):
+	"""The items of a product bundle are posted from their own warehouse: never a hospital's consignment stock,
+	which leaves as reported use only, row by row."""
+	by_name = {row.name: row for row in rows if row.get("name")}
+	for packed in doc.get("packed_items") or []:
+		parent = by_name.get(packed.get("parent_detail_docname"))
+		places = {
+			packed.get("warehouse")
+			or (parent.get("warehouse") if parent else None)
+			or doc.get("set_warehouse"),
+			packed.get("target_warehouse") or (parent.get("target_warehouse") if parent else None),
+		}
+		hospitals = consignment.hospitals_of(places)
+		if hospitals:
+			refuse(
+				_(
+					"Packed item {0} of {1}: the consignment stock at {2} is not sold as part of a product bundle; it leaves as reported use."
+				).format(
+					frappe.bold(packed.get("item_code")),
+					frappe.bold(packed.get("parent_item")),
+					", ".join(sorted(set(hospitals.values()))),
+				)
+			)
 
 
 def check_billed_use(doc, rows, hospitals):
@@ -217,10 +243,54 @@ def refresh_usage_billing(doc, method=None):
 		refresh_billing(report)
 
 
+# Every document that moves stock at a consignment warehouse, and the hook that checks it there.
+CHECKED_VOUCHERS = ("Stock Entry", "Sales Invoice", "Delivery Note", "Stock Reconciliation")
+
+
+@observed
+def refuse_unchecked_movements(doc, method=None):
+	"""Stock Ledger Entry before_submit: stock at a hospital moves only by the documents whose rules above check it
+	(an Asset Capitalization, a Subcontracting Receipt, an Asset Repair or any other posting is refused); a
+	cancel's reversal passes."""
+	if doc.get("is_cancelled") or doc.voucher_type in CHECKED_VOUCHERS:
+		return
+	hospital = doc.warehouse and frappe.get_cached_value(
+		"Warehouse", doc.warehouse, consignment.WAREHOUSE_FIELD
+	)
+	if hospital:
+		refuse(
+			_(
+				"{0} {1}: the consignment stock at {2} moves by a Material Transfer, the invoice of a usage report or a reviewed Consignment Stock Count, not by a {0}."
+			).format(_(doc.voucher_type), doc.voucher_no, frappe.bold(hospital))
+		)
+
+
 def keep_hospital_figures(doc, method=None):
 	"""Stock Ledger Entry on_submit (every posting, and the reversal each cancel posts): what stands at the hospital
 	is kept for the report by hospital (consignment_balance)."""
 	consignment_balance.stage(doc)
+
+
+def follow_repost(doc, method=None):
+	"""Repost Item Valuation on_change: a completed repost of stock at a hospital has what it rewrote recomputed."""
+	if doc.get("status") != "Completed":
+		return
+	if doc.get("based_on") == "Item and Warehouse":
+		pairs = {(doc.item_code, doc.warehouse)}
+	else:
+		pairs = set(
+			frappe.get_all(
+				"Stock Ledger Entry",
+				filters={"voucher_type": doc.voucher_type, "voucher_no": doc.voucher_no},
+				fields=["item_code", "warehouse"],
+				as_list=True,
+				distinct=True,
+			)
+		)
+	hospitals = consignment.hospitals_of({warehouse for _item, warehouse in pairs})
+	for item_code, warehouse in sorted(pairs):
+		if warehouse in hospitals:
+			consignment_balance.refresh_item_at(warehouse, item_code, doc.posting_date)
 
 
 def keep_batch_expiry(doc, method=None):
