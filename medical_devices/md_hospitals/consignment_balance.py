@@ -399,16 +399,18 @@ def check_every_company():
 		return
 	from medical_devices.gsp.alerts import send_alert
 
-	lines = [
-		"{}: {} {} ({} / {})".format(
-			_(row["table"]),
-			row["warehouse"],
-			", ".join(str(part) for part in row["key"][1:]),
-			row["kept"],
-			row["ledger"],
+	lines = []
+	for row in differences[:20]:
+		table = row["table"]
+		lines.append(
+			"{}: {} {} ({} / {})".format(
+				_(table),
+				row["warehouse"],
+				", ".join(str(part) for part in row["key"][1:]),
+				row["kept"],
+				row["ledger"],
+			)
 		)
-		for row in differences[:20]
-	]
 	send_alert(
 		_("Consignment stock: {0} kept figures differed from the stock ledger and were repaired").format(
 			len(differences)

@@ -112,7 +112,9 @@ def test_demo_bills_the_first_hospitals_stents_on_the_two_invoice_chain():
 	assert customer_under_rule(invoice.customer) and not customer_under_rule(CUSTOMERS[2])
 	assert frappe.db.get_value("Customer", CUSTOMERS[0], "md_first_business_status") == "Approved"
 	rows = invoice_chain(invoice)
-	assert [row["item_code"] for row in rows] == [TWO_INVOICE["item"]] * len(USAGE["rows"])
+	# one invoice row per batch: the report's units of the consigned batch
+	assert [row["item_code"] for row in rows] == [TWO_INVOICE["item"]]
+	assert [(row.item_code, row.qty) for row in invoice.items] == [(TWO_INVOICE["item"], len(USAGE["rows"]))]
 	for row in rows:
 		[link] = row["upstream"]
 		assert (link["supplier"], link["bill_no"]) == (SUPPLIERS[1], TWO_INVOICE["bill_no"])

@@ -76,7 +76,7 @@ def test_sales_record_names_the_buyer_and_its_licence_valid_on_the_sales_date():
 	sold = {}
 	for _customer, batch_id, qty, _rate in DELIVERIES:
 		sold[batch_id] = sold.get(batch_id, 0) + qty
-	# consignment is sold when the hospital reports it used: one invoice row per surgery, none on replenishment
+	# consignment is sold when the hospital reports it used: one invoice row per batch, none on replenishment
 	consigned_batch = CONSIGNMENT_BATCH[0]
 	sold[consigned_batch] = len(USAGE["rows"])
 	demo_items = {item_code for _batch, item_code, *_rest in BATCHES}
@@ -89,7 +89,7 @@ def test_sales_record_names_the_buyer_and_its_licence_valid_on_the_sales_date():
 	assert {(row.party, row.voucher_type, row.rate_per_stock_unit) for row in used} == {
 		(CUSTOMERS[0], "Sales Invoice", USAGE["rate"])
 	}
-	assert len(used) == len(USAGE["rows"])
+	assert len(used) == 1  # one invoice row per batch, its units the report's
 	stent = by_batch(rows)["ZJ2025D15"]
 	assert (stent.party, stent.rate_per_stock_unit, stent.amount) == (
 		"复旦大学附属华山医院",
