@@ -398,6 +398,9 @@ def check_every_company():
 	if not differences:
 		return
 	from medical_devices.gsp.alerts import send_alert
+	from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+		users_with_roles,
+	)
 
 	lines = []
 	for row in differences[:20]:
@@ -416,23 +419,9 @@ def check_every_company():
 			len(differences)
 		),
 		"<br>".join(lines),
-		recipients=stock_managers(),
+		recipients=users_with_roles(["Stock Manager"]),
 	)
 	frappe.db.commit()  # nosemgrep
-
-
-def stock_managers() -> list[str]:
-	users = frappe.get_all(
-		"Has Role",
-		filters={
-			"role": "Stock Manager",
-			"parenttype": "User",
-			"parent": ("not in", ("Administrator", "Guest")),
-		},
-		pluck="parent",
-		distinct=True,
-	)
-	return frappe.get_all("User", filters={"name": ("in", users or [""]), "enabled": 1}, pluck="name")
 
 
 def rebuild():

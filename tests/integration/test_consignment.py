@@ -24,6 +24,7 @@ from medical_devices.personal_data import pseudonym
 from tests.factories import (
 	company_stores,
 	consignment_hospital,
+	ensure_item,
 	ensure_user,
 	first_company,
 	gl_by_account,
@@ -326,6 +327,63 @@ def test_consignment_stock_leaves_only_as_reported_unbilled_use():
 	assert frappe.db.get_value("Serial No", stock.placed[1], "warehouse") == stores
 
 
+def test_two_invoices_of_one_report_at_once_bill_its_units_once():
+	"""Two users invoice the same report at the same moment, each from its own connection: one invoice bills the
+	unit, the other is refused with the reason, and nothing of it is written."""
+	import threading
+
+	from tests.frappe_site import site_name, sites_path
+
+	stock = stocked(1)
+	report = usage_report([implant_row(stock.batch, stock.placed[0])])
+	frappe.db.commit()  # nosemgrep: both connections below must see the report
+	both_drafted = threading.Barrier(2, timeout=60)
+	outcomes = {}
+
+	def invoice_it(user):
+		frappe.init(site=site_name(), sites_path=sites_path())
+		frappe.connect()
+		try:
+			invoice = make_sales_invoice(report.name)  # each reads the report as unbilled
+			both_drafted.wait()
+			for row in invoice.items:
+				row.rate = 2000
+			invoice.insert()
+			invoice.submit()
+			frappe.db.commit()  # nosemgrep
+			outcomes[user] = invoice.name
+		except Exception as error:
+			frappe.db.rollback()
+			outcomes[user] = error
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=invoice_it, args=(user,)) for user in ("first", "second")]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(120)
+	frappe.db.rollback()  # this connection reads what the two committed
+	invoices = [outcome for outcome in outcomes.values() if isinstance(outcome, str)]
+	refusals = [outcome for outcome in outcomes.values() if isinstance(outcome, Exception)]
+	assert len(invoices) == 1, outcomes
+	assert len(refusals) == 1 and isinstance(refusals[0], ConsignmentStockError), outcomes
+	assert "was billed by another document" in str(refusals[0])
+	assert (
+		frappe.get_all(
+			"Sales Invoice Item",
+			filters={"md_consignment_usage": report.name, "docstatus": ("<", 2)},
+			pluck="parent",
+		)
+		== invoices
+	)
+	assert frappe.db.get_value("Consignment Usage Report", report.name, ["status", "billed_qty"]) == (
+		"Billed",
+		1,
+	)
+	assert frappe.db.get_value("Serial No", stock.placed[0], "status") == "Delivered"
+
+
 def test_a_usage_report_names_only_units_at_the_hospital_once_and_an_implant_its_surgery():
 	stock = stocked(1)
 	before = count_of("Consignment Usage Report")
@@ -399,7 +457,7 @@ def test_a_count_posts_its_differences_when_a_second_person_approves():
 
 
 def test_a_count_of_batch_stock_posts_the_shortfall_to_the_difference_account():
-	from tests.factories import ensure_item, register_item
+	from tests.factories import register_item
 
 	item = ensure_item("_Test MD CS Bone Screw", "Class III", valuation_rate=50)
 	register_item(item, "Class III")
@@ -528,17 +586,7 @@ def test_no_other_document_moves_consignment_stock():
 	placed = warehouse()
 	bins = frappe.db.get_value("Bin", {"item_code": IMPLANT, "warehouse": placed}, "actual_qty")
 	# a product bundle's packed item posted from the consignment warehouse, to any customer
-	kit = "_Test MD CS Kit"
-	if not frappe.db.exists("Item", kit):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": kit,
-				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}),
-				"stock_uom": "Nos",
-				"is_stock_item": 0,
-			}
-		).insert()
+	kit = ensure_item("_Test MD CS Kit", None, is_stock_item=0, has_batch_no=0)
 	if not frappe.db.exists("Product Bundle", kit):
 		frappe.get_doc(
 			{"doctype": "Product Bundle", "new_item_code": kit, "items": [{"item_code": IMPLANT, "qty": 1}]}

@@ -192,9 +192,10 @@ def check_billed_use(doc, rows, hospitals):
 		for entry in frappe.get_all(
 			"Consignment Usage Report",
 			filters={"name": ("in", list({row.get(consignment.USAGE_FIELD) for row in rows}))},
-			fields=["name", "docstatus", "customer", "warehouse"],
+			fields=["name", "docstatus", "customer", "warehouse", "modified"],
 		)
 	}
+	refuse_billing_raced(reports)
 	for row in rows:
 		report = reports.get(row.get(consignment.USAGE_FIELD))
 		if not report or report.docstatus != 1 or report.customer != doc.customer:
@@ -225,6 +226,28 @@ def check_billed_use(doc, rows, hospitals):
 				row.idx, report, row.item_code, units
 			)
 		)
+
+
+def refuse_billing_raced(reports):
+	"""Two invoices of one report at once: the second waits here for the first to commit, then sees (the report
+	saved since this transaction read it) that what it counted as unbilled may be billed now."""
+	if not reports:
+		return
+	report = frappe.qb.DocType("Consignment Usage Report")
+	latest = dict(
+		frappe.qb.from_(report)
+		.select(report.name, report.modified)
+		.where(report.name.isin(list(reports)))
+		.for_update()
+		.run()
+	)
+	for name, entry in reports.items():
+		if latest.get(name) != entry.modified:
+			refuse(
+				_(
+					"Usage report {0} was billed by another document while this one was being saved: reload it and make the invoice again."
+				).format(name)
+			)
 
 
 def refresh_usage_billing(doc, method=None):

@@ -81,18 +81,11 @@ def _run_reconciliation(reconciliation: str):
 
 def notify_accounts_managers(doc):
 	from medical_devices.gsp.alerts import send_alert
-
-	users = frappe.get_all(
-		"Has Role",
-		filters={
-			"role": "Accounts Manager",
-			"parenttype": "User",
-			"parent": ("not in", ("Administrator", "Guest")),
-		},
-		pluck="parent",
-		distinct=True,
+	from medical_devices.medical_devices.doctype.medical_device_settings.medical_device_settings import (
+		users_with_roles,
 	)
-	users = frappe.get_all("User", filters={"name": ("in", users or [""]), "enabled": 1}, pluck="name")
+
+	users = users_with_roles(["Accounts Manager"])
 	subject = _("{0}: {1} ledger differences as of {2}").format(
 		doc.company, doc.differences_found, frappe.format(doc.as_of_date, "Date")
 	)

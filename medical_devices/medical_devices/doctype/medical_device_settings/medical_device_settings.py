@@ -91,7 +91,11 @@ def certificate_reminder_windows() -> tuple[int, ...]:
 
 def alert_recipients() -> list[str]:
 	"""Enabled system users holding any of the alert roles (Administrator and Guest excluded)."""
-	roles = [row.role for row in get_settings().alert_roles]
+	return users_with_roles([row.role for row in get_settings().alert_roles])
+
+
+def users_with_roles(roles: list[str]) -> list[str]:
+	"""Enabled system users holding any of `roles` (Administrator and Guest excluded), sorted."""
 	if not roles:
 		return []
 	has_role = frappe.qb.DocType("Has Role")
