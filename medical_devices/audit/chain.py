@@ -84,7 +84,7 @@ def verify_chain(
 			problems.append(ChainProblem(MISSING, sequence, expected_sequence))
 		elif entry["previous_hash"] != previous:
 			problems.append(ChainProblem(UNLINKED, sequence))
-		if entry_hash(entry["previous_hash"], entry) != entry["entry_hash"]:
+		if not intact(entry):
 			problems.append(ChainProblem(ALTERED, sequence))
 		if anchor and sequence == anchor.sequence:
 			anchor_seen = True
@@ -98,3 +98,68 @@ def verify_chain(
 	if anchor and anchor.sequence and not anchor_seen:
 		problems.append(ChainProblem(ANCHOR_MISMATCH, anchor.sequence, last))
 	return count, problems
+
+
+@dataclass
+class Flagged:
+	"""An entry the database did not find intact and linked to the entry before it."""
+
+	sequence: int
+	before: int | None  # the sequence of the entry before it in the chain; None for the first
+	previous_hash: str | None  # as stored
+	before_hash: str | None  # the entry_hash of the entry before it
+	entry: dict | None  # the entry as stored, when the database did not reproduce its hash
+
+
+def judge_flagged(
+	flagged: Iterable[Flagged],
+	count: int,
+	last_sequence: int | None,
+	last_hash: str | None,
+	head_sequence: int,
+	head_hash: str,
+	anchor: Anchor | None = None,
+	anchor_found: str | None = None,
+) -> tuple[int, list[ChainProblem]]:
+	"""verify_chain's verdict, in its order, from the flagged entries (in sequence order) of a chain of `count`
+	entries ending at `last_sequence` with `last_hash`; `anchor_found` is the stored hash of the anchor's entry.
+
+	An entry the database did not reproduce is recomputed here, and this decides: the database's serialisation
+	may differ from Python's (the hex case of an escaped control character), never its verdict on an intact one,
+	since two JSON strings that decode differently are different strings."""
+	problems = []
+	anchor_due = anchor is not None and anchor_found is not None
+
+	def check_anchor():
+		nonlocal anchor_due
+		anchor_due = False
+		if anchor_found != anchor.entry_hash:
+			problems.append(ChainProblem(ANCHOR_MISMATCH, anchor.sequence))
+
+	for row in flagged:
+		if anchor_due and row.sequence > anchor.sequence:
+			check_anchor()
+		expected = row.before + 1 if row.before is not None else 1
+		if row.sequence != expected:
+			problems.append(ChainProblem(MISSING, row.sequence, expected))
+		elif row.previous_hash != (row.before_hash if row.before is not None else GENESIS_HASH):
+			problems.append(ChainProblem(UNLINKED, row.sequence))
+		if row.entry is not None and not intact(row.entry):
+			problems.append(ChainProblem(ALTERED, row.sequence))
+	if anchor_due:
+		check_anchor()
+	last = last_sequence if count else 0
+	if last != int(head_sequence or 0) or (last_hash if count else GENESIS_HASH) != (
+		head_hash or GENESIS_HASH
+	):
+		problems.append(ChainProblem(HEAD_MISMATCH, last or None, int(head_sequence or 0)))
+	if anchor and anchor.sequence and anchor_found is None:
+		problems.append(ChainProblem(ANCHOR_MISMATCH, anchor.sequence, last))
+	return count, problems
+
+
+def intact(entry: dict) -> bool:
+	"""The entry's stored hash is the hash of its stored content and link."""
+	if entry.get("previous_hash") is None or entry.get("entry_hash") is None:
+		return False
+	return entry_hash(entry["previous_hash"], entry) == entry["entry_hash"]

@@ -837,3 +837,78 @@ def test_the_upgrade_rehashes_what_still_matches_and_keeps_reporting_what_was_ch
 	assert not verify_audit(documents=[("Batch", changed)]).ok
 	frappe.db.sql("update tabBatch set description = null where name = %s", changed)
 	frappe.db.commit()  # nosemgrep
+
+
+def test_the_database_walk_of_the_chain_and_pythons_agree_entry_by_entry():
+	"""The database recomputes each hash with SHA2 over its own JSON of the entry; where that JSON differs from
+	Python's (an escaped control character), Python decides. Intact odd content passes, every kind of tampering is
+	found by both walks alike."""
+	from medical_devices.audit import chain
+	from medical_devices.audit.trail import lock_head, move_head
+	from medical_devices.audit.verify import AuditReport, verify_entries
+
+	def walks(anchor=None):
+		reports = []
+		for in_database in (True, False):
+			report = AuditReport()
+			verify_entries(report, anchor, in_database=in_database)
+			reports.append((report.entries, report.chain_problems))
+		assert reports[0] == reports[1]
+		return reports[0][1]
+
+	for _ in range(10):
+		new_batch()
+	flush()
+	sequence, previous = lock_head()
+	odd = [
+		'控制字符 \x0b\x1f\x00 引号 " 反斜杠 \\ / 表情 😀 \u2028 end',
+		None,
+		"<b>'&'</b>\t\n\r",
+	]
+	for reason in odd:
+		sequence += 1
+		entry = {
+			"sequence": sequence,
+			"timestamp": "2026-12-06T08:00:00.000000Z",
+			"user": "qa@example.com",
+			"ip_address": None,
+			"ref_doctype": "Batch",
+			"ref_name": "ODD-1",
+			"action": "Update",
+			"reason": reason,
+			"changes": chain.canonical({"changed": [["description", None, reason]]}),
+			"state_hash": None,
+			"previous_hash": previous,
+		}
+		entry["entry_hash"] = previous = chain.entry_hash(previous, entry)
+		frappe.db.sql(
+			"""insert into `tabAudit Trail Entry` (name, creation, modified, owner, modified_by, timestamp, user,
+			ip_address, ref_doctype, ref_name, action, reason, changes, state_hash, previous_hash, entry_hash)
+			values (%(sequence)s, now(), now(), 'Administrator', 'Administrator', %(timestamp)s, %(user)s,
+			%(ip_address)s, %(ref_doctype)s, %(ref_name)s, %(action)s, %(reason)s, %(changes)s, %(state_hash)s,
+			%(previous_hash)s, %(entry_hash)s)""",
+			entry,
+		)
+	move_head(sequence, previous)
+	assert walks() == []
+
+	last = sequence
+	first = frappe.db.sql("select min(name) from `tabAudit Trail Entry`")[0][0]
+	anchor = {"sequence": last - 1, "entry_hash": "0" * 64}
+	table = "`tabAudit Trail Entry`"
+	frappe.db.sql(f"update {table} set reason = concat(reason, '\x0b') where name = %s", last - 2)
+	frappe.db.sql(f"delete from {table} where name = %s", first + 1)
+	frappe.db.sql(f"update {table} set previous_hash = null where name = %s", first + 3)
+	frappe.db.sql(f"update {table} set entry_hash = null where name = %s", first + 5)
+	frappe.db.sql(f"delete from {table} where name = %s", last)
+	problems = walks(anchor)
+	assert problems == [
+		f"Entry {first + 1} is missing (the next one is {first + 2}).",
+		f"Entry {first + 3} does not point to the entry before it.",
+		f"Entry {first + 3} was altered after it was written.",
+		f"Entry {first + 5} was altered after it was written.",
+		f"Entry {first + 6} does not point to the entry before it.",
+		f"Entry {last - 2} was altered after it was written.",
+		f"Entry {last - 1} differs from the anchor exported earlier: the chain was rewritten.",
+		f"The chain ends at entry {last - 1} but its head records entry {last}.",
+	]

@@ -238,6 +238,27 @@ def test_a_recall_of_a_component_batch_finds_the_finished_batch_and_its_customer
 		close_recall(doc.name, "again")
 
 
+def test_a_recalls_scope_read_grouped_is_the_holders_of_its_forward_trace():
+	from medical_devices.traceability.engine import scope, trace_batches
+
+	story = build_story()
+	for batches in (
+		[story.lot_a],
+		[story.lot_b],
+		[story.lot_a, story.lot_b],
+		[story.finished],
+		[story.finished, story.lot_a],
+	):
+		nodes = trace_batches(batches, "forward")
+		affected, held = scope(batches)
+		assert affected == [n["batch"] for n in nodes if n["node"] == "batch"]
+		assert held == holders(nodes)
+	# both components of the finished batch recalled: its nine units reach their customers once, not twice
+	doc = recall([story.lot_a, story.lot_b]).insert()
+	assert (doc.total_shipped, doc.total_returned, doc.customers_affected) == (9, 1, 3)
+	assert sorted(row.held_qty for row in doc.customers) == [2, 3, 3]
+
+
 def test_a_mock_recall_traces_and_times_but_changes_nothing():
 	story = build_story()
 	doc = recall([story.lot_a], is_mock=1).insert()

@@ -6,8 +6,11 @@ import copy
 from medical_devices.audit.chain import (
 	GENESIS_HASH,
 	Anchor,
+	Flagged,
 	canonical,
 	entry_hash,
+	intact,
+	judge_flagged,
 	state_hash,
 	verify_chain,
 )
@@ -95,3 +98,75 @@ def test_an_anchor_catches_a_chain_rewritten_from_the_start_head_included():
 
 def test_canonical_form_is_key_order_independent_and_keeps_chinese():
 	assert canonical({"b": 1, "a": "召回"}) == canonical({"a": "召回", "b": 1}) == '{"a":"召回","b":1}'
+
+
+def flagged_by_a_database(entries):
+	"""What the database walk sends: each entry not intact, or not the next one after the entry before it, or not
+	linked to it; with its content only when its hash was not reproduced."""
+	flagged, before = [], None
+	for entry in entries:
+		expected = before["sequence"] + 1 if before else 1
+		linked = entry["previous_hash"] == (before["entry_hash"] if before else GENESIS_HASH)
+		reproduced = intact(entry)
+		if not reproduced or entry["sequence"] != expected or not linked:
+			flagged.append(
+				Flagged(
+					sequence=entry["sequence"],
+					before=before["sequence"] if before else None,
+					previous_hash=entry["previous_hash"],
+					before_hash=before["entry_hash"] if before else None,
+					entry=None if reproduced else entry,
+				)
+			)
+		before = entry
+	return flagged
+
+
+def judged(entries, head_sequence, head_hash, anchor=None):
+	found = next((e["entry_hash"] for e in entries if anchor and e["sequence"] == anchor.sequence), None)
+	last = entries[-1] if entries else None
+	return judge_flagged(
+		flagged_by_a_database(entries),
+		len(entries),
+		last["sequence"] if last else None,
+		last["entry_hash"] if last else None,
+		head_sequence,
+		head_hash,
+		anchor,
+		found,
+	)
+
+
+def test_the_verdict_from_flagged_entries_is_the_walks_for_any_tampering():
+	import random
+
+	rng = random.Random(20261206)
+	for _round in range(300):
+		entries, head_sequence, head_hash = make_chain(rng.randrange(0, 12))
+		tampered = copy.deepcopy(entries)
+		for _edit in range(rng.randrange(0, 4)):
+			if not tampered:
+				break
+			at = rng.randrange(len(tampered))
+			edit = rng.choice(("alter", "delete", "relink", "rehash", "null", "renumber"))
+			if edit == "alter":
+				tampered[at]["reason"] = "edited"
+			elif edit == "delete":
+				del tampered[at]
+			elif edit == "relink":
+				tampered[at]["previous_hash"] = "f" * 64
+			elif edit == "rehash":
+				tampered[at]["user"] = "intruder"
+				tampered[at]["entry_hash"] = entry_hash(tampered[at]["previous_hash"] or "", tampered[at])
+			elif edit == "null":
+				tampered[at][rng.choice(("previous_hash", "entry_hash"))] = None
+			else:
+				tampered[at]["sequence"] = rng.choice((0, -3, 40))
+				tampered.sort(key=lambda e: e["sequence"])
+		sequence = rng.choice((head_sequence, max(head_sequence - 1, 0)))
+		anchor = rng.choice(
+			(None, Anchor(rng.randrange(1, 14), entries[0]["entry_hash"] if entries else "x"))
+		)
+		assert judged(tampered, sequence, head_hash, anchor) == verify_chain(
+			tampered, sequence, head_hash, anchor
+		), (tampered, anchor)

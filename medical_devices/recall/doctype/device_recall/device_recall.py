@@ -19,7 +19,7 @@ from medical_devices.gsp import rules
 from medical_devices.gsp.batch_status import set_batch_status
 from medical_devices.gsp.stock import batch_balances
 from medical_devices.md_hospitals.consignment import recall_scope
-from medical_devices.traceability.engine import holders, trace_forward
+from medical_devices.traceability.engine import scope
 
 # Days from the start of the recall to notify customers, by recall class (Order 29 Art. 15).
 NOTIFY_WITHIN_DAYS = {"Class I Recall": 1, "Class II Recall": 3, "Class III Recall": 7}
@@ -60,16 +60,10 @@ class DeviceRecall(Document):
 
 	def compute_scope(self):
 		started = time.perf_counter()
-		nodes = []
-		for row in self.batches:
-			nodes += trace_forward(batch=row.batch)
-		affected = list(
-			dict.fromkeys(node["batch"] for node in nodes if node["node"] == "batch" and node["batch"])
-		)
+		affected, held = scope([row.batch for row in self.batches])
 		self.flags.affected_batches = (
 			affected  # on_submit follows validate in the same request: no second trace
 		)
-		held = holders(nodes)
 		stock = batch_balances(batches=affected)
 		at_hospitals, implants = recall_scope(affected, stock)
 		held = with_hospital_stock(held, at_hospitals, implants)
