@@ -119,21 +119,22 @@ def judge_flagged(
 	head_sequence: int,
 	head_hash: str,
 	anchor: Anchor | None = None,
-	anchor_found: str | None = None,
+	anchor_entry: tuple[str | None] | None = None,
 ) -> tuple[int, list[ChainProblem]]:
 	"""verify_chain's verdict, in its order, from the flagged entries (in sequence order) of a chain of `count`
-	entries ending at `last_sequence` with `last_hash`; `anchor_found` is the stored hash of the anchor's entry.
+	entries ending at `last_sequence` with `last_hash`; `anchor_entry` is (its stored hash,) when the anchor's
+	entry is in the chain, None when it is not.
 
 	An entry the database did not reproduce is recomputed here, and this decides: the database's serialisation
 	may differ from Python's (the hex case of an escaped control character), never its verdict on an intact one,
 	since two JSON strings that decode differently are different strings."""
 	problems = []
-	anchor_due = anchor is not None and anchor_found is not None
+	anchor_due = anchor is not None and anchor_entry is not None
 
 	def check_anchor():
 		nonlocal anchor_due
 		anchor_due = False
-		if anchor_found != anchor.entry_hash:
+		if anchor_entry[0] != anchor.entry_hash:
 			problems.append(ChainProblem(ANCHOR_MISMATCH, anchor.sequence))
 
 	for row in flagged:
@@ -153,7 +154,7 @@ def judge_flagged(
 		head_hash or GENESIS_HASH
 	):
 		problems.append(ChainProblem(HEAD_MISMATCH, last or None, int(head_sequence or 0)))
-	if anchor and anchor.sequence and anchor_found is None:
+	if anchor and anchor.sequence and anchor_entry is None:
 		problems.append(ChainProblem(ANCHOR_MISMATCH, anchor.sequence, last))
 	return count, problems
 

@@ -134,54 +134,92 @@ def canonical_sql(alias: str) -> str:
 	for number, hashed in enumerate(sorted(chain.HASHED_FIELDS)):
 		key = ("{" if number == 0 else ",") + json.dumps(hashed) + ":"
 		value = f"{alias}.name" if hashed == "sequence" else f"ifnull(json_quote({alias}.`{hashed}`), 'null')"
-		parts += [frappe.db.escape(key), value]
+		parts += [f"'{key}'", value]  # plain ASCII keys: no escaping, whatever the server's sql_mode
 	return "concat({}, '}}')".format(", ".join(parts))
+
+
+# Bytes after which the database's hash is not taken: the control characters JSON_QUOTE spells differently from
+# Python (\u000B for \u000b), and the lead bytes of a lone surrogate (CESU-8), which MariaDB's utf8mb4 stores
+# and Python cannot read. As a hex literal, the same under any sql_mode: [\x0b\x0e\x0f\x1a-\x1f]|\xed[\xa0-\xbf]
+PYTHON_HASHES = "x'5b0b0e0f1a2d1f5d7ced5ba02dbf5d'"
+LOWEST_SEQUENCE = -(2**63)  # the entry before it would overflow BIGINT
 
 
 def database_walk(head_sequence: int, head_hash: str, anchor: chain.Anchor | None):
 	table = f"`tab{ENTRY}`"
 	count, last = frappe.db.sql(f"select count(*), max(name) from {table}")[0]  # nosemgrep
-	last_hash = (
-		frappe.db.sql(f"select entry_hash from {table} where name = %s", last)[0][0] if count else None
-	)
-	anchor_found = None
-	if anchor is not None:
-		found = frappe.db.sql(f"select entry_hash from {table} where name = %s", anchor.sequence)
-		anchor_found = found[0][0] if found else None
-	# each entry with the one before it (by sequence, or across a gap the nearest lower one)
+	last_hash = stored_hash(table, last) if count else None
+	anchor_entry = stored_hash(table, anchor.sequence, found=True) if anchor is not None else None
+	content = ", ".join(f"e.`{field}`" for field in chain.HASHED_FIELDS if field != "sequence")
+	# Each entry with the one before it (by sequence, or across a gap the nearest lower one). Hashes are compared
+	# and read as bytes: the columns' collation would take "ABC " for "abc", and Python must see what is stored.
 	flagged_rows = frappe.db.sql(
-		f"""select e.name as entry_no, e.previous_hash as stored_previous, p.entry_hash as before_hash,
+		f"""select e.name as entry_no, cast(e.previous_hash as binary) as stored_previous,
+			cast(p.entry_hash as binary) as before_hash,
 			if(p.name is null, (select max(x.name) from {table} x where x.name < e.name), p.name) as before_name,
-			coalesce(sha2(concat(e.previous_hash, {canonical_sql("e")}), 256) = e.entry_hash, 0) as reproduced
-		from {table} e left join {table} p on p.name = e.name - 1
+			coalesce(
+				cast(sha2(concat(e.previous_hash, {canonical_sql("e")}), 256) as binary)
+				= cast(e.entry_hash as binary), 0)
+			and not coalesce(cast(concat_ws('', {content}) as binary) regexp {PYTHON_HASHES}, 1) as reproduced
+		from {table} e left join {table} p on p.name = if(e.name > {LOWEST_SEQUENCE}, e.name - 1, null)
 		having not reproduced
-			or not entry_no <=> coalesce(before_name + 1, 1)
-			or not stored_previous <=> if(before_name is null, %(genesis)s, before_hash)
+			or not (entry_no <=> coalesce(before_name + 1, 1))
+			or not (stored_previous <=> cast(if(before_name is null, %(genesis)s, before_hash) as binary))
 		order by e.name""",  # nosemgrep: the SQL is built from constants
 		{"genesis": chain.GENESIS_HASH},
 	)
-	unreproduced = [row[0] for row in flagged_rows if not row[4]]
-	entries = {}
-	for start in range(0, len(unreproduced), CHUNK):
-		for entry in frappe.db.sql(
-			f"select {ENTRY_COLUMNS} from {table} where name in %s",  # nosemgrep
-			[tuple(unreproduced[start : start + CHUNK])],
-			as_dict=True,
-		):
-			entries[entry.sequence] = entry
+	entries = stored_entries(table, [row[0] for row in flagged_rows if not row[4]])
 	flagged = (
 		chain.Flagged(
 			sequence=name,
 			before=before_name,
-			previous_hash=previous_hash,
-			before_hash=before_hash,
+			previous_hash=as_text(previous_hash),
+			before_hash=as_text(before_hash),
 			entry=entries.get(name) if not reproduced else None,
 		)
 		for name, previous_hash, before_hash, before_name, reproduced in flagged_rows
 	)
 	return chain.judge_flagged(
-		flagged, count, last, last_hash, head_sequence, head_hash, anchor, anchor_found
+		flagged, count, last, last_hash, head_sequence, head_hash, anchor, anchor_entry
 	)
+
+
+def as_text(value: bytes | None) -> str | None:
+	"""Stored bytes as a string that equals another only when the bytes do (undecodable bytes kept apart)."""
+	return None if value is None else value.decode("utf-8", "surrogateescape")
+
+
+def stored_hash(table: str, sequence, found: bool = False):
+	"""The entry's stored entry_hash; with `found`, (entry_hash,) or None when there is no such entry."""
+	rows = frappe.db.sql(
+		f"select cast(entry_hash as binary) from {table} where name = %s", sequence
+	)  # nosemgrep
+	if found:
+		return (as_text(rows[0][0]),) if rows else None
+	return as_text(rows[0][0]) if rows else None
+
+
+def stored_entries(table: str, sequences: list[int]) -> dict[int, dict]:
+	"""The stored entries, for Python to hash; one whose text is not UTF-8 is none Python wrote (its hash is
+	taken as wrong)."""
+	columns = ", ".join(
+		["name", *(f"cast(`{field}` as binary)" for field in chain.HASHED_FIELDS if field != "sequence")]
+	)
+	names = ["sequence", *(field for field in chain.HASHED_FIELDS if field != "sequence")]
+	entries = {}
+	for start in range(0, len(sequences), CHUNK):
+		for row in frappe.db.sql(
+			f"select {columns}, cast(previous_hash as binary), cast(entry_hash as binary) from {table} "
+			"where name in %s",  # nosemgrep
+			[tuple(sequences[start : start + CHUNK])],
+		):
+			try:
+				values = [row[0], *(None if value is None else value.decode("utf-8") for value in row[1:])]
+			except UnicodeDecodeError:
+				entries[row[0]] = {"sequence": row[0], "previous_hash": None, "entry_hash": None}
+				continue
+			entries[row[0]] = dict(zip([*names, "previous_hash", "entry_hash"], values, strict=True))
+	return entries
 
 
 def anchor_of(anchor: dict | None) -> chain.Anchor | None:

@@ -18,53 +18,54 @@ from medical_devices import access, inputs
 from medical_devices.md_finance.figures import quality_costs, recall_costs, write_offs
 from medical_devices.md_finance.ratios import cash_conversion_cycle, days_outstanding
 
-
-def balance(company: str, on_date, account_filter: str, sign: int = 1) -> float:
-	"""Sum of debit - credit (times `sign`) up to and including `on_date` on the accounts the filter selects."""
-	value = frappe.db.sql(
-		f"""select coalesce(sum(gle.debit) - sum(gle.credit), 0) from `tabGL Entry` gle
-		join `tabAccount` account on account.name = gle.account
-		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(on_date)s
-		and {account_filter}""",
-		{"company": company, "on_date": on_date},
-	)[0][0]
-	return sign * flt(value)
-
-
-def movement(company: str, from_date, to_date, account_filter: str, sign: int = 1, extra: str = "") -> float:
-	value = frappe.db.sql(
-		f"""select coalesce(sum(gle.debit) - sum(gle.credit), 0) from `tabGL Entry` gle
-		join `tabAccount` account on account.name = gle.account
-		where gle.company = %(company)s and gle.is_cancelled = 0
-		and gle.posting_date between %(from_date)s and %(to_date)s and {account_filter} {extra}""",
-		{"company": company, "from_date": from_date, "to_date": to_date},
-	)[0][0]
-	return sign * flt(value)
-
-
 STOCK = "account.account_type = 'Stock'"
 RECEIVABLE = "account.account_type = 'Receivable'"
 PAYABLE = "account.account_type = 'Payable'"
 INCOME = "account.root_type = 'Income'"
 COST_OF_GOODS_SOLD = "account.account_type = 'Cost of Goods Sold'"
-EXPENSE = "account.root_type = 'Expense'"
 
 
-def average_balance(company, from_date, to_date, account_filter, sign=1) -> float:
-	opening = balance(company, add_days(from_date, -1), account_filter, sign)
-	closing = balance(company, to_date, account_filter, sign)
-	return (opening + closing) / 2
+def period_figures(company: str, from_date, to_date) -> dict[str, float]:
+	"""In one pass over the ledger up to `to_date`: the period's revenue and cost of goods sold (credit - debit on
+	income accounts; debit - credit on cost-of-goods-sold accounts), and the stock, receivable and payable balances
+	the day before it starts and on its last day (debit - credit; payables as credit - debit)."""
+	in_period = "gle.posting_date >= %(from_date)s"
+	before = "gle.posting_date < %(from_date)s"
+	figures = {
+		"revenue": (INCOME, in_period, -1),
+		"cost_of_goods_sold": (COST_OF_GOODS_SOLD, in_period, 1),
+		"opening_stock": (STOCK, before, 1),
+		"closing_stock": (STOCK, "1", 1),
+		"opening_receivables": (RECEIVABLE, before, 1),
+		"closing_receivables": (RECEIVABLE, "1", 1),
+		"opening_payables": (PAYABLE, before, -1),
+		"closing_payables": (PAYABLE, "1", -1),
+	}
+	columns = ", ".join(
+		f"coalesce(sum(case when {accounts} and {dates} then gle.debit - gle.credit end), 0)"
+		for accounts, dates, _sign in figures.values()
+	)
+	row = frappe.db.sql(
+		f"""select {columns} from `tabGL Entry` gle
+		join `tabAccount` account on account.name = gle.account
+		where gle.company = %(company)s and gle.is_cancelled = 0 and gle.posting_date <= %(to_date)s
+		and ({" or ".join(dict.fromkeys(accounts for accounts, _dates, _sign in figures.values()))})""",
+		{"company": company, "from_date": from_date, "to_date": to_date},
+	)[0]
+	return {
+		name: sign * flt(value) for (name, (_a, _d, sign)), value in zip(figures.items(), row, strict=True)
+	}
 
 
 def company_kpis(company: str, from_date=None, to_date=None) -> dict:
 	to_date = getdate(to_date or today())
 	from_date = getdate(from_date or add_days(to_date, -364))
 	days = (to_date - from_date).days + 1
-	revenue = movement(company, from_date, to_date, INCOME, sign=-1)
-	cogs = movement(company, from_date, to_date, COST_OF_GOODS_SOLD)
-	inventory = average_balance(company, from_date, to_date, STOCK)
-	receivables = average_balance(company, from_date, to_date, RECEIVABLE)
-	payables = average_balance(company, from_date, to_date, PAYABLE, sign=-1)
+	ledger = period_figures(company, from_date, to_date)
+	revenue, cogs = ledger["revenue"], ledger["cost_of_goods_sold"]
+	inventory = (ledger["opening_stock"] + ledger["closing_stock"]) / 2
+	receivables = (ledger["opening_receivables"] + ledger["closing_receivables"]) / 2
+	payables = (ledger["opening_payables"] + ledger["closing_payables"]) / 2
 	dio = days_outstanding(inventory, cogs, days)
 	dso = days_outstanding(receivables, revenue, days)
 	dpo = days_outstanding(payables, cogs, days)

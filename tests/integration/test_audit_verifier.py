@@ -845,7 +845,7 @@ def test_the_database_walk_of_the_chain_and_pythons_agree_entry_by_entry():
 	found by both walks alike."""
 	from medical_devices.audit import chain
 	from medical_devices.audit.trail import lock_head, move_head
-	from medical_devices.audit.verify import AuditReport, verify_entries
+	from medical_devices.audit.verify import AuditReport, canonical_sql, verify_entries
 
 	def walks(anchor=None):
 		reports = []
@@ -856,7 +856,7 @@ def test_the_database_walk_of_the_chain_and_pythons_agree_entry_by_entry():
 		assert reports[0] == reports[1]
 		return reports[0][1]
 
-	for _ in range(10):
+	for _ in range(20):
 		new_batch()
 	flush()
 	sequence, previous = lock_head()
@@ -900,6 +900,9 @@ def test_the_database_walk_of_the_chain_and_pythons_agree_entry_by_entry():
 	frappe.db.sql(f"delete from {table} where name = %s", first + 1)
 	frappe.db.sql(f"update {table} set previous_hash = null where name = %s", first + 3)
 	frappe.db.sql(f"update {table} set entry_hash = null where name = %s", first + 5)
+	# equal under the columns' collation, not as stored: still a change
+	frappe.db.sql(f"update {table} set entry_hash = upper(entry_hash) where name = %s", first + 7)
+	frappe.db.sql(f"update {table} set previous_hash = concat(previous_hash, ' ') where name = %s", first + 9)
 	frappe.db.sql(f"delete from {table} where name = %s", last)
 	problems = walks(anchor)
 	assert problems == [
@@ -908,7 +911,44 @@ def test_the_database_walk_of_the_chain_and_pythons_agree_entry_by_entry():
 		f"Entry {first + 3} was altered after it was written.",
 		f"Entry {first + 5} was altered after it was written.",
 		f"Entry {first + 6} does not point to the entry before it.",
+		f"Entry {first + 7} was altered after it was written.",
+		f"Entry {first + 8} does not point to the entry before it.",
+		f"Entry {first + 9} does not point to the entry before it.",
+		f"Entry {first + 9} was altered after it was written.",
 		f"Entry {last - 2} was altered after it was written.",
 		f"Entry {last - 1} differs from the anchor exported earlier: the chain was rewritten.",
 		f"The chain ends at entry {last - 1} but its head records entry {last}.",
 	]
+
+	# what an insider tried against the database walk: an entry re-hashed over the database's own JSON of a
+	# control character, the lowest sequence a BIGINT holds, the anchor's entry without a hash, and a server whose
+	# sql_mode binds NOT tighter than comparisons
+	forged = first + 11
+	frappe.db.sql(f"update {table} set reason = 'tab\x0bhere' where name = %s", forged)
+	frappe.db.sql(
+		f"""update {table} e set entry_hash = sha2(concat(previous_hash, {canonical_sql("e")}), 256)
+		where name = %s""",
+		forged,
+	)
+	frappe.db.sql(f"update {table} set name = %s where name = %s", (-(2**63), first))
+	frappe.db.sql(f"update {table} set entry_hash = null where name = %s", last - 1)
+	mode = frappe.db.sql("select @@session.sql_mode")[0][0]
+	frappe.db.sql("set session sql_mode = concat(@@session.sql_mode, ',HIGH_NOT_PRECEDENCE')")
+	try:
+		problems = walks(anchor)
+	finally:
+		frappe.db.sql("set session sql_mode = %s", mode)
+	for problem in (
+		f"Entry {-(2**63)} was altered after it was written.",
+		f"Entry {forged} was altered after it was written.",
+		f"Entry {forged + 1} does not point to the entry before it.",
+		f"Entry {last - 1} was altered after it was written.",
+		f"Entry {last - 1} differs from the anchor exported earlier: the chain was rewritten.",
+	):
+		assert problem in problems
+
+	# bytes MariaDB's utf8mb4 stores and Python cannot read: the database walk takes the entry as altered
+	frappe.db.sql(f"update {table} set reason = _binary x'61eda08062' where name = %s", first + 13)
+	report = AuditReport()
+	verify_entries(report, anchor, in_database=True)
+	assert f"Entry {first + 13} was altered after it was written." in report.chain_problems

@@ -123,7 +123,7 @@ def flagged_by_a_database(entries):
 
 
 def judged(entries, head_sequence, head_hash, anchor=None):
-	found = next((e["entry_hash"] for e in entries if anchor and e["sequence"] == anchor.sequence), None)
+	found = next(((e["entry_hash"],) for e in entries if anchor and e["sequence"] == anchor.sequence), None)
 	last = entries[-1] if entries else None
 	return judge_flagged(
 		flagged_by_a_database(entries),
