@@ -27,6 +27,7 @@ HASHED_FIELDS = (
 	"changes",
 	"state_hash",
 )
+CONTENT_FIELDS = tuple(field for field in HASHED_FIELDS if field != "sequence")  # stored as text
 
 
 def canonical(value) -> str:

@@ -375,7 +375,7 @@ def flush():
 				stamp,
 				item["user"],
 				item["user"],
-				*(item[field] for field in chain.HASHED_FIELDS if field != "sequence"),
+				*(item[field] for field in chain.CONTENT_FIELDS),
 				item["previous_hash"],
 				item["entry_hash"],
 			)
@@ -388,7 +388,7 @@ def flush():
 			"modified",
 			"owner",
 			"modified_by",
-			*(field for field in chain.HASHED_FIELDS if field != "sequence"),
+			*chain.CONTENT_FIELDS,
 			"previous_hash",
 			"entry_hash",
 		),

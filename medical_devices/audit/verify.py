@@ -113,7 +113,7 @@ def verify_entries(report: AuditReport, anchor: dict | None = None, in_database:
 ENTRY_COLUMNS = ", ".join(
 	[
 		"name as sequence",
-		*(f"`{f}`" for f in chain.HASHED_FIELDS if f != "sequence"),
+		*(f"`{field}`" for field in chain.CONTENT_FIELDS),
 		"previous_hash",
 		"entry_hash",
 	]
@@ -148,9 +148,9 @@ LOWEST_SEQUENCE = -(2**63)  # the entry before it would overflow BIGINT
 def database_walk(head_sequence: int, head_hash: str, anchor: chain.Anchor | None):
 	table = f"`tab{ENTRY}`"
 	count, last = frappe.db.sql(f"select count(*), max(name) from {table}")[0]  # nosemgrep
-	last_hash = stored_hash(table, last) if count else None
-	anchor_entry = stored_hash(table, anchor.sequence, found=True) if anchor is not None else None
-	content = ", ".join(f"e.`{field}`" for field in chain.HASHED_FIELDS if field != "sequence")
+	last_hash = stored_hash(table, last)[0] if count else None
+	anchor_entry = stored_hash(table, anchor.sequence) if anchor is not None else None
+	content = ", ".join(f"e.`{field}`" for field in chain.CONTENT_FIELDS)
 	# Each entry with the one before it (by sequence, or across a gap the nearest lower one). Hashes are compared
 	# and read as bytes: the columns' collation would take "ABC " for "abc", and Python must see what is stored.
 	flagged_rows = frappe.db.sql(
@@ -189,23 +189,19 @@ def as_text(value: bytes | None) -> str | None:
 	return None if value is None else value.decode("utf-8", "surrogateescape")
 
 
-def stored_hash(table: str, sequence, found: bool = False):
-	"""The entry's stored entry_hash; with `found`, (entry_hash,) or None when there is no such entry."""
+def stored_hash(table: str, sequence) -> tuple[str | None] | None:
+	"""(the entry's stored entry_hash,), or None when there is no such entry."""
 	rows = frappe.db.sql(
 		f"select cast(entry_hash as binary) from {table} where name = %s", sequence
 	)  # nosemgrep
-	if found:
-		return (as_text(rows[0][0]),) if rows else None
-	return as_text(rows[0][0]) if rows else None
+	return (as_text(rows[0][0]),) if rows else None
 
 
 def stored_entries(table: str, sequences: list[int]) -> dict[int, dict]:
 	"""The stored entries, for Python to hash; one whose text is not UTF-8 is none Python wrote (its hash is
 	taken as wrong)."""
-	columns = ", ".join(
-		["name", *(f"cast(`{field}` as binary)" for field in chain.HASHED_FIELDS if field != "sequence")]
-	)
-	names = ["sequence", *(field for field in chain.HASHED_FIELDS if field != "sequence")]
+	columns = ", ".join(["name", *(f"cast(`{field}` as binary)" for field in chain.CONTENT_FIELDS)])
+	names = ["sequence", *chain.CONTENT_FIELDS]
 	entries = {}
 	for start in range(0, len(sequences), CHUNK):
 		for row in frappe.db.sql(

@@ -312,30 +312,33 @@ def other_side(stock_entry: str, produced: bool) -> list[str]:
 
 def holders(nodes: list[dict]) -> list[dict]:
 	"""Per customer and item: quantity delivered, returned and still held, from a forward trace."""
-	totals: dict[tuple, dict] = {}
-	for node in nodes:
-		if node["node"] != "movement" or node["party_type"] != "Customer":
-			continue
-		key = (node["party"], node["item_code"], node["batch"])
-		total = totals.setdefault(
-			key,
-			{
-				"customer": node["party"],
-				"item_code": node["item_code"],
-				"batch": node["batch"],
-				"delivered": 0.0,
-				"returned": 0.0,
-			},
+	return summed_holders(
+		(
+			node["party"],
+			node["item_code"],
+			node["batch"],
+			-node["qty"] if node["qty"] < 0 else 0.0,
+			node["qty"] if node["qty"] >= 0 else 0.0,
 		)
-		if node["qty"] < 0:
-			total["delivered"] += -node["qty"]
-		else:
-			total["returned"] += node["qty"]
-	result = []
+		for node in nodes
+		if node["node"] == "movement" and node["party_type"] == "Customer"
+	)
+
+
+def summed_holders(movements) -> list[dict]:
+	"""(customer, item_code, batch, delivered, returned) movements summed per customer, item and batch, with what
+	is still held, sorted."""
+	totals: dict[tuple, dict] = {}
+	for customer, item_code, batch, delivered, returned in movements:
+		total = totals.setdefault(
+			(customer, item_code, batch),
+			{"customer": customer, "item_code": item_code, "batch": batch, "delivered": 0.0, "returned": 0.0},
+		)
+		total["delivered"] += flt(delivered)
+		total["returned"] += flt(returned)
 	for total in totals.values():
 		total["held"] = total["delivered"] - total["returned"]
-		result.append(total)
-	return sorted(result, key=lambda t: (t["customer"], t["item_code"], t["batch"] or ""))
+	return sorted(totals.values(), key=lambda t: (t["customer"], t["item_code"], t["batch"] or ""))
 
 
 # --- a recall's scope: what the forward trace reaches and who holds it, without the trace's nodes ---------------
@@ -415,7 +418,7 @@ def holdings(batches: list[str]) -> list[dict]:
 	)
 	customer = "coalesce({})".format(", ".join(f"v{n}.customer" for n in range(len(SALES_OF_CUSTOMERS))))
 	found = " or ".join(f"v{n}.name is not null" for n in range(len(SALES_OF_CUSTOMERS)))
-	totals: dict[tuple, dict] = {}
+	rows = []
 	for source, qty, batch_no, legacy in (
 		(
 			"`tabSerial and Batch Entry` entry join `tabStock Ledger Entry` sle"
@@ -431,7 +434,7 @@ def holdings(batches: list[str]) -> list[dict]:
 			"and ifnull(sle.serial_and_batch_bundle, '') = ''",
 		),
 	):
-		rows = frappe.db.sql(
+		rows += frappe.db.sql(
 			f"""select {customer}, sle.item_code, {batch_no},
 				sum(case when {qty} < 0 then -{qty} else 0 end), sum(case when {qty} > 0 then {qty} else 0 end)
 			from {source} {headers}
@@ -440,19 +443,4 @@ def holdings(batches: list[str]) -> list[dict]:
 			group by 1, 2, 3""",  # nosemgrep: the SQL is built from constants
 			{"batches": batches, "vouchers": SALES_OF_CUSTOMERS},
 		)
-		for party, item_code, batch, delivered, returned in rows:
-			total = totals.setdefault(
-				(party, item_code, batch),
-				{
-					"customer": party,
-					"item_code": item_code,
-					"batch": batch,
-					"delivered": 0.0,
-					"returned": 0.0,
-				},
-			)
-			total["delivered"] += flt(delivered)
-			total["returned"] += flt(returned)
-	for total in totals.values():
-		total["held"] = total["delivered"] - total["returned"]
-	return sorted(totals.values(), key=lambda t: (t["customer"], t["item_code"], t["batch"] or ""))
+	return summed_holders(rows)

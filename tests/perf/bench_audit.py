@@ -285,7 +285,7 @@ def generate_entries(frappe, total: int, names: list[str], hashes: dict[str, str
 	sequence, previous = lock_head()
 	start = datetime(2026, 1, 1, tzinfo=timezone.utc)
 	fields = ["name", "creation", "modified", "owner", "modified_by"]
-	fields += [f for f in chain.HASHED_FIELDS if f != "sequence"] + ["previous_hash", "entry_hash"]
+	fields += [*chain.CONTENT_FIELDS, "previous_hash", "entry_hash"]
 	while sequence < total:
 		rows = []
 		for _ in range(min(chunk, total - sequence)):
@@ -321,7 +321,7 @@ def generate_entries(frappe, total: int, names: list[str], hashes: dict[str, str
 					created,
 					"qa@example.com",
 					"qa@example.com",
-					*(entry[f] for f in chain.HASHED_FIELDS if f != "sequence"),
+					*(entry[f] for f in chain.CONTENT_FIELDS),
 					entry["previous_hash"],
 					entry["entry_hash"],
 				)
